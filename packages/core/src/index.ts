@@ -1,0 +1,104 @@
+export { PROVIDER_TYPES, isProviderType } from './schema/provider-types.js';
+export type { ProviderType } from './schema/provider-types.js';
+export {
+  COUNT_FIELDS,
+  DURATION_FIELDS,
+  MAX_RECORDS_PER_REQUEST,
+  MAX_REQUEST_BYTES,
+  OPERATION_INVOKE_AGENT,
+  PROMPT_TYPES,
+  SCHEMA_VERSION,
+  TOOL_TYPES,
+} from './schema/resource-metric.js';
+export type {
+  PromptType,
+  ResourceMetric,
+  ResourceMetricsPayload,
+  ToolMetric,
+  ToolType,
+} from './schema/resource-metric.js';
+export {
+  collectResourceMetricIssues,
+  validateResourceMetric,
+  validateResourceMetricsPayload,
+} from './schema/validate-resource-metric.js';
+export type { ValidationIssue, ValidationResult, ValidationRule } from './schema/validate-resource-metric.js';
+export { resourceMetricsJsonSchema } from './schema/json-schema.js';
+
+export {
+  MAX_TOKEN_COUNT,
+  USAGE_COUNT_FIELDS,
+  addTokenCounts,
+  addUsage,
+  createUsage,
+  isUsageReported,
+  toTokenCount,
+} from './usage/usage.js';
+export type { Usage, UsageCountField, UsageFields } from './usage/usage.js';
+export { fromOpenAIChatUsage, fromOpenAIResponsesUsage } from './usage/from-openai.js';
+export { fromAnthropicUsage } from './usage/from-anthropic.js';
+export { fromGeminiUsage } from './usage/from-gemini.js';
+export { fromBedrockConverseUsage } from './usage/from-bedrock.js';
+export { fromLangChainUsageMetadata } from './usage/from-langchain.js';
+export { fromAiSdkProviderUsage, fromAiSdkUsage } from './usage/from-ai-sdk.js';
+export { fromOpenAIAgentsUsage } from './usage/from-openai-agents.js';
+export { fromMastraSpanUsage, fromMastraUsage } from './usage/from-mastra.js';
+export { fromLlamaIndexRaw, fromProviderUsage } from './usage/detect-usage.js';
+
+export { MetricsError, ValidationError, ConfigurationError } from './errors/metrics-error.js';
+export { classifyError, maskSecrets } from './errors/classify-error.js';
+export type { ErrorCategory, ErrorInfo } from './errors/classify-error.js';
+
+export { Diagnostics, guard } from './diagnostics.js';
+export type {
+  DiagnosticEvent,
+  DiagnosticLevel,
+  DiagnosticListener,
+  DiagnosticsOptions,
+} from './diagnostics.js';
+export { now, toEpochMs } from './clock.js';
+
+export { InvocationRecorder, ModelCall, ToolCall } from './recorder/invocation-recorder.js';
+export type {
+  InvocationOptions,
+  ModelCallEnd,
+  ModelCallStart,
+  RecorderHooks,
+  ToolCallStart,
+} from './recorder/invocation-recorder.js';
+export type {
+  ErrorCounters,
+  GuardrailTripRecord,
+  InvocationRecord,
+  InvocationSummary,
+  MemberKind,
+  ModelCallRecord,
+  ToolCallRecord,
+  ToolCounts,
+} from './recorder/record.js';
+export {
+  emptyErrorCounters,
+  invocationErrorCounter,
+  modelErrorCounter,
+  primaryModel,
+  summarizeInvocation,
+} from './recorder/summarize.js';
+export { unionLength } from './recorder/intervals.js';
+export { resolveToolType } from './recorder/tool-type.js';
+export type { ToolTypeOverride } from './recorder/tool-type.js';
+
+export { toResourceMetric } from './payload/to-resource-metric.js';
+export type { ResourceMetricConfig } from './payload/to-resource-metric.js';
+
+export { getCurrentInvocation, runWithInvocation } from './context.js';
+export type { InvocationExporter } from './exporter.js';
+export { Metrics, createMetrics, resolveMetricsOptions } from './metrics.js';
+export type { MetricsOptions, ResolvedMetricsOptions } from './metrics.js';
+
+export { SessionAggregator, addToTotals, emptyTotals } from './sessions/session-aggregator.js';
+export type {
+  MetricsTotals,
+  RunMetrics,
+  SessionAggregatorOptions,
+  SessionMetrics,
+} from './sessions/session-aggregator.js';

@@ -1,0 +1,421 @@
+import { now } from '../clock.js';
+import type { Diagnostics } from '../diagnostics.js';
+import { type ErrorInfo, classifyError } from '../errors/classify-error.js';
+import type { ProviderType } from '../schema/provider-types.js';
+import type { ToolType } from '../schema/resource-metric.js';
+import type { Usage } from '../usage/usage.js';
+import type {
+  GuardrailTripRecord,
+  InvocationRecord,
+  MemberKind,
+  ModelCallRecord,
+  ToolCallRecord,
+} from './record.js';
+import { summarizeInvocation } from './summarize.js';
+import { type ToolTypeOverride, resolveToolType } from './tool-type.js';
+
+export interface InvocationOptions {
+  /** Default `CUSTOM_PROVIDER`; adapters pass their own. */
+  providerType?: ProviderType;
+  name?: string;
+  /** The conversation (session) this run belongs to; not the resourceMetrics `sessionId`. */
+  sessionId?: string;
+  /** The model configured for the run, when calls do not report one. */
+  model?: string;
+  metadata?: Record<string, string>;
+  /** Epoch ms; default now. */
+  startedAt?: number;
+  /** Default: a fresh UUID v4. */
+  runId?: string;
+}
+
+/** What a recorder needs from its surroundings; set by `createMetrics` or an adapter. */
+export interface RecorderHooks {
+  /** Receives the finished record of a top-level invocation. */
+  onEnd?: (record: InvocationRecord) => void;
+  diagnostics?: Diagnostics;
+  toolTypes?: ToolTypeOverride;
+}
+
+export interface ModelCallStart {
+  model?: string;
+  provider?: string;
+  attempt?: number;
+  streamed?: boolean;
+  startedAt?: number;
+}
+
+export interface ModelCallEnd {
+  usage?: Usage;
+  /** The model id the response reported (wins over the one given at start). */
+  model?: string;
+  status?: number;
+}
+
+export interface ToolCallStart {
+  name: string;
+  /** What the adapter detected; the user's override still applies. */
+  type?: ToolType;
+  callId?: string;
+  startedAt?: number;
+}
+
+const MAX_ITEMS = 10_000;
+
+interface Shared {
+  hooks: RecorderHooks;
+  /** Error objects already counted on a model call, so the run's own error is not counted twice. */
+  countedErrors: WeakSet<object>;
+}
+
+function errorChainSeen(error: unknown, seen: WeakSet<object>): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    if (seen.has(current)) return true;
+    const next = current as { cause?: unknown; lastError?: unknown; errors?: unknown };
+    let candidate: unknown;
+    try {
+      candidate =
+        next.lastError ??
+        next.cause ??
+        (Array.isArray(next.errors) ? next.errors[next.errors.length - 1] : undefined);
+    } catch {
+      return false;
+    }
+    current = candidate;
+  }
+  return false;
+}
+
+/** A model call in flight. Every method is safe to call late or twice: the extra call is ignored. */
+export class ModelCall {
+  private firstTokenAt: number | undefined;
+  private done = false;
+
+  constructor(
+    private readonly owner: InvocationRecorder,
+    private readonly start: ModelCallStart & { startedAt: number },
+  ) {}
+
+  get ended(): boolean {
+    return this.done;
+  }
+
+  /** Marks the first content or tool-call delta; only the first mark counts. */
+  firstToken(at: number = now()): void {
+    if (this.firstTokenAt === undefined && !this.done) this.firstTokenAt = at;
+  }
+
+  end(result: ModelCallEnd = {}, at: number = now()): void {
+    if (this.done) return;
+    this.done = true;
+    this.owner._addModelCall(this.build('success', result, undefined, at), this);
+  }
+
+  fail(error: unknown, result: ModelCallEnd = {}, at: number = now()): void {
+    if (this.done) return;
+    this.done = true;
+    this.owner._countModelError(error);
+    const info = classifyError(error);
+    this.owner._addModelCall(
+      this.build('error', { ...result, status: result.status ?? info.status }, info, at),
+      this,
+    );
+  }
+
+  /** @internal closes a call the invocation outlived */
+  _abandon(at: number): void {
+    if (this.done) return;
+    this.done = true;
+    this.owner._addModelCall(this.build('unfinished', {}, undefined, at), this);
+  }
+
+  private build(
+    outcome: ModelCallRecord['outcome'],
+    result: ModelCallEnd,
+    error: ErrorInfo | undefined,
+    endedAt: number,
+  ): ModelCallRecord {
+    const start = this.start;
+    const record: {
+      -readonly [K in keyof ModelCallRecord]: ModelCallRecord[K];
+    } = {
+      attempt: start.attempt ?? 1,
+      startedAt: start.startedAt,
+      endedAt: Math.max(endedAt, start.startedAt),
+      streamed: start.streamed === true || this.firstTokenAt !== undefined,
+      outcome,
+    };
+    const model = result.model ?? start.model;
+    if (model !== undefined) record.model = model;
+    if (start.provider !== undefined) record.provider = start.provider;
+    if (this.firstTokenAt !== undefined) record.firstTokenAt = this.firstTokenAt;
+    if (result.usage !== undefined) record.usage = result.usage;
+    if (result.status !== undefined) record.status = result.status;
+    if (error !== undefined) record.error = error;
+    return Object.freeze(record);
+  }
+}
+
+/** A tool execution in flight. */
+export class ToolCall {
+  private done = false;
+
+  constructor(
+    private readonly owner: InvocationRecorder,
+    private readonly start: { name: string; type: ToolType; callId?: string; startedAt: number },
+  ) {}
+
+  get ended(): boolean {
+    return this.done;
+  }
+
+  end(at: number = now()): void {
+    this.finish('success', undefined, at);
+  }
+
+  fail(error?: unknown, at: number = now()): void {
+    this.finish('failure', error === undefined ? undefined : classifyError(error), at);
+  }
+
+  /** @internal */
+  _abandon(at: number): void {
+    this.finish(
+      'failure',
+      { category: 'unknown', name: 'Unfinished', message: 'the invocation ended before the tool did' },
+      at,
+    );
+  }
+
+  private finish(outcome: 'success' | 'failure', error: ErrorInfo | undefined, at: number): void {
+    if (this.done) return;
+    this.done = true;
+    const { name, type, callId, startedAt } = this.start;
+    const record: { -readonly [K in keyof ToolCallRecord]: ToolCallRecord[K] } = {
+      name,
+      type,
+      startedAt,
+      endedAt: Math.max(at, startedAt),
+      outcome,
+    };
+    if (callId !== undefined) record.callId = callId;
+    if (error !== undefined) record.error = error;
+    this.owner._addToolCall(Object.freeze(record), this);
+  }
+}
+
+/**
+ * Accumulates one agent invocation (or a member run inside one) and turns it into an immutable
+ * `InvocationRecord` when it ends. Nothing here throws into the caller; events after `end()` are
+ * ignored and reported as diagnostics.
+ */
+export class InvocationRecorder {
+  readonly runId: string;
+  readonly startedAt: number;
+  readonly parent: InvocationRecorder | undefined;
+  private readonly options: InvocationOptions;
+  private readonly shared: Shared;
+  private readonly memberKind: MemberKind | undefined;
+  private readonly modelCalls: ModelCallRecord[] = [];
+  private readonly toolCalls: ToolCallRecord[] = [];
+  private readonly guardrailTrips: GuardrailTripRecord[] = [];
+  private readonly errors: ErrorInfo[] = [];
+  private readonly members: InvocationRecord[] = [];
+  private readonly open = new Set<ModelCall | ToolCall | InvocationRecorder>();
+  private record: InvocationRecord | undefined;
+
+  constructor(
+    options: InvocationOptions = {},
+    hooks: RecorderHooks = {},
+    parent?: { recorder: InvocationRecorder; kind: MemberKind },
+  ) {
+    this.options = options;
+    this.runId = options.runId ?? globalThis.crypto.randomUUID();
+    this.startedAt = options.startedAt ?? now();
+    this.parent = parent?.recorder;
+    this.memberKind = parent?.kind;
+    this.shared = parent ? parent.recorder.shared : { hooks, countedErrors: new WeakSet() };
+  }
+
+  get ended(): boolean {
+    return this.record !== undefined;
+  }
+
+  get providerType(): ProviderType {
+    return this.options.providerType ?? this.parent?.providerType ?? 'CUSTOM_PROVIDER';
+  }
+
+  /** The top-level invocation this recorder belongs to (itself when it is not a member run). */
+  get root(): InvocationRecorder {
+    return this.parent ? this.parent.root : this;
+  }
+
+  startModelCall(start: ModelCallStart = {}): ModelCall {
+    const call = new ModelCall(this, { ...start, startedAt: start.startedAt ?? now() });
+    if (this.acceptsEvents('model call start')) this.open.add(call);
+    return call;
+  }
+
+  /** Records a model call known after the fact (from a span or an event with both timestamps). */
+  recordModelCall(
+    call: ModelCallStart &
+      ModelCallEnd & { startedAt: number; endedAt: number; firstTokenAt?: number; error?: unknown },
+  ): void {
+    const handle = new ModelCall(this, call);
+    if (call.firstTokenAt !== undefined) handle.firstToken(call.firstTokenAt);
+    if (call.error !== undefined) handle.fail(call.error, call, call.endedAt);
+    else handle.end(call, call.endedAt);
+  }
+
+  startToolCall(start: ToolCallStart): ToolCall {
+    const call = new ToolCall(this, {
+      name: start.name,
+      type: resolveToolType(start.name, start.type, this.shared.hooks.toolTypes),
+      ...(start.callId !== undefined ? { callId: start.callId } : {}),
+      startedAt: start.startedAt ?? now(),
+    });
+    if (this.acceptsEvents('tool call start')) this.open.add(call);
+    return call;
+  }
+
+  /** Records a tool call known after the fact, including one that failed before it could run. */
+  recordToolCall(
+    call: ToolCallStart & { endedAt?: number; outcome: 'success' | 'failure'; error?: unknown },
+  ): void {
+    const at = call.endedAt ?? now();
+    const handle = this.startToolCall({ ...call, startedAt: call.startedAt ?? at });
+    this.open.delete(handle);
+    if (call.outcome === 'success') handle.end(at);
+    else handle.fail(call.error, at);
+  }
+
+  recordGuardrailTrip(trip: { name: string; kind?: string; at?: number }): void {
+    if (!this.acceptsEvents('guardrail trip') || this.guardrailTrips.length >= MAX_ITEMS) return;
+    const record: { -readonly [K in keyof GuardrailTripRecord]: GuardrailTripRecord[K] } = {
+      name: trip.name,
+      at: trip.at ?? now(),
+    };
+    if (trip.kind !== undefined) record.kind = trip.kind;
+    this.guardrailTrips.push(Object.freeze(record));
+  }
+
+  /** Records an error outside model calls (a tool's or the host's) that failed this run. */
+  recordError(error: unknown): void {
+    if (!this.acceptsEvents('error') || this.errors.length >= MAX_ITEMS) return;
+    if (errorChainSeen(error, this.shared.countedErrors)) return;
+    if (typeof error === 'object' && error !== null) this.shared.countedErrors.add(error);
+    this.errors.push(classifyError(error));
+  }
+
+  /** Starts a sub-agent, handoff or team-member run whose calls roll into this invocation. */
+  startMemberRun(options: InvocationOptions & { kind: MemberKind }): InvocationRecorder {
+    const { kind, ...rest } = options;
+    const member = new InvocationRecorder(
+      { providerType: this.providerType, ...rest },
+      {},
+      { recorder: this, kind },
+    );
+    if (this.acceptsEvents('member run start')) this.open.add(member);
+    return member;
+  }
+
+  /**
+   * Ends the run, successfully or with the error it threw. An error already counted on a model
+   * call is not counted again; `countError: false` records the outcome without counting it
+   * (e.g. a guardrail tripwire, counted as a guardrail hit instead).
+   */
+  end(
+    options: { error?: unknown; endedAt?: number; countError?: boolean } = {},
+  ): InvocationRecord | undefined {
+    if (this.record) {
+      this.lateEvent('end');
+      return this.record;
+    }
+    const endedAt = Math.max(options.endedAt ?? now(), this.startedAt);
+    const failed = 'error' in options && options.error !== undefined;
+    for (const item of [...this.open]) {
+      if (item instanceof InvocationRecorder)
+        item.end(failed ? { endedAt, error: options.error, countError: false } : { endedAt });
+      else item._abandon(endedAt);
+    }
+    let error: ErrorInfo | undefined;
+    if (failed) {
+      error = classifyError(options.error);
+      if (options.countError !== false) this.recordError(options.error);
+    }
+    const { name, sessionId, model, metadata } = this.options;
+    const base = {
+      runId: this.runId,
+      ...(this.parent ? { parentRunId: this.parent.runId } : {}),
+      ...(this.memberKind ? { memberKind: this.memberKind } : {}),
+      ...(name !== undefined ? { name } : {}),
+      providerType: this.providerType,
+      ...(sessionId !== undefined ? { sessionId } : {}),
+      ...(model !== undefined ? { model } : {}),
+      startedAt: this.startedAt,
+      endedAt,
+      durationMs: endedAt - this.startedAt,
+      outcome: failed ? ('error' as const) : ('success' as const),
+      ...(error ? { error } : {}),
+      modelCalls: Object.freeze(this.modelCalls),
+      toolCalls: Object.freeze(this.toolCalls),
+      guardrailTrips: Object.freeze(this.guardrailTrips),
+      errors: Object.freeze(this.errors),
+      members: Object.freeze(this.members),
+      ...(metadata ? { metadata: Object.freeze({ ...metadata }) } : {}),
+    };
+    const record = base as InvocationRecord & { summary: InvocationRecord['summary'] };
+    record.summary = summarizeInvocation(record, { includeMembers: true });
+    this.record = Object.freeze(record);
+    if (this.parent) {
+      this.parent._addMember(this);
+    } else if (this.shared.hooks.onEnd) {
+      try {
+        this.shared.hooks.onEnd(this.record);
+      } catch (e) {
+        this.shared.hooks.diagnostics?.reportError('recorder', e, 'delivering a finished invocation failed');
+      }
+    }
+    return this.record;
+  }
+
+  /** @internal */
+  _addModelCall(call: ModelCallRecord, handle: ModelCall): void {
+    this.open.delete(handle);
+    if (!this.acceptsEvents('model call end') || this.modelCalls.length >= MAX_ITEMS) return;
+    this.modelCalls.push(call);
+  }
+
+  /** @internal */
+  _addToolCall(call: ToolCallRecord, handle: ToolCall): void {
+    this.open.delete(handle);
+    if (!this.acceptsEvents('tool call end') || this.toolCalls.length >= MAX_ITEMS) return;
+    this.toolCalls.push(call);
+  }
+
+  /** @internal */
+  _addMember(member: InvocationRecorder): void {
+    this.open.delete(member);
+    if (member.record && !this.record && this.members.length < MAX_ITEMS) this.members.push(member.record);
+  }
+
+  /** @internal */
+  _countModelError(error: unknown): void {
+    if (typeof error === 'object' && error !== null) this.shared.countedErrors.add(error);
+  }
+
+  private acceptsEvents(what: string): boolean {
+    if (!this.record) return true;
+    this.lateEvent(what);
+    return false;
+  }
+
+  private lateEvent(what: string): void {
+    this.shared.hooks.diagnostics?.emit({
+      type: 'recorder.late-event',
+      level: 'debug',
+      source: 'recorder',
+      message: `${what} arrived after invocation ${this.runId} ended and was ignored`,
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import type { ErrorCategory, ErrorInfo } from '../errors/classify-error.js';
+import { addUsage } from '../usage/usage.js';
+import { unionLength } from './intervals.js';
+import type { ErrorCounters, InvocationRecord, InvocationSummary, ModelCallRecord } from './record.js';
+
+export function emptyErrorCounters(): ErrorCounters {
+  return {
+    invocationServerErrors: 0,
+    invocationClientErrors: 0,
+    modelInvocationThrottles: 0,
+    modelInvocationClientErrors: 0,
+    modelInvocationServerErrors: 0,
+    modelInvocationUnknownErrors: 0,
+  };
+}
+
+/** The counter a failed model call increments. */
+export function modelErrorCounter(category: ErrorCategory): keyof ErrorCounters {
+  switch (category) {
+    case 'throttle':
+      return 'modelInvocationThrottles';
+    case 'client':
+      return 'modelInvocationClientErrors';
+    case 'server':
+    case 'network':
+    case 'timeout':
+      return 'modelInvocationServerErrors';
+    default:
+      return 'modelInvocationUnknownErrors';
+  }
+}
+
+/** The counter an error outside model calls increments: by HTTP status when it has one. */
+export function invocationErrorCounter(error: ErrorInfo): keyof ErrorCounters {
+  if (error.status !== undefined && error.status >= 500) return 'invocationServerErrors';
+  if (error.status !== undefined && error.status >= 400) return 'invocationClientErrors';
+  return 'modelInvocationUnknownErrors';
+}
+
+interface Accumulator {
+  summary: InvocationSummary;
+  intervals: Array<[number, number]>;
+  firstCall: ModelCallRecord | undefined;
+}
+
+function accumulate(record: InvocationRecord, acc: Accumulator, includeMembers: boolean): void {
+  const { summary } = acc;
+  for (const call of record.modelCalls) {
+    summary.modelCalls++;
+    summary.usage = addUsage(summary.usage, call.usage);
+    acc.intervals.push([call.startedAt, call.endedAt]);
+    if (!acc.firstCall || call.startedAt < acc.firstCall.startedAt) acc.firstCall = call;
+    const model = call.model ?? record.model;
+    if (model) summary.models[model] = (summary.models[model] ?? 0) + 1;
+    if (call.error) summary.errors[modelErrorCounter(call.error.category)]++;
+  }
+  for (const tool of record.toolCalls) {
+    const counts = summary.tools[tool.type];
+    counts.calls++;
+    if (tool.outcome === 'success') counts.success++;
+    else counts.failure++;
+  }
+  summary.guardrailHits += record.guardrailTrips.length;
+  for (const error of record.errors) summary.errors[invocationErrorCounter(error)]++;
+  if (includeMembers) for (const member of record.members) accumulate(member, acc, true);
+}
+
+/** Computes a run's totals: its own calls only, or with every member run rolled in. */
+export function summarizeInvocation(
+  record: InvocationRecord,
+  options: { includeMembers: boolean },
+): InvocationSummary {
+  const acc: Accumulator = {
+    summary: {
+      usage: undefined,
+      modelCalls: 0,
+      modelLatencyMs: 0,
+      ttftMs: 0,
+      tools: { api: { calls: 0, success: 0, failure: 0 }, mcp: { calls: 0, success: 0, failure: 0 } },
+      errors: emptyErrorCounters(),
+      guardrailHits: 0,
+      models: {},
+    },
+    intervals: [],
+    firstCall: undefined,
+  };
+  accumulate(record, acc, options.includeMembers);
+  acc.summary.modelLatencyMs = unionLength(acc.intervals);
+  const first = acc.firstCall;
+  if (first?.firstTokenAt !== undefined)
+    acc.summary.ttftMs = Math.max(0, first.firstTokenAt - record.startedAt);
+  return acc.summary;
+}
+
+/** The model id that served most calls (ties: the one used first); else the run's configured model. */
+export function primaryModel(record: InvocationRecord): string | undefined {
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const [model, count] of Object.entries(record.summary.models)) {
+    if (count > bestCount) {
+      best = model;
+      bestCount = count;
+    }
+  }
+  return best ?? record.model;
+}

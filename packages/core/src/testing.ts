@@ -1,0 +1,1 @@
+export { InMemoryExporter } from './testing/in-memory-exporter.js';

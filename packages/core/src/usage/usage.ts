@@ -1,0 +1,155 @@
+/**
+ * Normalized token usage of one model call (or a sum of calls).
+ *
+ * A field that is `undefined` was not reported; `0` was reported as zero.
+ * `inputTokens` includes cached input tokens; `outputTokens` includes reasoning tokens.
+ */
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
+  audioInputTokens?: number;
+  audioOutputTokens?: number;
+  /** The provider reported a total different from input + output; `totalTokens` keeps the reported value. */
+  reportedTotalMismatch?: boolean;
+  /** Reported values that were dropped by the token-count rule, e.g. `"inputTokens: NaN"`. */
+  invalid?: readonly string[];
+  /** The provider's own usage object (not enumerable, so never serialized by exporters). */
+  readonly raw?: unknown;
+}
+
+export const USAGE_COUNT_FIELDS = [
+  'inputTokens',
+  'outputTokens',
+  'totalTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'reasoningTokens',
+  'audioInputTokens',
+  'audioOutputTokens',
+] as const;
+
+export type UsageCountField = (typeof USAGE_COUNT_FIELDS)[number];
+
+/** The largest token count kept exactly; larger reported values are dropped, sums saturate here. */
+export const MAX_TOKEN_COUNT = Number.MAX_SAFE_INTEGER;
+const MAX_INVALID_NOTES = 16;
+
+/**
+ * The token-count rule, applied to every number read from a provider:
+ * - `undefined`/`null`: not reported.
+ * - a finite number ≥ 0: kept; a fraction is rounded to the nearest integer.
+ * - a decimal string of digits (`"42"`) or a bigint: converted.
+ * - NaN, ±Infinity, negative numbers, values above `MAX_TOKEN_COUNT`, other strings and objects:
+ *   dropped (treated as not reported) and noted in `invalid`.
+ */
+export function toTokenCount(
+  value: unknown,
+  field: string,
+  invalid: string[] | undefined,
+): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) n = Number(value);
+  else if (typeof value === 'bigint')
+    n = value >= 0n && value <= BigInt(MAX_TOKEN_COUNT) ? Number(value) : Number.NaN;
+  else n = Number.NaN;
+  if (Number.isFinite(n) && n >= 0) {
+    const rounded = Number.isInteger(n) ? n : Math.round(n);
+    if (rounded <= MAX_TOKEN_COUNT) return rounded;
+  }
+  if (invalid && invalid.length < MAX_INVALID_NOTES) invalid.push(`${field}: ${describeInvalid(value)}`);
+  return undefined;
+}
+
+function describeInvalid(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return value.length > 20 ? `string(${value.length})` : JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+/** Adds two counts exactly: unknown + unknown stays unknown; a sum past `MAX_TOKEN_COUNT` saturates. */
+export function addTokenCounts(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const sum = a + b;
+  return Math.min(sum, MAX_TOKEN_COUNT);
+}
+
+/** True when at least one token count was reported. */
+export function isUsageReported(usage: Usage | undefined): boolean {
+  if (!usage) return false;
+  for (const field of USAGE_COUNT_FIELDS) if (usage[field] !== undefined) return true;
+  return false;
+}
+
+export interface UsageFields {
+  inputTokens?: number | undefined;
+  outputTokens?: number | undefined;
+  reportedTotalTokens?: number | undefined;
+  cacheReadTokens?: number | undefined;
+  cacheWriteTokens?: number | undefined;
+  reasoningTokens?: number | undefined;
+  audioInputTokens?: number | undefined;
+  audioOutputTokens?: number | undefined;
+}
+
+/**
+ * Builds a `Usage` from already-sanitized fields: `totalTokens` is input + output unless the
+ * provider reported a total, which is kept (and flagged when it differs). Returns `undefined`
+ * when nothing was reported.
+ */
+export function createUsage(fields: UsageFields, raw?: unknown, invalid?: string[]): Usage | undefined {
+  const usage: Usage = {};
+  const { inputTokens, outputTokens, reportedTotalTokens } = fields;
+  if (inputTokens !== undefined) usage.inputTokens = inputTokens;
+  if (outputTokens !== undefined) usage.outputTokens = outputTokens;
+  const computed =
+    inputTokens === undefined && outputTokens === undefined
+      ? undefined
+      : addTokenCounts(inputTokens ?? 0, outputTokens ?? 0);
+  if (reportedTotalTokens !== undefined) {
+    usage.totalTokens = reportedTotalTokens;
+    if (computed !== undefined && computed !== reportedTotalTokens) usage.reportedTotalMismatch = true;
+  } else if (computed !== undefined) {
+    usage.totalTokens = computed;
+  }
+  if (fields.cacheReadTokens !== undefined) usage.cacheReadTokens = fields.cacheReadTokens;
+  if (fields.cacheWriteTokens !== undefined) usage.cacheWriteTokens = fields.cacheWriteTokens;
+  if (fields.reasoningTokens !== undefined) usage.reasoningTokens = fields.reasoningTokens;
+  if (fields.audioInputTokens !== undefined) usage.audioInputTokens = fields.audioInputTokens;
+  if (fields.audioOutputTokens !== undefined) usage.audioOutputTokens = fields.audioOutputTokens;
+  if (invalid && invalid.length > 0) usage.invalid = invalid;
+  if (!isUsageReported(usage) && !usage.invalid) return undefined;
+  if (raw !== undefined) Object.defineProperty(usage, 'raw', { value: raw, enumerable: false });
+  return usage;
+}
+
+/** Field-by-field exact addition of two usages (the `raw` objects are not carried into sums). */
+export function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | undefined {
+  if (!a) return b ? stripRaw(b) : undefined;
+  if (!b) return stripRaw(a);
+  const sum: Usage = {};
+  for (const field of USAGE_COUNT_FIELDS) {
+    const value = addTokenCounts(a[field], b[field]);
+    if (value !== undefined) sum[field] = value;
+  }
+  if (a.reportedTotalMismatch || b.reportedTotalMismatch) sum.reportedTotalMismatch = true;
+  if (a.invalid || b.invalid)
+    sum.invalid = [...(a.invalid ?? []), ...(b.invalid ?? [])].slice(0, MAX_INVALID_NOTES);
+  return sum;
+}
+
+function stripRaw(usage: Usage): Usage {
+  if (usage.raw === undefined) return usage;
+  const copy: Usage = {};
+  for (const field of USAGE_COUNT_FIELDS) if (usage[field] !== undefined) copy[field] = usage[field];
+  if (usage.reportedTotalMismatch) copy.reportedTotalMismatch = true;
+  if (usage.invalid) copy.invalid = usage.invalid;
+  return copy;
+}

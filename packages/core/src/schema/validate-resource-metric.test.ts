@@ -121,16 +121,14 @@ describe('validateResourceMetric', () => {
       inputTokenCount: fc.maxSafeNat(),
       outputTokenCount: fc.maxSafeNat(),
       guardrailHits: fc.nat(),
-      tools: fc
-        .tuple(fc.nat(1000), fc.nat(1000))
-        .map(([success, failure]) => [
-          {
-            toolType: 'api' as const,
-            toolCalls: success + failure,
-            successCount: success,
-            failureCount: failure,
-          },
-        ]),
+      tools: fc.tuple(fc.nat(1000), fc.nat(1000)).map(([success, failure]) => [
+        {
+          toolType: 'api' as const,
+          toolCalls: success + failure,
+          successCount: success,
+          failureCount: failure,
+        },
+      ]),
     },
     {
       requiredKeys: ['extAccountAliasId', 'providerType', 'operation', 'sessionId', 'schemaVersion', 'time'],

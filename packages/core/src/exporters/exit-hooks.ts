@@ -1,7 +1,7 @@
 import type { InvocationExporter } from '../exporter.js';
 
 export interface FlushOnExitOptions {
-  /** Flush when the event loop empties (`beforeExit`). Default true. */
+  /** Shut the exporters down (delivering what is queued) when the event loop empties (`beforeExit`). Default true. */
   beforeExit?: boolean;
   /**
    * Shut the exporters down on these signals, then let the signal take its default effect
@@ -12,7 +12,9 @@ export interface FlushOnExitOptions {
   timeoutMs?: number;
 }
 
-type Flushable = Pick<InvocationExporter, 'flush' | 'shutdown'>;
+type Flushable = Pick<InvocationExporter, 'flush'> & {
+  shutdown?(options?: { timeoutMs?: number }): Promise<void>;
+};
 
 function within(promise: Promise<unknown>, ms: number): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -31,9 +33,10 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
 }
 
 /**
- * Opt-in process-exit delivery for Node: on `beforeExit` it flushes the exporters (bounded by
- * `timeoutMs`), on `SIGTERM` (configurable) it shuts them down and then lets the signal end the
- * process as it would have. Installs nothing else; returns a function that removes the hooks.
+ * Opt-in process-exit delivery for Node: when the event loop empties (`beforeExit`) and on
+ * `SIGTERM` (configurable) it shuts the exporters down, delivering what is queued within
+ * `timeoutMs`; after a signal it lets the signal end the process as it would have (unless the
+ * application has its own listeners). Installs nothing else; returns a function removing the hooks.
  */
 export function flushOnExit(
   exporters: Flushable | readonly Flushable[],
@@ -42,18 +45,29 @@ export function flushOnExit(
   const list: readonly Flushable[] = Array.isArray(exporters) ? exporters : [exporters as Flushable];
   const timeoutMs = options.timeoutMs ?? 5000;
   const signals = options.signals ?? ['SIGTERM'];
-  let flushing = false;
+  let done = false;
 
+  const shutdownAll = () =>
+    within(
+      Promise.allSettled(
+        list.map((exporter) =>
+          Promise.resolve().then(() =>
+            exporter.shutdown ? exporter.shutdown({ timeoutMs }) : exporter.flush?.(),
+          ),
+        ),
+      ),
+      timeoutMs + 100,
+    );
   const onBeforeExit = () => {
-    // Runs again each time the loop empties; a flush with nothing pending schedules nothing.
-    if (flushing) return;
-    flushing = true;
-    void within(Promise.all(list.map((exporter) => exporter.flush?.())), timeoutMs).finally(() => {
-      flushing = false;
-    });
+    // The program has nothing left to do: deliver what is queued, within the deadline. Shutdown
+    // (not flush) so that retries end at the deadline instead of holding the process.
+    if (done) return;
+    done = true;
+    void shutdownAll();
   };
   const onSignal = (signal: NodeJS.Signals) => {
-    void within(Promise.all(list.map((exporter) => exporter.shutdown?.())), timeoutMs).finally(() => {
+    done = true;
+    void shutdownAll().finally(() => {
       process.removeListener(signal, onSignal);
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     });

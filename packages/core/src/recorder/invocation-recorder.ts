@@ -282,6 +282,7 @@ export class InvocationRecorder {
   recordToolCall(
     call: ToolCallStart & { endedAt?: number; outcome: 'success' | 'failure'; error?: unknown },
   ): void {
+    if (!this.acceptsEvents('tool call')) return;
     const at = call.endedAt ?? now();
     const handle = this.startToolCall({ ...call, startedAt: call.startedAt ?? at });
     this.open.delete(handle);

@@ -1,3 +1,4 @@
+import type { Transformer } from 'node:stream/web';
 import { Settings as CoreSettings } from '@llamaindex/core/global';
 import { Metrics, type MetricsOptions } from '@metrics/core';
 import { createRunCallbackManager } from './callback-manager.js';
@@ -44,7 +45,11 @@ export interface RunOptions {
 
 interface WorkflowLike {
   runStream: (...args: unknown[]) => unknown;
-  getAgents: () => Array<{ name: string; llm?: unknown; tools?: unknown }>;
+  getAgents: () => Array<{
+    name: string;
+    llm?: unknown;
+    tools?: ReadonlyArray<{ metadata?: { name?: string } }>;
+  }>;
 }
 
 const INSTRUMENTED = Symbol.for('@metrics/llamaindex.workflow');
@@ -155,7 +160,8 @@ export class LlamaIndexMetrics {
         const agents = this.getAgents();
         for (const agent of agents) instrumentLLM(agent.llm);
         const rootName =
-          (this as { rootAgentName?: unknown }).rootAgentName ?? (agents.length === 1 ? agents[0]?.name : undefined);
+          (this as { rootAgentName?: unknown }).rootAgentName ??
+          (agents.length === 1 ? agents[0]?.name : undefined);
         const root = typeof rootName === 'string' ? rootName : undefined;
         const parent = runStorage.getStore();
         if (parent && !parent.isEnded && joinable.has(parent)) {
@@ -249,7 +255,7 @@ function observeEnd(stream: unknown, state: RunState): unknown {
       new TransformStream({
         flush: () => state.finish(),
         cancel: (reason: unknown) => state.finish(reason instanceof Error ? reason : undefined),
-      } as Transformer),
+      } as Transformer<unknown, unknown>),
     );
   } catch (error) {
     state.diagnostics.reportError(SOURCE, error);

@@ -65,8 +65,8 @@ function observeCall(
     warnNoEvents(state);
   }
   const call = entry;
-  if (!isObject(result) || typeof (result as Promise<unknown>).then !== 'function') return result;
-  return (result as Promise<unknown>).then(
+  if (!isObject(result) || typeof (result as unknown as Promise<unknown>).then !== 'function') return result;
+  return (result as unknown as Promise<unknown>).then(
     (response) => {
       try {
         if (isAsyncIterable(response)) wrapStream(state, call, response, viaEvents);
@@ -95,7 +95,12 @@ function announced(state: RunState, before: number): OpenModelCall | undefined {
 }
 
 /** Observes the stream the caller iterates: errors, early exits and, without events, tokens and usage. */
-function wrapStream(state: RunState, entry: OpenModelCall, response: AsyncIterable<unknown>, viaEvents: boolean): void {
+function wrapStream(
+  state: RunState,
+  entry: OpenModelCall,
+  response: AsyncIterable<unknown>,
+  viaEvents: boolean,
+): void {
   const inner = response[Symbol.asyncIterator].bind(response);
   const chunks: unknown[] = [];
   (response as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] =

@@ -1,5 +1,5 @@
 /** Tools known to be served over MCP (marked by `markMcp` or built by `mcpTools`). */
-const mcpTools = new WeakSet<object>();
+const markedTools = new WeakSet<object>();
 const mcpToolNames = new Set<string>();
 const MAX_NAMES = 10_000;
 
@@ -14,7 +14,7 @@ interface ToolLike {
  */
 export function markMcp<T extends readonly object[]>(tools: T): T {
   for (const tool of tools) {
-    mcpTools.add(tool);
+    markedTools.add(tool);
     const name = (tool as Partial<ToolLike>).metadata?.name;
     if (typeof name === 'string' && mcpToolNames.size < MAX_NAMES) mcpToolNames.add(name);
   }
@@ -23,7 +23,7 @@ export function markMcp<T extends readonly object[]>(tools: T): T {
 
 /** Whether a tool (object or, failing that, name) was marked as MCP. */
 export function isMcpTool(tool: object | undefined, name: string): boolean {
-  if (tool !== undefined && mcpTools.has(tool)) return true;
+  if (tool !== undefined && markedTools.has(tool)) return true;
   return mcpToolNames.has(name);
 }
 

@@ -35,5 +35,8 @@ export function chunkHasUsage(chunk: unknown): boolean {
 }
 
 export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return isObject(value) && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+  return (
+    isObject(value) &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
 }

@@ -76,7 +76,10 @@ export class RunState {
   /** Ends the record when `ms` passes (or `signal` aborts) before the run settles. */
   setDeadline(ms: number | undefined, signal: AbortSignal | undefined): void {
     if (ms !== undefined && Number.isFinite(ms) && ms >= 0) {
-      this.timer = setTimeout(() => this.giveUp('DeadlineExceeded', `the run did not settle within ${ms} ms`), ms);
+      this.timer = setTimeout(
+        () => this.giveUp('DeadlineExceeded', `the run did not settle within ${ms} ms`),
+        ms,
+      );
       this.timer.unref?.();
     }
     if (signal) {

@@ -20,7 +20,8 @@ export function listenToWorkflowEvents(diagnostics: Diagnostics): void {
         type: 'llamaindex.workflow-events-unavailable',
         level: 'warn',
         source: SOURCE,
-        message: 'this @llamaindex/workflow has no event onInit hook; tool calls are read from llm-tool-* callbacks',
+        message:
+          'this @llamaindex/workflow has no event onInit hook; tool calls are read from llm-tool-* callbacks',
       });
       return;
     }

@@ -3,6 +3,7 @@ import { Settings as CoreSettings } from '@llamaindex/core/global';
 import { Metrics, type MetricsOptions } from '@metrics/core';
 import { createRunCallbackManager } from './callback-manager.js';
 import { instrumentLLM } from './llm-wrapper.js';
+import { isAsyncIterable } from './raw-fields.js';
 import { RunState, SOURCE, runStorage } from './run-state.js';
 import { listenToWorkflowEvents } from './workflow-events.js';
 
@@ -128,14 +129,14 @@ export class LlamaIndexMetrics {
       run.finish(error);
       throw error;
     }
+    let value: R;
     try {
-      const value = await result;
-      run.finish();
-      return value;
+      value = await result;
     } catch (error) {
       run.finish(error);
       throw error;
     }
+    return finishWhenConsumed(value, run);
   }
 
   flush(): Promise<void> {
@@ -155,7 +156,6 @@ export class LlamaIndexMetrics {
     const self = this;
     const runStream = function (this: WorkflowLike, ...args: unknown[]): unknown {
       let state: RunState | undefined;
-      let join: RunState | undefined;
       try {
         const agents = this.getAgents();
         for (const agent of agents) instrumentLLM(agent.llm);
@@ -166,7 +166,6 @@ export class LlamaIndexMetrics {
         const parent = runStorage.getStore();
         if (parent && !parent.isEnded && joinable.has(parent)) {
           parent.addAgents(agents, root);
-          join = parent;
         } else {
           const rootLLM = agents.find((agent) => agent.name === root)?.llm ?? agents[0]?.llm;
           const model = options.model ?? modelOf(rootLLM);
@@ -235,6 +234,34 @@ export class LlamaIndexMetrics {
       }
     }
   }
+}
+
+/** A stream returned by `run(fn)` ends the run when it is consumed; any other value ends it now. */
+function finishWhenConsumed<R>(value: R, state: RunState): R {
+  try {
+    if (typeof (value as { pipeThrough?: unknown } | undefined)?.pipeThrough === 'function') {
+      return observeEnd(value, state) as R;
+    }
+    if (isAsyncIterable(value)) {
+      const inner = value[Symbol.asyncIterator].bind(value);
+      (value as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] =
+        async function* consumed() {
+          try {
+            yield* { [Symbol.asyncIterator]: inner };
+          } catch (error) {
+            state.finish(error);
+            throw error;
+          } finally {
+            state.finish();
+          }
+        };
+      return value;
+    }
+  } catch (error) {
+    state.diagnostics.reportError(SOURCE, error);
+  }
+  state.finish();
+  return value;
 }
 
 /** The run ends when the workflow's event stream ends (or is cancelled). */

@@ -35,10 +35,13 @@ export interface McpClientLike {
   callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
 }
 
+/** A JSON value, as LlamaIndex tools return. */
+export type JsonValue = string | number | boolean | JsonValue[] | { [key: string]: JsonValue };
+
 /** A LlamaIndex tool (`BaseToolWithCall`) backed by an MCP server. */
 export interface McpTool {
   metadata: { name: string; description: string; parameters: Record<string, unknown> };
-  call(input: Record<string, unknown>): Promise<unknown>;
+  call(input: Record<string, unknown>): Promise<JsonValue>;
 }
 
 function errorText(result: unknown): string {
@@ -73,7 +76,7 @@ export async function mcpTools(client: McpClientLike, options: { prefix?: string
           if (result && typeof result === 'object' && (result as { isError?: unknown }).isError === true) {
             throw new Error(errorText(result));
           }
-          return result;
+          return result as JsonValue;
         },
       }),
     ),

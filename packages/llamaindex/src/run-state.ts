@@ -11,6 +11,8 @@ import { chunkHasUsage, isFirstTokenChunk, isObject, rawModel } from './raw-fiel
 
 export const SOURCE = '@metrics/llamaindex';
 const MAX_OPEN = 1_000;
+/** The tool `multiAgent()` adds for handoffs: a handoff is a member run, not a tool call. */
+const HANDOFF_TOOL = 'handOff';
 
 /** A model call seen through `llm-start` (or, without events, through the LLM wrapper). */
 export interface OpenModelCall {
@@ -52,7 +54,6 @@ export class RunState {
   constructor(
     readonly root: InvocationRecorder,
     readonly diagnostics: Diagnostics,
-    private readonly onEnd?: () => void,
   ) {
     this.current = { name: undefined, recorder: root };
   }
@@ -83,7 +84,10 @@ export class RunState {
       this.timer.unref?.();
     }
     if (signal) {
-      if (signal.aborted) return this.giveUp('AbortError', 'the run was aborted', signal.reason);
+      if (signal.aborted) {
+        this.giveUp('AbortError', 'the run was aborted', signal.reason);
+        return;
+      }
       const onAbort = () => this.giveUp('AbortError', 'the run was aborted', signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
       this.detachSignal = () => signal.removeEventListener('abort', onAbort);
@@ -106,15 +110,20 @@ export class RunState {
     if (this.ended || !isObject(detail)) return;
     switch (type) {
       case 'llm-start':
-        return this.llmStart(String(detail.id));
+        this.llmStart(String(detail.id));
+        break;
       case 'llm-stream':
-        return this.llmStream(String(detail.id), detail.chunk);
+        this.llmStream(String(detail.id), detail.chunk);
+        break;
       case 'llm-end':
-        return this.llmEnd(String(detail.id), detail.response);
+        this.llmEnd(String(detail.id), detail.response);
+        break;
       case 'llm-tool-call':
-        return this.toolCallEvent(detail.toolCall);
+        this.toolCallEvent(detail.toolCall);
+        break;
       case 'llm-tool-result':
-        return this.toolResultEvent(detail.toolCall, detail.toolResult);
+        this.toolResultEvent(detail.toolCall, detail.toolResult);
+        break;
     }
   }
 
@@ -181,6 +190,7 @@ export class RunState {
     if (this.workflowEvents || !isObject(toolCall)) return;
     this.closeCallbackTools();
     const name = String(toolCall.name);
+    if (name === HANDOFF_TOOL) return;
     const key = this.toolKey(toolCall) ?? name;
     const call = this.recorder.startToolCall({
       name,
@@ -237,6 +247,7 @@ export class RunState {
     this.workflowEvents = true;
     this.closeCallbackTools();
     const name = String(data.toolName);
+    if (name === HANDOFF_TOOL && this.agents.size > 1) return;
     const agentName = typeof data.agentName === 'string' ? data.agentName : undefined;
     const call = this.recorder.startToolCall({
       name,
@@ -294,7 +305,6 @@ export class RunState {
     this.toolCalls.clear();
     if (this.current.recorder !== this.root) this.current.recorder.end();
     this.root.end(error !== undefined ? { error } : {});
-    this.onEnd?.();
   }
 }
 

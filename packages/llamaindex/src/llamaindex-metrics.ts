@@ -136,7 +136,7 @@ export class LlamaIndexMetrics {
       run.finish(error);
       throw error;
     }
-    return finishWhenConsumed(value, run);
+    return finishWhenConsumed(value, run, (fn) => this.enter(run, fn));
   }
 
   flush(): Promise<void> {
@@ -236,25 +236,50 @@ export class LlamaIndexMetrics {
   }
 }
 
-/** A stream returned by `run(fn)` ends the run when it is consumed; any other value ends it now. */
-function finishWhenConsumed<R>(value: R, state: RunState): R {
+/**
+ * A stream returned by `run(fn)` ends the run when it is consumed; any other value ends it now.
+ * Each `next()` of such a stream runs inside the run, so LlamaIndex's `llm-stream` events (sent
+ * from the consumer's context) still reach it.
+ */
+function finishWhenConsumed<R>(value: R, state: RunState, enter: <T>(fn: () => T) => T): R {
   try {
     if (typeof (value as { pipeThrough?: unknown } | undefined)?.pipeThrough === 'function') {
       return observeEnd(value, state) as R;
     }
     if (isAsyncIterable(value)) {
       const inner = value[Symbol.asyncIterator].bind(value);
-      (value as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] =
-        async function* consumed() {
-          try {
-            yield* { [Symbol.asyncIterator]: inner };
-          } catch (error) {
-            state.finish(error);
-            throw error;
-          } finally {
+      (value as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] = () => {
+        const iterator = inner();
+        const settle = (step: Promise<IteratorResult<unknown>>) =>
+          step.then(
+            (result) => {
+              if (result.done) state.finish();
+              return result;
+            },
+            (error: unknown) => {
+              state.finish(error);
+              throw error;
+            },
+          );
+        return {
+          next: (...args: [] | [unknown]) => settle(enter(() => iterator.next(...args))),
+          return: (result?: unknown) => {
             state.finish();
-          }
+            return iterator.return
+              ? enter(() => (iterator.return as (v?: unknown) => Promise<IteratorResult<unknown>>)(result))
+              : Promise.resolve({ done: true as const, value: result });
+          },
+          throw: (error?: unknown) => {
+            state.finish(error);
+            return iterator.throw
+              ? enter(() => (iterator.throw as (e?: unknown) => Promise<IteratorResult<unknown>>)(error))
+              : Promise.reject(error);
+          },
+          [Symbol.asyncIterator]() {
+            return this;
+          },
         };
+      };
       return value;
     }
   } catch (error) {

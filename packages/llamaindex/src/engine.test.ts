@@ -114,7 +114,6 @@ async function legacyLLM(baseURL: string) {
       structuredOutput: false,
     };
     private readonly wrapped = wrapLLMEvent(this.send.bind(this) as never, {});
-    // biome-ignore lint/suspicious/noExplicitAny: the test LLM answers both chat overloads
     chat(params: any): any {
       return this.wrapped(params);
     }

@@ -46,6 +46,7 @@ export interface RunOptions {
 
 interface WorkflowLike {
   runStream: (...args: unknown[]) => unknown;
+  run?: (...args: unknown[]) => unknown;
   getAgents: () => Array<{
     name: string;
     llm?: unknown;
@@ -56,6 +57,8 @@ interface WorkflowLike {
 const INSTRUMENTED = Symbol.for('@metrics/llamaindex.workflow');
 /** Runs started by `run(fn)`: agent workflows run inside them join them instead of nesting. */
 const joinable = new WeakSet<RunState>();
+/** The workflow whose instrumented `run()` is calling its own `runStream()` inside a run. */
+const ownCall = new WeakMap<RunState, WorkflowLike>();
 
 function isWorkflow(value: unknown): value is WorkflowLike {
   return (
@@ -152,45 +155,84 @@ export class LlamaIndexMetrics {
     if (marked[INSTRUMENTED]) return;
     Object.defineProperty(marked, INSTRUMENTED, { value: true, configurable: true });
     for (const agent of workflow.getAgents()) instrumentLLM(agent.llm);
-    const original = workflow.runStream;
     const self = this;
+    const originalStream = workflow.runStream;
     const runStream = function (this: WorkflowLike, ...args: unknown[]): unknown {
-      let state: RunState | undefined;
-      try {
-        const agents = this.getAgents();
-        for (const agent of agents) instrumentLLM(agent.llm);
-        const rootName =
-          (this as { rootAgentName?: unknown }).rootAgentName ??
-          (agents.length === 1 ? agents[0]?.name : undefined);
-        const root = typeof rootName === 'string' ? rootName : undefined;
-        const parent = runStorage.getStore();
-        if (parent && !parent.isEnded && joinable.has(parent)) {
-          parent.addAgents(agents, root);
-        } else {
-          const rootLLM = agents.find((agent) => agent.name === root)?.llm ?? agents[0]?.llm;
-          const model = options.model ?? modelOf(rootLLM);
-          state = self.startState(
-            { ...options, ...(root && !options.name ? { name: root } : {}), ...(model ? { model } : {}) },
-            parent,
-            'subagent',
-          );
-          state.addAgents(agents, root);
-        }
-      } catch (error) {
-        self.metrics.diagnostics.reportError(SOURCE, error, 'starting the run record failed');
+      const current = runStorage.getStore();
+      if (current && ownCall.get(current) === this) {
+        // called by the instrumented run() below, which already owns the record
+        ownCall.delete(current);
+        return originalStream.apply(this, args);
       }
-      if (!state) return original.apply(this, args);
-      const run = state;
+      const state = self.beginWorkflowRun(this, options);
+      if (!state) return originalStream.apply(this, args);
       let stream: unknown;
       try {
-        stream = self.enter(run, () => original.apply(this, args));
+        stream = self.enter(state, () => originalStream.apply(this, args));
       } catch (error) {
-        run.finish(error);
+        state.finish(error);
         throw error;
       }
-      return observeEnd(stream, run);
+      return observeEnd(stream, state);
     };
     Object.defineProperty(workflow, 'runStream', { value: runStream, writable: true, configurable: true });
+    const originalRun = workflow.run;
+    if (typeof originalRun !== 'function') return;
+    // run() ends with its promise: no extra stream stage on the most common path
+    const run = function (this: WorkflowLike, ...args: unknown[]): unknown {
+      const state = self.beginWorkflowRun(this, options);
+      if (!state) return originalRun.apply(this, args);
+      ownCall.set(state, this);
+      let result: unknown;
+      try {
+        result = self.enter(state, () => originalRun.apply(this, args));
+      } catch (error) {
+        state.finish(error);
+        throw error;
+      } finally {
+        ownCall.delete(state);
+      }
+      return Promise.resolve(result).then(
+        (value) => {
+          state.finish();
+          return value;
+        },
+        (error: unknown) => {
+          state.finish(error);
+          throw error;
+        },
+      );
+    };
+    Object.defineProperty(workflow, 'run', { value: run, writable: true, configurable: true });
+  }
+
+  /** Starts the record of a workflow run, or joins the `run(fn)` it is called in (then `undefined`). */
+  private beginWorkflowRun(workflow: WorkflowLike, options: RunOptions): RunState | undefined {
+    try {
+      const agents = workflow.getAgents();
+      for (const agent of agents) instrumentLLM(agent.llm);
+      const rootName =
+        (workflow as { rootAgentName?: unknown }).rootAgentName ??
+        (agents.length === 1 ? agents[0]?.name : undefined);
+      const root = typeof rootName === 'string' ? rootName : undefined;
+      const parent = runStorage.getStore();
+      if (parent && !parent.isEnded && joinable.has(parent)) {
+        parent.addAgents(agents, root);
+        return undefined;
+      }
+      const rootLLM = agents.find((agent) => agent.name === root)?.llm ?? agents[0]?.llm;
+      const model = options.model ?? modelOf(rootLLM);
+      const state = this.startState(
+        { ...options, ...(root && !options.name ? { name: root } : {}), ...(model ? { model } : {}) },
+        parent,
+        'subagent',
+      );
+      state.addAgents(agents, root);
+      return state;
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error, 'starting the run record failed');
+      return undefined;
+    }
   }
 
   private startState(options: RunOptions, parent: RunState | undefined, kind: 'subagent'): RunState {

@@ -94,7 +94,10 @@ function announced(state: RunState, before: number): OpenModelCall | undefined {
   return state.llmStarts > before ? state.lastStarted : undefined;
 }
 
-/** Observes the stream the caller iterates: errors, early exits and, without events, tokens and usage. */
+/**
+ * Observes the stream the caller iterates: errors, early exits and, without events, tokens and
+ * usage. A plain iterator object (no generator layer): one `.then` per chunk.
+ */
 function wrapStream(
   state: RunState,
   entry: OpenModelCall,
@@ -103,28 +106,52 @@ function wrapStream(
 ): void {
   const inner = response[Symbol.asyncIterator].bind(response);
   const chunks: unknown[] = [];
-  (response as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] =
-    async function* observed() {
-      try {
-        for await (const chunk of { [Symbol.asyncIterator]: inner }) {
-          if (!viaEvents) {
-            if (isFirstTokenChunk(chunk)) entry.call.firstToken();
-            if (isObject(chunk) && isObject(chunk.raw) && (chunk.raw.usage || chunk.raw.model)) {
-              chunks.push(chunk);
-              if (chunks.length > 4) chunks.shift();
-            }
-          }
-          yield chunk;
+  const close = () => {
+    // after the last chunk `llm-end` already ended the call; otherwise (no events, or the agent
+    // stopped reading early, e.g. on an unknown tool) it ends with what was seen
+    if (!entry.call.ended) state.endModelCall(entry, fromLlamaIndexRaw(chunks), rawModel(chunks));
+  };
+  const onResult = (result: IteratorResult<unknown>) => {
+    try {
+      if (result.done) close();
+      else if (!viaEvents) {
+        const chunk = result.value;
+        if (isFirstTokenChunk(chunk)) entry.call.firstToken();
+        if (isObject(chunk) && isObject(chunk.raw) && (chunk.raw.usage || chunk.raw.model)) {
+          chunks.push(chunk);
+          if (chunks.length > 4) chunks.shift();
         }
-      } catch (error) {
-        state.failModelCall(entry, error);
-        throw error;
-      } finally {
-        // completed: `llm-end` already ended the call (or the wrapper ends it here); an early exit
-        // (the agent threw while reading, e.g. an unknown tool) ends it with what was seen
-        if (!entry.call.ended) state.endModelCall(entry, fromLlamaIndexRaw(chunks), rawModel(chunks));
       }
+    } catch (error) {
+      state.diagnostics.reportError(SOURCE, error);
+    }
+    return result;
+  };
+  const onError = (error: unknown) => {
+    try {
+      state.failModelCall(entry, error);
+    } catch (inner) {
+      state.diagnostics.reportError(SOURCE, inner);
+    }
+    throw error;
+  };
+  (response as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] = () => {
+    const iterator = inner();
+    const observed: AsyncIterator<unknown> & AsyncIterable<unknown> = {
+      next: (...args: [] | [unknown]) => iterator.next(...args).then(onResult, onError),
+      return: (value?: unknown) => {
+        close();
+        return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value });
+      },
+      [Symbol.asyncIterator]() {
+        return observed;
+      },
     };
+    if (iterator.throw)
+      observed.throw = (error?: unknown) =>
+        (iterator.throw as (e?: unknown) => Promise<IteratorResult<unknown>>)(error);
+    return observed;
+  };
 }
 
 function warnNoEvents(state: RunState): void {

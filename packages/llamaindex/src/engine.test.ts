@@ -8,7 +8,7 @@ import { Settings as LlamaindexSettings, SimpleChatEngine, ToolCallLLM } from 'l
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llamaindexMetrics } from './index.js';
 import { InMemoryExporter } from '@metrics/core/testing';
-import { expectPayload, openai, payload, setup } from './test-helpers.js';
+import { add, expectPayload, explode, openai, payload, setup } from './test-helpers.js';
 
 let server: ModelServer;
 beforeAll(async () => {
@@ -158,5 +158,47 @@ describe('duplicate @llamaindex/core copies', () => {
     const [record] = await exporter.waitFor(1);
     expectPayload(payload(record), { input: 15, output: 5, calls: 1, streamed: false });
     expect(diagnostics).not.toContain('llamaindex.events-not-received');
+  });
+
+  it('an agent() from the workflow copy `llamaindex` pins: tools come from that core copy’s callbacks', async () => {
+    const require = createRequire(import.meta.url);
+    const nested = createRequire(require.resolve('llamaindex'));
+    const workflowDir = join(dirname(nested.resolve('@llamaindex/workflow')), '..');
+    expect(JSON.parse(readFileSync(join(workflowDir, 'package.json'), 'utf8')).version).toBe('1.1.24');
+    const { agent: nestedAgent } = (await import(pathToFileURL(join(workflowDir, 'dist/index.js')).href)) as {
+      agent: typeof import('@llamaindex/workflow').agent;
+    };
+    const exporter = new InMemoryExporter();
+    const diagnostics: string[] = [];
+    const metrics = llamaindexMetrics({
+      exporters: [exporter],
+      settings: [LlamaindexSettings],
+      logger: false,
+      diagnostics: (event) => diagnostics.push(event.type),
+    });
+    const myAgent = metrics.instrument(
+      nestedAgent({ llm: openai(server.openaiBaseUrl), tools: [add, explode] }),
+    );
+    server.script('nested-wf', [
+      {
+        toolCalls: [
+          { name: 'add', arguments: { a: 1, b: 2 }, id: 'n1' },
+          { name: 'explode', arguments: {}, id: 'n2' },
+        ],
+        usage: { input: 12, output: 3 },
+      },
+      { text: 'Three, and one failure.', usage: { input: 18, output: 5 } },
+    ]);
+    const result = await myAgent.run('script:nested-wf go');
+    expect(result.data.result).toBe('Three, and one failure.');
+    const [record] = await exporter.waitFor(1);
+    expectPayload(payload(record), {
+      input: 30,
+      output: 8,
+      calls: 2,
+      streamed: true,
+      tools: [{ toolType: 'api', toolCalls: 2, successCount: 1, failureCount: 1 }],
+    });
+    expect(diagnostics).toContain('llamaindex.workflow-events-not-received');
   });
 });

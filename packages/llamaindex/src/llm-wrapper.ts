@@ -174,10 +174,12 @@ function warnNoEvents(state: RunState): void {
     level: 'warn',
     source: SOURCE,
     message:
-      'the LLM sends its events to another copy of @llamaindex/core than the one @metrics/llamaindex uses ' +
-      '(two versions installed, e.g. llamaindex@0.12.1 pins 0.6.22 while @llamaindex/openai uses 0.6.23). ' +
-      'Model calls of instrumented LLMs are still recorded by the wrapper, others are missed. Fix: install ' +
-      'one version (package.json "overrides"/"pnpm.overrides": { "@llamaindex/core": "<version>" }) or pass ' +
-      'the Settings of that copy: llamaindexMetrics({ settings: [Settings] })',
+      'an instrumented LLM made a call that sent no llm-start event to the @llamaindex/core copy ' +
+      '@metrics/llamaindex uses: either it emits no llm-* events at all (e.g. OpenAIResponses) or it ' +
+      'emits them to another copy (two versions installed, e.g. llamaindex@0.12.1 pins 0.6.22 while ' +
+      '@llamaindex/openai uses 0.6.23). Calls of instrumented LLMs are still recorded by the wrapper; ' +
+      'calls of other LLMs and tool events of that copy are missed. Fix: install one version ' +
+      '(package.json "overrides" / "pnpm.overrides": { "@llamaindex/core": "<version>" }) or pass that ' +
+      "copy's Settings: llamaindexMetrics({ settings: [Settings] })",
   });
 }

@@ -339,6 +339,18 @@ export class RunState {
     }
     this.modelCalls.clear();
     this.toolCalls.clear();
+    if (this.agents.size > 0 && this.llmStarts > 0 && !this.workflowEvents) {
+      this.diagnostics.emit({
+        type: 'llamaindex.workflow-events-not-received',
+        level: 'warn',
+        source: SOURCE,
+        message:
+          'an agent workflow ran but none of its events reached @metrics/llamaindex: the workflow comes from ' +
+          'another copy of @llamaindex/workflow than the one it resolves. Tool calls were read from llm-tool-* ' +
+          'callbacks instead, and handoffs are not split into member runs. Fix: install one version of ' +
+          '@llamaindex/workflow (package.json "overrides" / "pnpm.overrides")',
+      });
+    }
     if (this.current.recorder !== this.root) this.current.recorder.end();
     this.root.end(error !== undefined ? { error } : {});
   }

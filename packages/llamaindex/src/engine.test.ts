@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Settings as CoreSettings } from '@llamaindex/core/global';
+import { OpenAIResponses } from '@llamaindex/openai';
 import { type ModelServer, startModelServer } from '@metrics/testkit';
 import { Settings as LlamaindexSettings, SimpleChatEngine, ToolCallLLM } from 'llamaindex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +130,31 @@ async function legacyLLM(baseURL: string) {
   }
   return new LegacyLLM();
 }
+
+describe('LLMs that emit no llm-* events', () => {
+  it('OpenAIResponses, instrumented: the wrapper records the call, usage from the raw response', async () => {
+    const { exporter, metrics, diagnostics } = setup();
+    const llm = metrics.instrument(
+      new OpenAIResponses({
+        baseURL: server.openaiBaseUrl,
+        apiKey: 'test',
+        model: 'gpt-4o-mini',
+        maxRetries: 0,
+      }),
+    );
+    server.script('responses', [
+      { text: 'Via responses.', usage: { input: 26, output: 6, cached: 6, reasoning: 2 } },
+    ]);
+    const response = await metrics.run(() =>
+      llm.chat({ messages: [{ role: 'user', content: 'script:responses hi' }] }),
+    );
+    expect(response.message.content).toBe('Via responses.');
+    const [record] = await exporter.waitFor(1);
+    expectPayload(payload(record), { input: 26, output: 6, calls: 1, streamed: false });
+    expect(record?.summary.usage).toMatchObject({ cacheReadTokens: 6, reasoningTokens: 2 });
+    expect(diagnostics.map((d) => d.type)).toContain('llamaindex.events-not-received');
+  });
+});
 
 describe('duplicate @llamaindex/core copies', () => {
   it('an LLM reporting to the other copy: the wrapper still records it and a diagnostic says what to fix', async () => {

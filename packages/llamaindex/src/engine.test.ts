@@ -139,6 +139,7 @@ describe('query engines', () => {
   it('a RetrieverQueryEngine query (retrieval + synthesis) is one record with its model call', async () => {
     const { exporter, metrics } = setup();
     class FixedRetriever extends BaseRetriever {
+      // biome-ignore lint/complexity/noUselessConstructor: makes BaseRetriever's protected constructor public
       constructor() {
         super();
       }

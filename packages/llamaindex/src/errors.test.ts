@@ -68,6 +68,8 @@ describe('model errors', () => {
     const metric = payload(record);
     expect(metric.modelInvocationCount).toBe(1);
     expect(metric.ttft).toBeGreaterThan(0);
+    expect(metric.tools).toEqual([{ toolType: 'api', toolCalls: 1, successCount: 0, failureCount: 1 }]);
+    expect(record?.toolCalls[0]?.name).toBe(`ghost-${UNHANDLED}`);
     expect(record?.outcome).toBe('error');
     expect(record?.error?.category).toBe('abort');
     expect(metric.modelInvocationUnknownErrors).toBe(1);

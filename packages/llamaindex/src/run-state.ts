@@ -153,10 +153,12 @@ export class RunState {
       entry.call.firstToken();
       const toolCall = isObject(chunk) && isObject(chunk.options) ? chunk.options.toolCall : undefined;
       if (Array.isArray(toolCall)) {
+        const names = entry.toolNames ?? [];
         for (const call of toolCall) {
           const name = isObject(call) ? call.name : undefined;
-          if (typeof name === 'string' && (entry.toolNames ??= []).length < 100) entry.toolNames.push(name);
+          if (typeof name === 'string' && names.length < 100) names.push(name);
         }
+        entry.toolNames = names;
       }
     }
     if (chunkHasUsage(chunk)) entry.usageChunk = chunk;

@@ -1,12 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/middleware.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   platform: 'node',
   target: 'node22',
   clean: true,
-  external: [/^@langchain\//, /^langchain/],
 });

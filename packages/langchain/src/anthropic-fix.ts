@@ -34,7 +34,8 @@ export function anthropicVersion(serialized: unknown, metadata: unknown): string
 export function correctAnthropicStreamedUsage(usage: Usage | undefined): Usage | undefined {
   if (usage?.outputTokens === undefined || usage.outputTokens < 1) return usage;
   const corrected: Usage = { ...usage, outputTokens: usage.outputTokens - 1 };
-  if (usage.totalTokens !== undefined && usage.totalTokens >= 1) corrected.totalTokens = usage.totalTokens - 1;
+  if (usage.totalTokens !== undefined && usage.totalTokens >= 1)
+    corrected.totalTokens = usage.totalTokens - 1;
   Object.defineProperty(corrected, 'raw', { value: usage.raw, enumerable: false });
   return corrected;
 }

@@ -1,5 +1,7 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
-import { type Metrics, type ProviderType, now } from '@metrics/core';
+import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
+import { type Metrics, type ProviderType, classifyError, now } from '@metrics/core';
+import { createAttemptFetch } from './attempt-fetch.js';
 import { anthropicVersion, correctAnthropicStreamedUsage, isAffectedVersion } from './anthropic-fix.js';
 import {
   asToolMessage,
@@ -9,6 +11,7 @@ import {
   guardrailName,
   isCreateAgent,
   isFirstToken,
+  isFirstTokenEvent,
   isGraph,
   isToolLimitMessage,
   readModelOutput,
@@ -16,7 +19,14 @@ import {
 } from './langchain-shapes.js';
 import { MIDDLEWARE_NAME } from './middleware-name.js';
 import { type LangChainMetricsOptions, SOURCE, toMetrics } from './options.js';
-import { type ChainRun, type FailedAttempt, type ModelRun, type RootRun, type RunNode, RunTree } from './run-tree.js';
+import {
+  type ChainRun,
+  type FailedAttempt,
+  type ModelRun,
+  type RootRun,
+  type RunNode,
+  RunTree,
+} from './run-tree.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -61,6 +71,44 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
   async flush(): Promise<void> {
     this.tree.finishAll();
     await this.metrics.flush();
+  }
+
+  /**
+   * Opt-in: a `fetch` for the provider client (`new ChatOpenAI({ configuration: { fetch:
+   * handler.fetch() } })`) that sees every HTTP attempt, so retried 429s count as throttles and
+   * retried attempts as model invocations. Without it, callbacks see one call per `invoke`.
+   */
+  fetch(base?: typeof globalThis.fetch): typeof globalThis.fetch {
+    return createAttemptFetch(() => this.currentModelRun(), this.metrics.diagnostics, base);
+  }
+
+  /** The model run an HTTP attempt belongs to: the one under the caller's LangChain run, else the only one open. */
+  private currentModelRun(): ModelRun | undefined {
+    const config = AsyncLocalStorageProviderSingleton.getRunnableConfig();
+    const parentId = get(get(config, 'callbacks'), '_parentRunId');
+    let only: ModelRun | undefined;
+    let open = 0;
+    let match: ModelRun | undefined;
+    let matches = 0;
+    for (const run of this.tree.runs.values()) {
+      if (run.kind !== 'model') continue;
+      open++;
+      only = run;
+      if (parentId !== undefined && run.parentRunId === parentId) {
+        match = run;
+        matches++;
+      }
+    }
+    if (matches === 1) return match;
+    if (open === 1) return only;
+    if (open > 1)
+      this.metrics.diagnostics.emit({
+        type: 'langchain.attempt-unattributed',
+        level: 'debug',
+        source: SOURCE,
+        message: 'an HTTP attempt could not be tied to one model call and was not recorded',
+      });
+    return undefined;
   }
 
   private safe(what: string, fn: () => void): void {
@@ -113,7 +161,8 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
         return;
       }
       const node = get(metadata, 'langgraph_node');
-      if (typeof node === 'string' && node.startsWith(`${MIDDLEWARE_NAME}.`)) parent.root.ownedByMiddleware = true;
+      if (typeof node === 'string' && node.startsWith(`${MIDDLEWARE_NAME}.`))
+        parent.root.ownedByMiddleware = true;
       if (graph) {
         const member = parent.recorder.startMemberRun({
           kind: isCreateAgent(metadata) ? 'subagent' : 'subgraph',
@@ -198,7 +247,9 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
     runName?: string,
   ): void {
-    this.safe('handleChatModelStart', () => this.startModel(llm, runId, parentRunId, extraParams, metadata, runName));
+    this.safe('handleChatModelStart', () =>
+      this.startModel(llm, runId, parentRunId, extraParams, metadata, runName),
+    );
   }
 
   override handleLLMStart(
@@ -211,7 +262,9 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
     runName?: string,
   ): void {
-    this.safe('handleLLMStart', () => this.startModel(llm, runId, parentRunId, extraParams, metadata, runName));
+    this.safe('handleLLMStart', () =>
+      this.startModel(llm, runId, parentRunId, extraParams, metadata, runName),
+    );
   }
 
   private startModel(
@@ -252,6 +305,13 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
     if (run?.kind !== 'model') return;
     run.streamed = true;
     if (run.firstTokenAt === undefined && isFirstToken(token, fields)) run.firstTokenAt = now();
+  }
+
+  override handleChatModelStreamEvent(event: unknown, runId: string): void {
+    const run = this.tree.runs.get(runId);
+    if (run?.kind !== 'model') return;
+    run.streamed = true;
+    if (run.firstTokenAt === undefined && isFirstTokenEvent(event)) run.firstTokenAt = now();
   }
 
   override handleLLMEnd(
@@ -296,7 +356,10 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
       const failed = run.attempts?.failed ?? [];
       const last = failed[failed.length - 1];
       // The opt-in fetch saw the final failed attempt too: record it once, with the real error.
-      const lastIsThis = last !== undefined && last.status !== undefined && last.status === get(error, 'status');
+      const lastIsThis =
+        last !== undefined &&
+        run.attempts?.lastFailed === true &&
+        last.status === classifyError(error).status;
       const attempt = this.recordFailedAttempts(run, lastIsThis ? failed.length - 1 : failed.length);
       run.recorder.recordModelCall({
         ...this.callFields(run, attempt),

@@ -75,6 +75,21 @@ export function isFirstToken(token: unknown, fields: unknown): boolean {
   return false;
 }
 
+/** A chat-model stream event (the newer streaming protocol) that carries a first token. */
+export function isFirstTokenEvent(event: unknown): boolean {
+  const kind = get(event, 'event');
+  if (kind === 'content-block-start') {
+    const type = get(get(event, 'content'), 'type');
+    return type === 'tool_call' || type === 'tool_call_chunk';
+  }
+  if (kind !== 'content-block-delta') return false;
+  const delta = get(event, 'delta');
+  const type = get(delta, 'type');
+  if (type === 'text-delta') return (get(delta, 'text') as string | undefined)?.length !== 0;
+  if (type === 'tool-call-delta') return true;
+  return false;
+}
+
 /** Tools from `@langchain/mcp-adapters` carry the MCP `annotations` in their metadata; local tools never do. */
 export function detectToolType(metadata: unknown): ToolType {
   if (metadata !== null && typeof metadata === 'object' && Object.hasOwn(metadata, 'annotations'))
@@ -119,7 +134,11 @@ export function asToolMessage(value: unknown): ToolMessageLike | undefined {
  * Every `ToolMessage` in a node's output (a state update, a list of updates, a `Command`).
  * Bounded: a node output is small; the depth and count caps keep a hostile value cheap.
  */
-export function collectToolMessages(value: unknown, out: ToolMessageLike[] = [], depth = 0): ToolMessageLike[] {
+export function collectToolMessages(
+  value: unknown,
+  out: ToolMessageLike[] = [],
+  depth = 0,
+): ToolMessageLike[] {
   if (depth > 4 || out.length >= 256 || value === null || typeof value !== 'object') return out;
   const message = asToolMessage(value);
   if (message) {

@@ -33,7 +33,7 @@ export interface ModelRun {
   provider?: string;
   anthropicVersion?: string;
   /** HTTP attempts seen by the opt-in fetch (`attemptFetch`), failed ones kept until the call ends. */
-  attempts?: { failed: FailedAttempt[]; lastStartedAt: number };
+  attempts?: { failed: FailedAttempt[]; lastStartedAt: number; lastFailed: boolean };
 }
 
 export interface FailedAttempt {

@@ -52,6 +52,7 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
   /** @internal */
   readonly tree: RunTree;
   private readonly fixAnthropic: boolean;
+  private readonly deferToMiddleware: boolean;
 
   constructor(options: LangChainMetricsOptions | Metrics = {}) {
     super({ _awaitHandler: true, ignoreRetriever: true, ignoreCustomEvent: true });
@@ -60,6 +61,7 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
     const opts = options as LangChainMetricsOptions;
     this.tree = new RunTree(this.metrics, Math.max(1, opts.maxOpenRuns ?? 1000));
     this.fixAnthropic = opts.correctAnthropicStreamedUsage !== false;
+    this.deferToMiddleware = opts.deferToMiddleware !== false;
   }
 
   /** LangChain copies handlers in some paths; a copy must share the run tree. */
@@ -161,7 +163,7 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
         return;
       }
       const node = get(metadata, 'langgraph_node');
-      if (typeof node === 'string' && node.startsWith(`${MIDDLEWARE_NAME}.`))
+      if (this.deferToMiddleware && typeof node === 'string' && node.startsWith(`${MIDDLEWARE_NAME}.`))
         parent.root.ownedByMiddleware = true;
       if (graph) {
         const member = parent.recorder.startMemberRun({

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { type AttemptTarget, createAttemptFetch, middlewareCallContext } from './attempt-fetch.js';
 import { type FirstTokenTarget, attachFirstTokenTimer } from './first-token-timer.js';
 import { ToolMessageError } from './handler.js';
-import { asToolMessage, detectToolType, get, guardrailName } from './langchain-shapes.js';
+import { asToolMessage, detectToolType, get, guardrailName, isToolLimitMessage } from './langchain-shapes.js';
 import { MIDDLEWARE_NAME } from './middleware-name.js';
 import { type LangChainMetricsOptions, SOURCE, toMetrics } from './options.js';
 
@@ -14,6 +14,39 @@ const STATE_KEY = '_agentMetricsRunId';
 
 interface OpenRun {
   recorder: InvocationRecorder;
+  /** Tool call ids this middleware saw (wrapToolCall) or already accounted for. */
+  seenToolCalls: Set<string>;
+}
+
+/**
+ * Error `ToolMessage`s answering the last tool-calling AI message that no `wrapToolCall` saw:
+ * the ones `toolCallLimitMiddleware` injects for blocked calls (guardrail hits), or failures
+ * produced before the tool node. Walks back from the end of the conversation, bounded.
+ */
+function accountUnseenToolMessages(run: OpenRun, messages: unknown): void {
+  if (!Array.isArray(messages)) return;
+  for (let i = messages.length - 1, n = 0; i >= 0 && n < 64; i--, n++) {
+    const message = messages[i];
+    const toolMessage = asToolMessage(message);
+    if (!toolMessage) {
+      if (get(message, 'type') === 'human') return;
+      const calls = get(message, 'tool_calls');
+      if (Array.isArray(calls) && calls.length > 0) return;
+      continue;
+    }
+    if (toolMessage.status !== 'error' || toolMessage.toolCallId === undefined) continue;
+    if (run.seenToolCalls.has(toolMessage.toolCallId)) continue;
+    run.seenToolCalls.add(toolMessage.toolCallId);
+    if (isToolLimitMessage(toolMessage))
+      run.recorder.recordGuardrailTrip({ name: 'ToolCallLimitExceeded', kind: 'tool-call-limit' });
+    else
+      run.recorder.recordToolCall({
+        name: toolMessage.name ?? 'unknown',
+        callId: toolMessage.toolCallId,
+        outcome: 'failure',
+        error: new ToolMessageError('the tool call failed before the tool ran'),
+      });
+  }
 }
 
 /** The message `createAgent`'s ToolNode gives the model for a failed tool (`defaultHandleToolErrors`). */
@@ -62,7 +95,7 @@ export function createMetricsMiddleware(options: LangChainMetricsOptions | Metri
       { providerType: 'LANGCHAIN', runId, ...(sessionId !== undefined ? { sessionId } : {}) },
       { onEnd: (record) => metrics.export(record), diagnostics, ...(toolTypes ? { toolTypes } : {}) },
     );
-    open.set(runId, { recorder });
+    open.set(runId, { recorder, seenToolCalls: new Set() });
     if (open.size > maxOpenRuns) {
       const [oldest] = open.keys();
       if (oldest !== undefined) {
@@ -105,11 +138,19 @@ export function createMetricsMiddleware(options: LangChainMetricsOptions | Metri
       return runId === undefined ? undefined : { [STATE_KEY]: runId };
     },
     afterAgent: (state) => {
-      guard(diagnostics, SOURCE, () => finish(get(state, STATE_KEY)));
+      guard(diagnostics, SOURCE, () => {
+        const run = lookup(state);
+        if (run) accountUnseenToolMessages(run, get(state, 'messages'));
+        finish(get(state, STATE_KEY));
+      });
       return undefined;
     },
     wrapModelCall: async (request, handler) => {
-      const run = guard(diagnostics, SOURCE, () => lookup(request.state));
+      const run = guard(diagnostics, SOURCE, () => {
+        const found = lookup(request.state);
+        if (found) accountUnseenToolMessages(found, get(request, 'messages'));
+        return found;
+      });
       if (!run) return handler(request);
       const target: AttemptTarget & FirstTokenTarget = {};
       const startedAt = now();
@@ -174,6 +215,7 @@ export function createMetricsMiddleware(options: LangChainMetricsOptions | Metri
     },
     wrapToolCall: async (request, handler) => {
       const run = guard(diagnostics, SOURCE, () => lookup(request.state));
+      if (run && request.toolCall.id) run.seenToolCalls.add(request.toolCall.id);
       const call = run
         ? guard(diagnostics, SOURCE, () =>
             run.recorder.startToolCall({

@@ -14,6 +14,11 @@ export interface LangChainMetricsOptions extends MetricsOptions {
    * call. Default `true`; applied only to the affected versions.
    */
   correctAnthropicStreamedUsage?: boolean;
+  /**
+   * Handler only: when a run is also measured by the metrics middleware (`createMetricsMiddleware`),
+   * drop the handler's record so the run is counted once. Default `true`.
+   */
+  deferToMiddleware?: boolean;
 }
 
 export const SOURCE = '@metrics/langchain';

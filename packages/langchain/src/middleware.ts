@@ -3,6 +3,7 @@ import { ToolMessage } from '@langchain/core/messages';
 import { InvocationRecorder, type Metrics, fromLangChainUsageMetadata, guard, now } from '@metrics/core';
 import { type AgentMiddleware, createMiddleware } from 'langchain';
 import { z } from 'zod';
+import { correctAnthropicStreamedUsage, isAffectedVersion } from './anthropic-fix.js';
 import { type AttemptTarget, createAttemptFetch, middlewareCallContext } from './attempt-fetch.js';
 import { type FirstTokenTarget, attachFirstTokenTimer } from './first-token-timer.js';
 import { ToolMessageError } from './handler.js';
@@ -87,6 +88,7 @@ export function createMetricsMiddleware(options: LangChainMetricsOptions | Metri
   const maxOpenRuns = Math.max(1, (options as LangChainMetricsOptions).maxOpenRuns ?? 1000);
   const open = new Map<string, OpenRun>();
   const { diagnostics } = metrics;
+  const fixAnthropic = (options as LangChainMetricsOptions).correctAnthropicStreamedUsage !== false;
 
   const start = (): string => {
     const runId = randomUUID();
@@ -199,7 +201,12 @@ export function createMetricsMiddleware(options: LangChainMetricsOptions | Metri
       guard(diagnostics, SOURCE, () => detach?.());
       guard(diagnostics, SOURCE, () => {
         const attempt = recordAttempts(target.attempts?.failed.length ?? 0);
-        const usage = fromLangChainUsageMetadata(get(response, 'usage_metadata'));
+        let usage = fromLangChainUsageMetadata(get(response, 'usage_metadata'));
+        if (fixAnthropic && target.streamed === true) {
+          const version = get(get(get(request.model, 'metadata'), 'versions'), '@langchain/anthropic');
+          if (typeof version === 'string' && isAffectedVersion(version))
+            usage = correctAnthropicStreamedUsage(usage);
+        }
         const model = readModel(response, request);
         run.recorder.recordModelCall({
           startedAt: target.attempts && attempt > 1 ? target.attempts.lastStartedAt : startedAt,

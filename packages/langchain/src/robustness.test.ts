@@ -166,7 +166,6 @@ describe.each(['handler', 'middleware'] as const)('guardrails (%s)', (mode) => {
     const agent = createAgent({
       model: openai(server),
       tools: [weather, boom],
-      // biome-ignore lint/suspicious/noExplicitAny: built-in middlewares of different state types
       middleware: [...(middleware ? [middleware] : []), ...extra] as any,
     });
     return { exporter, agent, config: handler ? { callbacks: [handler] } : {}, middleware };

@@ -62,8 +62,10 @@ function prefersStreaming(handler: unknown): boolean {
  * manager for this call only and returns the function that removes it. Otherwise does nothing:
  * an unstreamed call has no first token, and the callback system stays off.
  */
-export function attachFirstTokenTimer(target: FirstTokenTarget): (() => void) | undefined {
-  const config = AsyncLocalStorageProviderSingleton.getRunnableConfig();
+export function attachFirstTokenTimer(
+  target: FirstTokenTarget,
+  config: unknown = AsyncLocalStorageProviderSingleton.getRunnableConfig(),
+): (() => void) | undefined {
   const manager = get(config, 'callbacks') as ManagerLike | undefined;
   if (!manager || !Array.isArray(manager.handlers) || typeof manager.addHandler !== 'function')
     return undefined;

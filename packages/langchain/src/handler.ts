@@ -113,6 +113,13 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
     return undefined;
   }
 
+  /** @internal The metrics middleware measures the run this LangChain run belongs to: drop this handler's record. */
+  deferRun(runId: unknown): void {
+    if (!this.deferToMiddleware || typeof runId !== 'string') return;
+    const run = this.tree.runs.get(runId);
+    if (run) run.root.ownedByMiddleware = true;
+  }
+
   private safe(what: string, fn: () => void): void {
     try {
       fn();

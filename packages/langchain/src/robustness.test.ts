@@ -195,7 +195,7 @@ describe.each(['handler', 'middleware'] as const)('guardrails (%s)', (mode) => {
   });
 
   it('a PII block counts as a guardrail hit and is not counted as an error', async () => {
-    const { exporter, agent, config, middleware } = setup([piiMiddleware('email', { strategy: 'block' })]);
+    const { exporter, agent, config } = setup([piiMiddleware('email', { strategy: 'block' })]);
     const key = `pii-${mode}`;
     server.script(key, [{ text: 'never', usage: { input: 1, output: 1 } }]);
     const error = await agent
@@ -205,15 +205,50 @@ describe.each(['handler', 'middleware'] as const)('guardrails (%s)', (mode) => {
         (e: unknown) => e,
       );
     expect((error as Error).name).toBe('PIIDetectionError');
-    // The middleware never sees a run fail outside a model call: its flush() ends it.
-    await middleware?.flush();
+    if (mode === 'middleware') {
+      // A run that fails before its first model call is invisible to wrapModelCall/wrapToolCall.
+      expect(exporter.records).toHaveLength(0);
+      return;
+    }
     expect(exporter.records).toHaveLength(1);
     const p = payload(exporter.records[0]);
     expect(p).toMatchObject({
       modelInvocationCount: 0,
       invocationClientErrors: 0,
       invocationServerErrors: 0,
+      guardrailHits: 1,
     });
-    expect(p.guardrailHits).toBe(mode === 'handler' ? 1 : 0);
+  });
+});
+
+describe('middleware with exactBoundaries', () => {
+  it('records a run that fails before its first model call (ended by flush), and a normal run at its end', async () => {
+    const exporter = new InMemoryExporter();
+    const middleware = createMetricsMiddleware({
+      exporters: [exporter],
+      logger: false,
+      exactBoundaries: true,
+    });
+    const agent = createAgent({
+      model: openai(server),
+      tools: [weather, boom],
+      middleware: [middleware, piiMiddleware('email', { strategy: 'block' })],
+    });
+    await expect(
+      agent.invoke({ messages: [{ role: 'user', content: 'script:exact-pii write to a@b.co' }] }),
+    ).rejects.toThrow('PII');
+    expect(exporter.records).toHaveLength(0);
+    twoSteps('exact-ok');
+    await agent.invoke({ messages: [{ role: 'user', content: 'script:exact-ok go' }] });
+    expect(exporter.records).toHaveLength(1);
+    expect(payload(exporter.records[0])).toMatchObject({
+      inputTokenCount: 77,
+      outputTokenCount: 16,
+      modelInvocationCount: 2,
+      tools: [{ toolType: 'api', toolCalls: 2, successCount: 1, failureCount: 1 }],
+    });
+    await middleware.flush();
+    expect(exporter.records).toHaveLength(2);
+    expect(payload(exporter.records[1])).toMatchObject({ modelInvocationCount: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import type { InvocationRecord, ResourceMetric } from '@metrics/core';
+import type { InvocationRecord, ResourceMetric, ToolTypeOverride } from '@metrics/core';
 import { InMemoryExporter } from '@metrics/core/testing';
 import { type ModelServer, type ScriptStep, startModelServer } from '@metrics/testkit';
 import { createAgent } from 'langchain';
@@ -25,10 +25,19 @@ async function run(
   mode: Mode,
   key: string,
   steps: ScriptStep[],
-  options: { drive?: Drive; modelFields?: Record<string, unknown>; fetch?: boolean } = {},
+  options: {
+    drive?: Drive;
+    modelFields?: Record<string, unknown>;
+    fetch?: boolean;
+    toolTypes?: ToolTypeOverride;
+  } = {},
 ): Promise<{ record: InvocationRecord; p: ResourceMetric; result: unknown; error: unknown }> {
   const exporter = new InMemoryExporter();
-  const metricsOptions = { exporters: [exporter], logger: false as const };
+  const metricsOptions = {
+    exporters: [exporter],
+    logger: false as const,
+    ...(options.toolTypes ? { toolTypes: options.toolTypes } : {}),
+  };
   const handler = mode === 'handler' ? new MetricsCallbackHandler(metricsOptions) : undefined;
   const middleware = mode === 'middleware' ? createMetricsMiddleware(metricsOptions) : undefined;
   const fetch = options.fetch ? (handler ?? middleware)?.fetch() : undefined;
@@ -109,6 +118,17 @@ describe.each<Mode>(['handler', 'middleware'])('createAgent with tools (%s)', (m
     ]);
     expect(p.modelLatency).toBeLessThanOrEqual(p.totalTime as number);
     expect(record.summary.usage).toMatchObject({ cacheReadTokens: 40, reasoningTokens: 4 });
+  });
+
+  it.each<[string, ToolTypeOverride]>([
+    ['a name → type map', { weather: 'mcp', lookup: 'api' }],
+    ['a predicate', ({ name }) => (name === 'weather' ? 'mcp' : name === 'lookup' ? 'api' : undefined)],
+  ])('the user overrides tool types with %s', async (_, toolTypes) => {
+    const { p } = await run(mode, `override-${mode}-${typeof toolTypes}`, toolLoop(), { toolTypes });
+    expect(p.tools).toEqual([
+      { toolType: 'api', toolCalls: 3, successCount: 1, failureCount: 2 },
+      { toolType: 'mcp', toolCalls: 2, successCount: 1, failureCount: 1 },
+    ]);
   });
 
   it('a plain answer', async () => {

@@ -1,8 +1,9 @@
 import type { InvocationRecord, ResourceMetric, ToolTypeOverride } from '@metrics/core';
 import { InMemoryExporter } from '@metrics/core/testing';
 import { type ModelServer, type ScriptStep, startModelServer } from '@metrics/testkit';
-import { createAgent } from 'langchain';
+import { createAgent, toolStrategy } from 'langchain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { MetricsCallbackHandler } from './handler.js';
 import { createMetricsMiddleware } from './middleware.js';
 import { boom, mcpTools, openai, payload, weather } from './test-helpers.js';
@@ -26,6 +27,7 @@ async function run(
   key: string,
   steps: ScriptStep[],
   options: {
+    responseFormat?: unknown;
     drive?: Drive;
     modelFields?: Record<string, unknown>;
     fetch?: boolean;
@@ -49,6 +51,8 @@ async function run(
     model,
     tools: [weather, boom, ...mcp.tools],
     ...(middleware ? { middleware: [middleware] } : {}),
+    // biome-ignore lint/suspicious/noExplicitAny: a response format of any schema
+    ...(options.responseFormat ? { responseFormat: options.responseFormat as any } : {}),
   });
   server.script(key, steps);
   const input = { messages: [{ role: 'user', content: `script:${key} go` }] };
@@ -129,6 +133,48 @@ describe.each<Mode>(['handler', 'middleware'])('createAgent with tools (%s)', (m
       { toolType: 'api', toolCalls: 3, successCount: 1, failureCount: 2 },
       { toolType: 'mcp', toolCalls: 2, successCount: 1, failureCount: 1 },
     ]);
+  });
+
+  it('a response with only an unknown tool call is not the end of the run', async () => {
+    const { p, error } = await run(mode, `only-unknown-${mode}`, [
+      { toolCalls: [{ name: 'not_a_tool', arguments: {}, id: 'u1' }], usage: { input: 3, output: 1 } },
+      { text: 'ok', usage: { input: 6, output: 2 } },
+    ]);
+    expect(error).toBeUndefined();
+    expect(p).toMatchObject({
+      modelInvocationCount: 2,
+      inputTokenCount: 9,
+      outputTokenCount: 3,
+      ...noErrors,
+    });
+    expect(p.tools).toEqual([{ toolType: 'api', toolCalls: 1, successCount: 0, failureCount: 1 }]);
+  });
+
+  it('structured output (tool strategy) ends the run with its answer', async () => {
+    const { p, result, error } = await run(
+      mode,
+      `structured-${mode}`,
+      [
+        {
+          toolCalls: [{ name: 'weather', arguments: { city: 'Nice' }, id: 's1' }],
+          usage: { input: 4, output: 2 },
+        },
+        {
+          toolCalls: [{ name: 'Answer', arguments: { answer: '42' }, id: 's2' }],
+          usage: { input: 8, output: 3 },
+        },
+      ],
+      { responseFormat: toolStrategy(z.object({ answer: z.string() }).meta({ title: 'Answer' })) },
+    );
+    expect(error).toBeUndefined();
+    expect((result as { structuredResponse?: unknown }).structuredResponse).toEqual({ answer: '42' });
+    expect(p).toMatchObject({
+      modelInvocationCount: 2,
+      inputTokenCount: 12,
+      outputTokenCount: 5,
+      ...noErrors,
+    });
+    expect(p.tools).toEqual([{ toolType: 'api', toolCalls: 1, successCount: 1, failureCount: 0 }]);
   });
 
   it('a plain answer', async () => {

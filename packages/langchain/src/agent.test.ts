@@ -51,7 +51,6 @@ async function run(
     model,
     tools: [weather, boom, ...mcp.tools],
     ...(middleware ? { middleware: [middleware] } : {}),
-    // biome-ignore lint/suspicious/noExplicitAny: a response format of any schema
     ...(options.responseFormat ? { responseFormat: options.responseFormat as any } : {}),
   });
   server.script(key, steps);

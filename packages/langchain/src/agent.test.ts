@@ -210,6 +210,22 @@ describe.each<Mode>(['handler', 'middleware'])('createAgent with tools (%s)', (m
     });
   });
 
+  it('a 400 is not retried and counts as a model client error', async () => {
+    const { p, error } = await run(mode, `e400-${mode}`, [
+      { error: { status: 400, message: 'bad request' } },
+    ]);
+    expect(error).toBeDefined();
+    expect(p).toMatchObject({ ...noErrors, modelInvocationClientErrors: 1, modelInvocationCount: 1 });
+  });
+
+  it('a dropped connection fails the run and counts as a model server error', async () => {
+    const { p, error } = await run(mode, `drop-${mode}`, [{ drop: true }], {
+      modelFields: { maxRetries: 0 },
+    });
+    expect(error).toBeDefined();
+    expect(p).toMatchObject({ ...noErrors, modelInvocationServerErrors: 1, modelInvocationCount: 1 });
+  });
+
   it('a retried 429 is one clean call by default (LangChain retries below callbacks)', async () => {
     const { p, error } = await run(
       mode,

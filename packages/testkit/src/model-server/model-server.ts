@@ -197,8 +197,12 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       ...(scriptKey !== undefined ? { scriptKey } : {}),
       api,
       stream: request.stream === true,
+      status: 0,
       receivedAt: Date.now(),
     };
+    res.on('close', () => {
+      if (res.headersSent) record.status = res.statusCode;
+    });
     requests.push(record);
 
     if (api === 'models') {

@@ -71,6 +71,8 @@ export interface RecordedModelRequest {
   step?: ScriptStep;
   /** True when the queue was empty and the server answered with its "script ran out" error. */
   exhausted?: boolean;
+  /** HTTP status answered (set once the answer starts; 0 for a dropped or hanging request). */
+  status: number;
   receivedAt: number;
 }
 

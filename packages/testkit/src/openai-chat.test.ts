@@ -225,6 +225,21 @@ describe('openai client: chat completions', () => {
     expect(server.requests[0]?.status).toBe(0);
   });
 
+  it('cuts a stream after n chunks', async () => {
+    server.script([{ text: 'one two three four five', dropAfterChunks: 2 }]);
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? '');
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(seen.join('')).toBe('one two ');
+  });
+
   it('hangs until the client times out', async () => {
     server.script([{ hang: true }]);
     const error = await client.chat.completions

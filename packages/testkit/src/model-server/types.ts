@@ -16,6 +16,11 @@ export interface ScriptUsage {
 export interface ScriptTiming {
   firstChunkDelayMs?: number;
   chunkDelayMs?: number;
+  /**
+   * Destroys the connection after this many chunks of a streamed answer (0: right after the headers),
+   * to test a stream cut mid-way. A non-streamed answer is dropped instead of sent.
+   */
+  dropAfterChunks?: number;
 }
 
 export interface ScriptToolCall {

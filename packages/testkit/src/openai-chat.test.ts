@@ -239,6 +239,12 @@ describe('openai client: chat completions', () => {
     expect((error as Error).message).toContain('script:nobody');
     expect(server.exhausted).toHaveLength(1);
     expect(server.exhausted[0]?.scriptKey).toBe('nobody');
+    // x-should-retry: false keeps a retrying client from asking again.
+    const retrying = new OpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'k', maxRetries: 2 });
+    await expect(
+      retrying.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toThrow(/the default queue has no step left/);
+    expect(server.exhausted).toHaveLength(2);
   });
 
   it('delays the first chunk and spaces later ones', async () => {

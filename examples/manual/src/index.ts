@@ -76,7 +76,8 @@ export async function main(
             if (delta?.content || delta?.tool_calls) call.firstToken();
             text += delta?.content ?? '';
             for (const part of delta?.tool_calls ?? []) {
-              const slot = (toolCalls[part.index] ??= { id: '', name: '', arguments: '' });
+              toolCalls[part.index] ??= { id: '', name: '', arguments: '' };
+              const slot = toolCalls[part.index]!;
               slot.id ||= part.id ?? '';
               slot.name += part.function?.name ?? '';
               slot.arguments += part.function?.arguments ?? '';

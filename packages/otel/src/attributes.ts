@@ -40,19 +40,20 @@ export const PROVIDER_NAMES: ReadonlySet<string> = new Set([
   'x_ai',
 ]);
 
-const PLAIN_NAME = /^[a-z][a-z0-9_.-]{0,39}$/;
+const PLAIN_NAME = /^[a-z][a-z0-9_.-]{0,63}$/;
 
 /**
- * Maps a model call's provider id to a well-known `gen_ai.provider.name` value; an unknown id is kept
- * when it looks like a plain name (its first segment, lowercased), anything else becomes `_OTHER`.
+ * Maps a model call's provider id to a well-known `gen_ai.provider.name` value. An unknown id that
+ * looks like a plain name keeps its first dotted segment, lowercased (`ollama.chat` → `ollama`);
+ * anything else (a URL, free text) becomes `_OTHER`.
  */
 export function toProviderName(provider: string | undefined): string {
   if (provider === undefined) return OTHER;
   const id = provider.trim().toLowerCase();
   if (PROVIDER_NAMES.has(id)) return id;
   for (const [pattern, name] of PROVIDER_ALIASES) if (pattern.test(id)) return name;
-  const head = id.split(/[./:\s]/, 1)[0] ?? '';
-  return PLAIN_NAME.test(head) ? head : OTHER;
+  if (!PLAIN_NAME.test(id)) return OTHER;
+  return id.split('.', 1)[0] ?? OTHER;
 }
 
 const ERROR_NAME = /^[A-Za-z_$][\w$.]{0,63}$/;

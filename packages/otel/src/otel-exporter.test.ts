@@ -251,6 +251,40 @@ describe('OpenTelemetryExporter with the real SDK', () => {
     expect(point<Histogram>(collected.get('gen_ai.invoke_agent.duration'), {}).count).toBe(1);
   });
 
+  it('marks calls cut off by the end of the run and names the member agent on its tools', async () => {
+    const { provider, reader } = testProvider();
+    const run = new InvocationRecorder({ name: 'leader', startedAt: T0 });
+    const member = run.startMemberRun({ kind: 'handoff', name: 'billing', startedAt: T0 });
+    member.startToolCall({ name: 'refund', type: 'api', startedAt: T0 }).end(T0 + 20);
+    member.end({ endedAt: T0 + 50 });
+    run.startModelCall({ provider: 'openai', model: 'gpt-test', startedAt: T0 + 50 }); // never ends
+    const record = run.end({ endedAt: T0 + 450, error: new Error('aborted by host') }) as InvocationRecord;
+    createOpenTelemetryExporter({ meterProvider: provider }).export(record);
+
+    const collected = await reader.metrics();
+    const cut = point<Histogram>(collected.get('gen_ai.client.operation.duration'), {
+      ...openai,
+      'error.type': 'Unfinished',
+    });
+    expect([cut.count, cut.sum]).toEqual([1, 0.4]);
+    expect(
+      point(collected.get('agent_metrics.tool.calls'), {
+        'gen_ai.tool.name': '_OTHER',
+        'gen_ai.tool.type': 'function',
+        'gen_ai.agent.name': 'billing',
+      }),
+    ).toBe(1);
+    const agents = collected.get('gen_ai.invoke_agent.duration');
+    expect(
+      point<Histogram>(agents, {
+        'gen_ai.agent.name': 'leader',
+        'gen_ai.request.model': 'gpt-test',
+        'error.type': 'Error',
+      }).sum,
+    ).toBe(0.45);
+    expect(point<Histogram>(agents, { 'gen_ai.agent.name': 'billing' }).sum).toBe(0.05);
+  });
+
   it('marks failed invocations with error.type and honours agentNames: false and renamed metrics', async () => {
     const { provider, reader } = testProvider();
     const exporter = createOpenTelemetryExporter({

@@ -333,6 +333,26 @@ describe('OpenTelemetryExporter with the real SDK', () => {
     ).toBe(1);
   });
 
+  it('uses a providerName mapping and falls back when it returns nothing or throws', async () => {
+    const { provider, reader } = testProvider();
+    const exporter = createOpenTelemetryExporter({
+      meterProvider: provider,
+      providerName: (call) => {
+        if (call.model === 'boom') throw new Error('user bug');
+        return call.model === 'llama' ? 'my_gateway' : undefined;
+      },
+    });
+    const run = new InvocationRecorder({ startedAt: T0 });
+    for (const model of ['llama', 'gpt-test', 'boom'])
+      run.recordModelCall({ provider: 'openai', model, startedAt: T0, endedAt: T0 + 10 });
+    exporter.export(run.end({ endedAt: T0 + 10 }) as InvocationRecord);
+    const duration = (await reader.metrics()).get('gen_ai.client.operation.duration');
+    const providers = (duration?.dataPoints ?? []).map(
+      (p) => `${p.attributes['gen_ai.request.model']}:${p.attributes['gen_ai.provider.name']}`,
+    );
+    expect(providers.sort()).toEqual(['boom:openai', 'gpt-test:openai', 'llama:my_gateway']);
+  });
+
   it('flush() force-flushes the meter provider unless told not to', async () => {
     let flushes = 0;
     const { provider } = testProvider();

@@ -168,7 +168,7 @@ export class OpenTelemetryExporter implements InvocationExporter {
   private recordModelCall(inst: Instruments, call: ModelCallRecord, record: InvocationRecord): void {
     const attrs: Attributes = {
       [ATTR.operationName]: this.options.operationName ?? OPERATION.chat,
-      [ATTR.providerName]: this.options.providerName?.(call, record) ?? toProviderName(call.provider),
+      [ATTR.providerName]: this.providerName(call, record),
     };
     const model = call.model ?? record.model;
     if (model !== undefined) attrs[ATTR.requestModel] = model;
@@ -190,6 +190,16 @@ export class OpenTelemetryExporter implements InvocationExporter {
     const cacheAttrs = { ...attrs, [ATTR.tokenModality]: 'unknown' };
     if (usage.cacheReadTokens !== undefined) inst.cacheRead.add(usage.cacheReadTokens, cacheAttrs);
     if (usage.cacheWriteTokens !== undefined) inst.cacheWrite.add(usage.cacheWriteTokens, cacheAttrs);
+  }
+
+  private providerName(call: ModelCallRecord, record: InvocationRecord): string {
+    let name: string | undefined;
+    try {
+      name = this.options.providerName?.(call, record);
+    } catch {
+      // a throwing user mapping falls back to the built-in one
+    }
+    return typeof name === 'string' && name !== '' ? name : toProviderName(call.provider);
   }
 
   private recordToolCall(inst: Instruments, call: ToolCallRecord, agentName: string | undefined): void {

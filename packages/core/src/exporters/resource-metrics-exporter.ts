@@ -599,12 +599,13 @@ export class ResourceMetricsExporter implements InvocationExporter {
           reason: `HTTP ${status}`,
         };
       }
-      const reason =
-        status >= 300 && status < 400
-          ? 'a redirect, which is not followed so credentials never leave the configured host'
-          : text.trim()
-            ? `"${this.redact(text.trim().slice(0, BODY_EXCERPT))}${text.trim().length > BODY_EXCERPT ? '…' : ''}"`
-            : 'no response body';
+      // `redirect: 'manual'`: Node returns the 3xx itself, browsers an opaque redirect with status 0.
+      const redirected = response.type === 'opaqueredirect' || (status >= 300 && status < 400);
+      const reason = redirected
+        ? 'a redirect, which is not followed so credentials never leave the configured host'
+        : text.trim()
+          ? `"${this.redact(text.trim().slice(0, BODY_EXCERPT))}${text.trim().length > BODY_EXCERPT ? '…' : ''}"`
+          : 'no response body';
       return { kind: 'final', status, reason };
     } catch (error) {
       if (this.deadlinePassed || batch.done) return { kind: 'aborted' };

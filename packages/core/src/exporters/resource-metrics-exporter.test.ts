@@ -304,6 +304,53 @@ describe('ResourceMetricsExporter against a loopback server', () => {
     verify(exporter, s, records, cap);
   });
 
+  it('keeps the accounting identity at every moment through a mix of faults', async () => {
+    const s = await server();
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const kinds = [
+      { status: 200 },
+      { status: 202, delayMs: 15 },
+      { status: 503 },
+      { status: 429, headers: { 'retry-after': '0' } },
+      { reset: true as const },
+      { status: 400 },
+    ];
+    for (let i = 0; i < 40; i++) s.plan(kinds[Math.floor(random() * kinds.length)]!);
+    const { exporter, cap } = setup(s.url, { maxBatchSize: 7, maxQueueSize: 60, maxRetries: 4 });
+    const exported: InvocationRecord[] = [];
+    let sampled = 0;
+    const sampler = setInterval(() => {
+      const stats = exporter.stats();
+      sampled++;
+      expect(stats.accepted).toBe(stats.delivered + sumDropped(stats) + stats.queued + stats.inFlight);
+    }, 2);
+    for (let round = 0; round < 10; round++) {
+      for (const record of makeRecords(1 + Math.floor(random() * 20))) {
+        exported.push(record);
+        exporter.export(record);
+      }
+      await sleep(Math.floor(random() * 15));
+    }
+    await exporter.flush();
+    clearInterval(sampler);
+    expect(sampled).toBeGreaterThan(5);
+    const stats = exporter.stats();
+    expect(stats.queued + stats.inFlight).toBe(0);
+    // Everything delivered is exactly what the server accepted, once each; the rest is counted.
+    const delivered = new Set(s.accepted.map((metric) => metric.sessionId));
+    verify(
+      exporter,
+      s,
+      exported.filter((record) => delivered.has(record.runId)),
+      cap,
+    );
+    expect(stats.delivered + sumDropped(stats)).toBe(exported.length);
+  });
+
   it('drop-oldest keeps the newest records', async () => {
     const s = await server();
     const { exporter, cap } = setup(s.url, {

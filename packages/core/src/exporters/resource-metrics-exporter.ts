@@ -295,7 +295,10 @@ export class ResourceMetricsExporter implements InvocationExporter {
     if (entry === undefined) return undefined;
     this.queue[this.queueHead] = undefined as unknown as Entry;
     this.queueHead++;
-    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+    if (this.queueHead === this.queue.length) {
+      this.queue = [];
+      this.queueHead = 0;
+    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueHead);
       this.queueHead = 0;
     }
@@ -451,7 +454,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
       body.set(SUFFIX, offset);
       // At the shutdown deadline `abandonAll` already counted (and emptied) this batch.
       if (this.deadlinePassed) return undefined;
-      return {
+      const batch: Batch = {
         count: entries.length,
         minSeq: entries[0]!.seq,
         body,
@@ -460,6 +463,9 @@ export class ResourceMetricsExporter implements InvocationExporter {
         sleepTimer: undefined,
         wake: undefined,
       };
+      // Counted as in flight from the same synchronous step that stops counting it as queued.
+      this.inFlight.add(batch);
+      return batch;
     } finally {
       this.building = undefined;
     }
@@ -467,8 +473,8 @@ export class ResourceMetricsExporter implements InvocationExporter {
 
   // ---- delivery ------------------------------------------------------------------------------
 
+  /** Sends a batch that `buildBatch` registered as in flight. */
   private startDelivery(batch: Batch): void {
-    this.inFlight.add(batch);
     this.deliver(batch)
       .catch((error) => {
         this.options.diagnostics.reportError(SOURCE, error, 'delivery failed unexpectedly');

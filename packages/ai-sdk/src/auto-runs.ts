@@ -1,0 +1,175 @@
+import { type InvocationRecorder, type Metrics, now } from '@metrics/core';
+import { SOURCE } from './options.js';
+import { type ToolCallRef, lastToolResults } from './prompt-tools.js';
+
+/**
+ * The run state the middleware keeps per recorder: the tool calls the model asked for and the
+ * middleware has not yet seen the results of, and the prompt of the last attempt (retries of a
+ * step reuse the same prompt array).
+ */
+export class MiddlewareRun {
+  readonly pending = new Map<string, string>();
+  lastPrompt: unknown;
+  attemptsOnPrompt = 0;
+  lastError: unknown;
+  failed = false;
+  lastActivity = now();
+  timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly recorder: InvocationRecorder,
+    readonly auto: boolean,
+  ) {}
+
+  /** Counts the results of tool calls this run asked for; returns the attempt number of this call. */
+  beginAttempt(prompt: unknown): number {
+    for (const result of lastToolResults(prompt)) {
+      const name = this.pending.get(result.id);
+      if (name === undefined) continue;
+      this.pending.delete(result.id);
+      this.recorder.recordToolCall({
+        name,
+        outcome: result.failed ? 'failure' : 'success',
+        callId: result.id,
+        ...(result.failed ? { error: { name: 'ToolError', message: 'the tool call failed' } } : {}),
+      });
+    }
+    if (prompt !== undefined && prompt === this.lastPrompt) this.attemptsOnPrompt++;
+    else {
+      this.lastPrompt = prompt;
+      this.attemptsOnPrompt = 1;
+    }
+    return this.attemptsOnPrompt;
+  }
+
+  addToolCalls(calls: readonly ToolCallRef[]): void {
+    for (const call of calls) if (this.pending.size < 1000) this.pending.set(call.id, call.name);
+  }
+}
+
+const perRecorder = new WeakMap<InvocationRecorder, MiddlewareRun>();
+
+/** The middleware state of a recorder someone else opened (the user's `withInvocation`, a tool). */
+export function scopedRun(recorder: InvocationRecorder): MiddlewareRun {
+  let run = perRecorder.get(recorder);
+  if (!run) {
+    run = new MiddlewareRun(recorder, false);
+    perRecorder.set(recorder, run);
+  }
+  return run;
+}
+
+export interface AutoRunOptions {
+  /**
+   * How long a run the middleware opened on its own waits for its next model call after a step
+   * that asked for tools or failed (the next step, or a retry), before it is ended. Default 60 s.
+   */
+  idleTimeoutMs?: number;
+  /** Runs the middleware keeps open at most; the oldest is ended beyond it. Default 1000. */
+  maxOpenRuns?: number;
+}
+
+/**
+ * Groups the model calls of one `generateText`/`streamText`/agent loop into one run when the
+ * middleware is all there is (AI SDK 5/6, or 7 without the telemetry integration): a call whose
+ * prompt ends with the results of tool calls a run asked for continues that run; a call with the
+ * same prompt array as a run's failed attempt is its retry; anything else starts a run. A run
+ * ends when a step answers without tool calls, or after `idleTimeoutMs` without a next call.
+ */
+export class AutoRuns {
+  private readonly byToolCall = new Map<string, MiddlewareRun>();
+  private readonly byPrompt = new WeakMap<object, MiddlewareRun>();
+  private readonly open = new Set<MiddlewareRun>();
+  private readonly idleTimeoutMs: number;
+  private readonly maxOpenRuns: number;
+
+  constructor(
+    private readonly metrics: Metrics,
+    options: AutoRunOptions = {},
+  ) {
+    this.idleTimeoutMs = Math.max(0, options.idleTimeoutMs ?? 60_000);
+    this.maxOpenRuns = Math.max(1, options.maxOpenRuns ?? 1000);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** The run a model call belongs to (started when none matches). */
+  resolve(prompt: unknown, model: string | undefined): MiddlewareRun {
+    let run = typeof prompt === 'object' && prompt !== null ? this.byPrompt.get(prompt) : undefined;
+    if (!run) {
+      for (const result of lastToolResults(prompt)) {
+        run = this.byToolCall.get(result.id);
+        if (run) break;
+      }
+    }
+    if (!run || run.recorder.ended) {
+      if (this.open.size >= this.maxOpenRuns) {
+        const oldest = this.open.values().next().value as MiddlewareRun;
+        this.metrics.diagnostics.emit({
+          type: 'run.evicted',
+          level: 'warn',
+          source: SOURCE,
+          message: `more than ${this.maxOpenRuns} middleware runs open; the oldest was ended`,
+        });
+        this.finish(oldest);
+      }
+      run = new MiddlewareRun(
+        this.metrics.startInvocation({ providerType: 'AISDK', ...(model ? { model } : {}) }),
+        true,
+      );
+      this.open.add(run);
+    }
+    for (const result of lastToolResults(prompt))
+      if (this.byToolCall.get(result.id) === run) this.byToolCall.delete(result.id);
+    if (run.timer) clearTimeout(run.timer);
+    run.timer = undefined;
+    if (typeof prompt === 'object' && prompt !== null) this.byPrompt.set(prompt, run);
+    return run;
+  }
+
+  /** After a successful attempt: a step without tool calls ends the run, else it waits for the next. */
+  succeeded(run: MiddlewareRun, toolCalls: readonly ToolCallRef[]): void {
+    run.lastActivity = now();
+    run.failed = false;
+    run.lastError = undefined;
+    if (toolCalls.length === 0) {
+      this.finish(run);
+      return;
+    }
+    run.addToolCalls(toolCalls);
+    for (const call of toolCalls) this.byToolCall.set(call.id, run);
+    this.arm(run);
+  }
+
+  /** After a failed attempt: a retry may follow with the same prompt. */
+  failed(run: MiddlewareRun, error: unknown): void {
+    run.lastActivity = now();
+    run.failed = true;
+    run.lastError = error;
+    this.arm(run);
+  }
+
+  /** Ends every open run now (e.g. before exit). */
+  endAll(): void {
+    for (const run of [...this.open]) this.finish(run);
+  }
+
+  private arm(run: MiddlewareRun): void {
+    if (run.timer) clearTimeout(run.timer);
+    const timer = setTimeout(() => this.finish(run), this.idleTimeoutMs);
+    (timer as { unref?: () => void }).unref?.();
+    run.timer = timer;
+  }
+
+  private finish(run: MiddlewareRun): void {
+    if (run.timer) clearTimeout(run.timer);
+    run.timer = undefined;
+    this.open.delete(run);
+    for (const id of run.pending.keys()) if (this.byToolCall.get(id) === run) this.byToolCall.delete(id);
+    if (run.recorder.ended) return;
+    if (run.failed) run.recorder.end({ error: run.lastError, endedAt: run.lastActivity });
+    else run.recorder.end({ endedAt: run.lastActivity });
+  }
+}

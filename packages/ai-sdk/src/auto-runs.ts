@@ -34,7 +34,11 @@ export class MiddlewareRun {
         ...(result.failed ? { error: { name: 'ToolError', message: 'the tool call failed' } } : {}),
       });
     }
-    if (prompt !== undefined && prompt === this.lastPrompt) this.attemptsOnPrompt++;
+    if (
+      prompt !== undefined &&
+      (prompt === this.lastPrompt || (this.failed && samePrompt(prompt, this.lastPrompt)))
+    )
+      this.attemptsOnPrompt++;
     else {
       this.lastPrompt = prompt;
       this.attemptsOnPrompt = 1;
@@ -44,6 +48,20 @@ export class MiddlewareRun {
 
   addToolCalls(calls: readonly ToolCallRef[]): void {
     for (const call of calls) if (this.pending.size < 1000) this.pending.set(call.id, call.name);
+  }
+}
+
+/**
+ * Whether two prompts are the same messages: `generateText` retries with the same array,
+ * `streamText` converts the prompt again for each attempt. Only compared after a failed attempt.
+ */
+export function samePrompt(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
   }
 }
 
@@ -80,6 +98,8 @@ export class AutoRuns {
   private readonly byToolCall = new Map<string, MiddlewareRun>();
   private readonly byPrompt = new WeakMap<object, MiddlewareRun>();
   private readonly open = new Set<MiddlewareRun>();
+  /** Runs whose last attempt failed: a retry may come with a new array holding the same prompt. */
+  private readonly failedRuns = new Set<MiddlewareRun>();
   private readonly idleTimeoutMs: number;
   private readonly maxOpenRuns: number;
 
@@ -104,6 +124,15 @@ export class AutoRuns {
         if (run) break;
       }
     }
+    if (!run) {
+      for (const candidate of this.failedRuns) {
+        if (samePrompt(prompt, candidate.lastPrompt)) {
+          run = candidate;
+          break;
+        }
+      }
+    }
+    if (run) this.failedRuns.delete(run);
     if (!run || run.recorder.ended) {
       if (this.open.size >= this.maxOpenRuns) {
         const oldest = this.open.values().next().value as MiddlewareRun;
@@ -148,6 +177,7 @@ export class AutoRuns {
     run.lastActivity = now();
     run.failed = true;
     run.lastError = error;
+    this.failedRuns.add(run);
     this.arm(run);
   }
 
@@ -167,6 +197,7 @@ export class AutoRuns {
     if (run.timer) clearTimeout(run.timer);
     run.timer = undefined;
     this.open.delete(run);
+    this.failedRuns.delete(run);
     for (const id of run.pending.keys()) if (this.byToolCall.get(id) === run) this.byToolCall.delete(id);
     if (run.recorder.ended) return;
     if (run.failed) run.recorder.end({ error: run.lastError, endedAt: run.lastActivity });

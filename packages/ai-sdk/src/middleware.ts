@@ -118,11 +118,15 @@ export function aiSdkMiddleware(options?: AiSdkMetricsOptions & AutoRunOptions):
     const run = target.run;
     if (!run) return;
     if (run.auto) autoRuns.succeeded(run, toolCalls);
-    else run.addToolCalls(toolCalls);
+    else {
+      run.failed = false;
+      run.addToolCalls(toolCalls);
+    }
   };
 
   const failed = (target: Target, error: unknown): void => {
     if (target.run?.auto) autoRuns.failed(target.run, error);
+    else if (target.run) target.run.failed = true;
   };
 
   return {

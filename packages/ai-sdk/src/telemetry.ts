@@ -33,6 +33,7 @@ interface RunState {
   readonly streamed: boolean;
   readonly mcpTools: Set<string> | undefined;
   readonly tools: Map<string, ToolCall>;
+  /** Attempts of the current step's model call (1 + retries). */
   attempts: number;
   open: OpenAttempt | undefined;
   lastAttemptFailed: boolean;
@@ -90,6 +91,7 @@ interface AbortEvent extends CallEvent {
 /** The AI SDK 7 `Telemetry` integration this package returns (structurally typed, so it fits every 7.x). */
 export interface AiSdkTelemetry {
   onStart(event: StartEvent): void;
+  onStepStart(event: CallEvent): void;
   onLanguageModelCallEnd(event: ModelCallEndEvent): void;
   onToolExecutionStart(event: ToolStartEvent): void;
   onToolExecutionEnd(event: ToolEndEvent): void;
@@ -100,7 +102,11 @@ export interface AiSdkTelemetry {
   onAbort(event: AbortEvent): void;
   onError(event: unknown): void;
   executeLanguageModelCall<T>(options: { callId: string; execute: () => PromiseLike<T> }): PromiseLike<T>;
-  executeTool<T>(options: { callId: string; toolCallId: string; execute: () => PromiseLike<T> }): PromiseLike<T>;
+  executeTool<T>(options: {
+    callId: string;
+    toolCallId: string;
+    execute: () => PromiseLike<T>;
+  }): PromiseLike<T>;
   /** The `Metrics` instance records go through (`flush()`/`shutdown()` it on exit). */
   readonly metrics: Metrics;
 }
@@ -119,9 +125,7 @@ function abortError(reason: unknown): unknown {
  * `telemetry: { integrations: [integration] }` (per-call integrations replace the global ones
  * for that call, so pass this one there too if you pass any).
  */
-export function aiSdkTelemetry(
-  options?: AiSdkMetricsOptions & AiSdkTelemetryOptions,
-): AiSdkTelemetry {
+export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOptions): AiSdkTelemetry {
   const metrics = toMetrics(options);
   const diagnostics = metrics.diagnostics;
   const maxOpenRuns = Math.max(1, options && 'maxOpenRuns' in options ? (options.maxOpenRuns ?? 1000) : 1000);
@@ -160,7 +164,12 @@ export function aiSdkTelemetry(
     if (!step) return;
     run.objectStep = undefined;
     if (step.claim.attempts > 0) return;
-    run.recorder.recordModelCall({ startedAt: step.startedAt, endedAt: now(), streamed: run.streamed, error });
+    run.recorder.recordModelCall({
+      startedAt: step.startedAt,
+      endedAt: now(),
+      streamed: run.streamed,
+      error,
+    });
     run.lastAttemptFailed = true;
   };
 
@@ -199,7 +208,15 @@ export function aiSdkTelemetry(
       });
     }),
 
-    async executeLanguageModelCall<T>(options: { callId: string; execute: () => PromiseLike<T> }): Promise<T> {
+    onStepStart: safe((event: CallEvent) => {
+      const run = runOf(event);
+      if (run) run.attempts = 0;
+    }),
+
+    async executeLanguageModelCall<T>(options: {
+      callId: string;
+      execute: () => PromiseLike<T>;
+    }): Promise<T> {
       const run = runs.get(options.callId);
       if (!run || run.recorder.ended) return options.execute();
       let slot: AttemptSlot | undefined;
@@ -308,6 +325,7 @@ export function aiSdkTelemetry(
     onObjectStepStart: safe((event: ObjectStepStartEvent) => {
       const run = runOf(event);
       if (!run) return;
+      run.attempts = 0;
       const claim: PromptClaim = { recorder: run.recorder, attempts: 0 };
       run.objectStep = { startedAt: now(), claim };
       const prompt = event.promptMessages;

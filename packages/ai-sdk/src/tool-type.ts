@@ -20,9 +20,7 @@ export function detectToolType(tool: unknown): ToolType | undefined {
 /** Names of the MCP tools of a tool set. */
 export function mcpToolNames(tools: unknown): Set<string> | undefined {
   if (typeof tools !== 'object' || tools === null) return undefined;
-  let names: Set<string> | undefined;
-  for (const [name, tool] of Object.entries(tools)) {
-    if (detectToolType(tool) === 'mcp') (names ??= new Set()).add(name);
-  }
-  return names;
+  const names = new Set<string>();
+  for (const [name, tool] of Object.entries(tools)) if (detectToolType(tool) === 'mcp') names.add(name);
+  return names.size > 0 ? names : undefined;
 }

@@ -36,6 +36,8 @@ interface RunState {
   /** Attempts of the current step's model call (1 + retries). */
   attempts: number;
   open: OpenAttempt | undefined;
+  /** The attempt whose `execute` has not settled yet. */
+  inFlight: { slot: AttemptSlot; startedAt: number; settled: boolean } | undefined;
   lastAttemptFailed: boolean;
   objectStep: { startedAt: number; claim: PromptClaim } | undefined;
 }
@@ -148,6 +150,18 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
   };
 
   const failOpenCalls = (run: RunState, error: unknown): void => {
+    const inFlight = run.inFlight;
+    if (inFlight && !inFlight.settled && !inFlight.slot.claimed) {
+      inFlight.settled = true;
+      run.recorder.recordModelCall({
+        attempt: inFlight.slot.attempt,
+        startedAt: inFlight.startedAt,
+        endedAt: now(),
+        streamed: run.streamed,
+        error,
+      });
+      run.lastAttemptFailed = true;
+    }
     const open = run.open;
     if (open) {
       run.open = undefined;
@@ -203,6 +217,7 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
         tools: new Map(),
         attempts: 0,
         open: undefined,
+        inFlight: undefined,
         lastAttemptFailed: false,
         objectStep: undefined,
       });
@@ -221,12 +236,15 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
       if (!run || run.recorder.ended) return options.execute();
       let slot: AttemptSlot | undefined;
       let startedAt = 0;
+      let inFlight: RunState['inFlight'];
       guard(diagnostics, SOURCE, () => {
         run.attempts++;
         run.open = undefined;
         slot = { claimed: false, attempt: run.attempts };
         shared.attemptSlots.set(run.recorder, slot);
         startedAt = now();
+        inFlight = { slot, startedAt, settled: false };
+        run.inFlight = inFlight;
       });
       let result: T;
       try {
@@ -235,6 +253,8 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
         guard(diagnostics, SOURCE, () => {
           if (shared.attemptSlots.get(run.recorder) === slot) shared.attemptSlots.delete(run.recorder);
           run.lastAttemptFailed = true;
+          if (run.inFlight === inFlight) run.inFlight = undefined;
+          if (inFlight?.settled) return;
           if (slot && !slot.claimed)
             run.recorder.recordModelCall({
               attempt: slot.attempt,
@@ -249,6 +269,7 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
       guard(diagnostics, SOURCE, () => {
         if (shared.attemptSlots.get(run.recorder) === slot) shared.attemptSlots.delete(run.recorder);
         run.lastAttemptFailed = false;
+        if (run.inFlight === inFlight) run.inFlight = undefined;
         if (slot && !slot.claimed)
           run.open = { attempt: slot.attempt, startedAt, endedAt: run.streamed ? undefined : now() };
       });

@@ -91,3 +91,6 @@ export async function startMcp(): Promise<{ tools: ToolSet; close: () => Promise
 
 /** Resolves after the macrotask queue drained (records are exported synchronously at run end). */
 export const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// the tests use deprecated entry points on purpose (generateObject, streamObject)
+(globalThis as { AI_SDK_LOG_WARNINGS?: false }).AI_SDK_LOG_WARNINGS = false;

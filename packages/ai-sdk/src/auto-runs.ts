@@ -1,11 +1,24 @@
 import { type InvocationRecorder, type Metrics, now } from '@metrics/core';
 import { SOURCE } from './options.js';
-import { type ToolCallRef, lastToolResults } from './prompt-tools.js';
+import { type ToolCallRef, type ToolResultRef, lastToolResults } from './prompt-tools.js';
 
 /**
- * The run state the middleware keeps per recorder: the tool calls the model asked for and the
- * middleware has not yet seen the results of, and the prompt of the last attempt (retries of a
- * step reuse the same prompt array).
+ * Whether two prompts are the same messages: `generateText` retries with the same array,
+ * `streamText` converts the prompt again for each attempt. Only compared after a failed attempt.
+ */
+export function samePrompt(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The run state the middleware keeps per recorder: the tool calls the model asked for whose
+ * results it has not seen yet, and the prompt of the last attempt (to number retries).
  */
 export class MiddlewareRun {
   readonly pending = new Map<string, string>();
@@ -14,7 +27,8 @@ export class MiddlewareRun {
   lastError: unknown;
   failed = false;
   lastActivity = now();
-  timer: ReturnType<typeof setTimeout> | undefined;
+  /** When an auto run waiting for its next call is given up (epoch ms); 0 when not waiting. */
+  deadline = 0;
 
   constructor(
     readonly recorder: InvocationRecorder,
@@ -22,8 +36,8 @@ export class MiddlewareRun {
   ) {}
 
   /** Counts the results of tool calls this run asked for; returns the attempt number of this call. */
-  beginAttempt(prompt: unknown): number {
-    for (const result of lastToolResults(prompt)) {
+  beginAttempt(prompt: unknown, results: readonly ToolResultRef[] = lastToolResults(prompt)): number {
+    for (const result of results) {
       const name = this.pending.get(result.id);
       if (name === undefined) continue;
       this.pending.delete(result.id);
@@ -51,20 +65,6 @@ export class MiddlewareRun {
   }
 }
 
-/**
- * Whether two prompts are the same messages: `generateText` retries with the same array,
- * `streamText` converts the prompt again for each attempt. Only compared after a failed attempt.
- */
-export function samePrompt(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-  try {
-    return JSON.stringify(a) === JSON.stringify(b);
-  } catch {
-    return false;
-  }
-}
-
 const perRecorder = new WeakMap<InvocationRecorder, MiddlewareRun>();
 
 /** The middleware state of a recorder someone else opened (the user's `withInvocation`, a tool). */
@@ -89,10 +89,10 @@ export interface AutoRunOptions {
 
 /**
  * Groups the model calls of one `generateText`/`streamText`/agent loop into one run when the
- * middleware is all there is (AI SDK 5/6, or 7 without the telemetry integration): a call whose
+ * middleware is all there is (AI SDK 6, or 7 without the telemetry integration): a call whose
  * prompt ends with the results of tool calls a run asked for continues that run; a call with the
- * same prompt array as a run's failed attempt is its retry; anything else starts a run. A run
- * ends when a step answers without tool calls, or after `idleTimeoutMs` without a next call.
+ * same prompt as a run's failed attempt is its retry; anything else starts a run. A run ends when
+ * a step answers without tool calls, or after `idleTimeoutMs` without a next call.
  */
 export class AutoRuns {
   private readonly byToolCall = new Map<string, MiddlewareRun>();
@@ -102,6 +102,7 @@ export class AutoRuns {
   private readonly failedRuns = new Set<MiddlewareRun>();
   private readonly idleTimeoutMs: number;
   private readonly maxOpenRuns: number;
+  private sweeper: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly metrics: Metrics,
@@ -115,47 +116,28 @@ export class AutoRuns {
     return this.open.size;
   }
 
-  /** The run a model call belongs to (started when none matches). */
-  resolve(prompt: unknown, model: string | undefined): MiddlewareRun {
+  /** The run a model call belongs to (started when none matches), and the attempt number of the call. */
+  begin(prompt: unknown, model: string | undefined): { run: MiddlewareRun; attempt: number } {
+    const results = lastToolResults(prompt);
     let run = typeof prompt === 'object' && prompt !== null ? this.byPrompt.get(prompt) : undefined;
-    if (!run) {
-      for (const result of lastToolResults(prompt)) {
+    if (!run)
+      for (const result of results) {
         run = this.byToolCall.get(result.id);
         if (run) break;
       }
-    }
-    if (!run) {
-      for (const candidate of this.failedRuns) {
+    if (!run)
+      for (const candidate of this.failedRuns)
         if (samePrompt(prompt, candidate.lastPrompt)) {
           run = candidate;
           break;
         }
-      }
-    }
-    if (run) this.failedRuns.delete(run);
-    if (!run || run.recorder.ended) {
-      if (this.open.size >= this.maxOpenRuns) {
-        const oldest = this.open.values().next().value as MiddlewareRun;
-        this.metrics.diagnostics.emit({
-          type: 'run.evicted',
-          level: 'warn',
-          source: SOURCE,
-          message: `more than ${this.maxOpenRuns} middleware runs open; the oldest was ended`,
-        });
-        this.finish(oldest);
-      }
-      run = new MiddlewareRun(
-        this.metrics.startInvocation({ providerType: 'AISDK', ...(model ? { model } : {}) }),
-        true,
-      );
-      this.open.add(run);
-    }
-    for (const result of lastToolResults(prompt))
+    if (!run || run.recorder.ended) run = this.start(model);
+    this.failedRuns.delete(run);
+    for (const result of results)
       if (this.byToolCall.get(result.id) === run) this.byToolCall.delete(result.id);
-    if (run.timer) clearTimeout(run.timer);
-    run.timer = undefined;
+    run.deadline = 0;
     if (typeof prompt === 'object' && prompt !== null) this.byPrompt.set(prompt, run);
-    return run;
+    return { run, attempt: run.beginAttempt(prompt, results) };
   }
 
   /** After a successful attempt: a step without tool calls ends the run, else it waits for the next. */
@@ -169,7 +151,7 @@ export class AutoRuns {
     }
     run.addToolCalls(toolCalls);
     for (const call of toolCalls) this.byToolCall.set(call.id, run);
-    this.arm(run);
+    this.wait(run);
   }
 
   /** After a failed attempt: a retry may follow with the same prompt. */
@@ -178,7 +160,7 @@ export class AutoRuns {
     run.failed = true;
     run.lastError = error;
     this.failedRuns.add(run);
-    this.arm(run);
+    this.wait(run);
   }
 
   /** Ends every open run now (e.g. before exit). */
@@ -186,16 +168,50 @@ export class AutoRuns {
     for (const run of [...this.open]) this.finish(run);
   }
 
-  private arm(run: MiddlewareRun): void {
-    if (run.timer) clearTimeout(run.timer);
-    const timer = setTimeout(() => this.finish(run), this.idleTimeoutMs);
-    (timer as { unref?: () => void }).unref?.();
-    run.timer = timer;
+  private start(model: string | undefined): MiddlewareRun {
+    if (this.open.size >= this.maxOpenRuns) {
+      const oldest = this.open.values().next().value as MiddlewareRun;
+      this.metrics.diagnostics.emit({
+        type: 'run.evicted',
+        level: 'warn',
+        source: SOURCE,
+        message: `more than ${this.maxOpenRuns} middleware runs open; the oldest was ended`,
+      });
+      this.finish(oldest);
+    }
+    const run = new MiddlewareRun(
+      this.metrics.startInvocation({ providerType: 'AISDK', ...(model ? { model } : {}) }),
+      true,
+    );
+    this.open.add(run);
+    return run;
+  }
+
+  /** One timer for all waiting runs (never keeps the process alive). */
+  private wait(run: MiddlewareRun): void {
+    run.deadline = run.lastActivity + this.idleTimeoutMs;
+    if (this.sweeper) return;
+    this.sweeper = setTimeout(() => this.sweep(), this.idleTimeoutMs + 1);
+    (this.sweeper as { unref?: () => void }).unref?.();
+  }
+
+  private sweep(): void {
+    this.sweeper = undefined;
+    const at = now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const run of [...this.open]) {
+      if (run.deadline === 0) continue;
+      if (run.deadline <= at) this.finish(run);
+      else next = Math.min(next, run.deadline);
+    }
+    if (next !== Number.POSITIVE_INFINITY) {
+      this.sweeper = setTimeout(() => this.sweep(), Math.max(1, next - at + 1));
+      (this.sweeper as { unref?: () => void }).unref?.();
+    }
   }
 
   private finish(run: MiddlewareRun): void {
-    if (run.timer) clearTimeout(run.timer);
-    run.timer = undefined;
+    run.deadline = 0;
     this.open.delete(run);
     this.failedRuns.delete(run);
     for (const id of run.pending.keys()) if (this.byToolCall.get(id) === run) this.byToolCall.delete(id);

@@ -1,26 +1,9 @@
-import {
-  type InvocationRecorder,
-  Metrics,
-  type ModelCall,
-  fromAiSdkProviderUsage,
-  getCurrentInvocation,
-  guard,
-} from '@metrics/core';
+import { type InvocationRecorder, Metrics, type ModelCall, getCurrentInvocation, guard } from '@metrics/core';
 import { type AutoRunOptions, AutoRuns, type MiddlewareRun, scopedRun } from './auto-runs.js';
 import { type AiSdkMetricsOptions, SOURCE, toMetrics } from './options.js';
-import { type ToolCallRef, toolCallOf, toolCallsOf } from './prompt-tools.js';
+import { type AttemptOutcome, endGenerate, observeStream } from './attempt.js';
+import type { ToolCallRef } from './prompt-tools.js';
 import { shared } from './shared.js';
-
-/** Stream parts that carry generated output: the first one is the time to first token. */
-const OUTPUT_PARTS = new Set([
-  'text-delta',
-  'reasoning-delta',
-  'tool-input-start',
-  'tool-input-delta',
-  'tool-call',
-  'file',
-  'source',
-]);
 
 // Loose views of the provider-level (V2/V3/V4) model and call shapes: only the fields read here.
 interface ModelInfo {
@@ -29,11 +12,6 @@ interface ModelInfo {
 }
 interface CallParams {
   prompt?: unknown;
-}
-interface GenerateResult {
-  content?: unknown;
-  usage?: unknown;
-  response?: { modelId?: string };
 }
 interface StreamResult {
   stream: ReadableStream<unknown>;
@@ -99,11 +77,15 @@ export function aiSdkMiddleware(options?: AiSdkMetricsOptions & AutoRunOptions):
       claim.attempts++;
       return { recorder: claim.recorder, attempt: claim.attempts, run: undefined };
     }
-    const run =
-      current && !current.ended
-        ? scopedRun(current)
-        : autoRuns.resolve(prompt, typeof model?.modelId === 'string' ? model.modelId : undefined);
-    return { recorder: run.recorder, attempt: run.beginAttempt(prompt), run };
+    if (current && !current.ended) {
+      const run = scopedRun(current);
+      return { recorder: current, attempt: run.beginAttempt(prompt), run };
+    }
+    const { run, attempt } = autoRuns.begin(
+      prompt,
+      typeof model?.modelId === 'string' ? model.modelId : undefined,
+    );
+    return { recorder: run.recorder, attempt, run };
   };
 
   const start = (target: Target, model: ModelInfo | undefined, streamed: boolean): ModelCall =>
@@ -124,6 +106,11 @@ export function aiSdkMiddleware(options?: AiSdkMetricsOptions & AutoRunOptions):
     }
   };
 
+  const outcomeOf = (target: Target): AttemptOutcome => ({
+    succeeded: (toolCalls) => succeeded(target, toolCalls),
+    failed: (error) => failed(target, error),
+  });
+
   const failed = (target: Target, error: unknown): void => {
     if (target.run?.auto) autoRuns.failed(target.run, error);
     else if (target.run) target.run.failed = true;
@@ -141,7 +128,7 @@ export function aiSdkMiddleware(options?: AiSdkMetricsOptions & AutoRunOptions):
         target = resolve(params, model);
         if (target) call = start(target, model, false);
       });
-      let result: GenerateResult;
+      let result: unknown;
       try {
         result = await doGenerate();
       } catch (error) {
@@ -152,12 +139,7 @@ export function aiSdkMiddleware(options?: AiSdkMetricsOptions & AutoRunOptions):
         throw error;
       }
       guard(diagnostics, SOURCE, () => {
-        const model = result?.response?.modelId;
-        call?.end({
-          usage: fromAiSdkProviderUsage(result?.usage),
-          ...(typeof model === 'string' ? { model } : {}),
-        });
-        if (target) succeeded(target, toolCallsOf(result?.content));
+        if (call && target) endGenerate(call, result, outcomeOf(target));
       });
       return result;
     },
@@ -182,68 +164,10 @@ export function aiSdkMiddleware(options?: AiSdkMetricsOptions & AutoRunOptions):
       const handle = call;
       const owner = target;
       if (!handle || !owner || !result?.stream) return result;
-      let usage: unknown;
-      let responseModel: string | undefined;
-      let streamError: unknown;
-      let errored = false;
-      const toolCalls: ToolCallRef[] = [];
-      const observe = (part: unknown): void => {
-        const type = (part as { type?: unknown } | null)?.type;
-        if (typeof type !== 'string') return;
-        if (OUTPUT_PARTS.has(type)) {
-          handle.firstToken();
-          if (type === 'tool-call') {
-            const ref = toolCallOf(part);
-            if (ref) toolCalls.push(ref);
-          }
-        } else if (type === 'finish') usage = (part as { usage?: unknown }).usage;
-        else if (type === 'response-metadata') {
-          const id = (part as { modelId?: unknown }).modelId;
-          if (typeof id === 'string') responseModel = id;
-        } else if (type === 'error' && !errored) {
-          errored = true;
-          streamError = (part as { error?: unknown }).error;
-        }
-      };
-      const close = (error?: unknown, hasError = false): void => {
-        if (handle.ended) return;
-        if (hasError) {
-          handle.fail(error);
-          failed(owner, error);
-          return;
-        }
-        handle.end({
-          usage: fromAiSdkProviderUsage(usage),
-          ...(responseModel !== undefined ? { model: responseModel } : {}),
-        });
-        succeeded(owner, toolCalls);
-      };
-      const transformer = {
-        transform(part: unknown, controller: TransformStreamDefaultController<unknown>) {
-          try {
-            observe(part);
-          } catch (error) {
-            diagnostics.reportError(SOURCE, error);
-          }
-          controller.enqueue(part);
-        },
-        flush() {
-          guard(diagnostics, SOURCE, () => close(streamError, errored));
-        },
-        // runtimes whose transformers see cancellation (Node 22+, browsers) report it
-        cancel(reason: unknown) {
-          guard(diagnostics, SOURCE, () => close(abortReason(reason), true));
-        },
-      };
-      const stream = result.stream.pipeThrough(new TransformStream<unknown, unknown>(transformer));
-      return { ...result, stream };
+      return (
+        guard(diagnostics, SOURCE, () => observeStream(result, handle, outcomeOf(owner), diagnostics)) ??
+        result
+      );
     },
   };
-}
-
-function abortReason(reason: unknown): unknown {
-  if (reason !== undefined) return reason;
-  const error = new Error('the stream was cancelled');
-  error.name = 'AbortError';
-  return error;
 }

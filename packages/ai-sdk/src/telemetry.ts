@@ -1,13 +1,13 @@
 import {
   type InvocationRecorder,
   type Metrics,
-  type ToolCall,
   fromAiSdkUsage,
   getCurrentInvocation,
   guard,
   now,
   runWithInvocation,
 } from '@metrics/core';
+import { abortError, endGenerate, observeStream } from './attempt.js';
 import { type AiSdkMetricsOptions, SOURCE, toMetrics } from './options.js';
 import { type AttemptSlot, type PromptClaim, shared } from './shared.js';
 import { mcpToolNames } from './tool-type.js';
@@ -21,23 +21,20 @@ export interface AiSdkTelemetryOptions {
   maxOpenRuns?: number;
 }
 
-interface OpenAttempt {
-  attempt: number;
+interface InFlight {
+  slot: AttemptSlot;
   startedAt: number;
-  /** Set for unstreamed calls, whose response is complete when `execute` resolves. */
-  endedAt: number | undefined;
+  settled: boolean;
 }
 
 interface RunState {
   readonly recorder: InvocationRecorder;
   readonly streamed: boolean;
   readonly mcpTools: Set<string> | undefined;
-  readonly tools: Map<string, ToolCall>;
   /** Attempts of the current step's model call (1 + retries). */
   attempts: number;
-  open: OpenAttempt | undefined;
   /** The attempt whose `execute` has not settled yet. */
-  inFlight: { slot: AttemptSlot; startedAt: number; settled: boolean } | undefined;
+  inFlight: InFlight | undefined;
   lastAttemptFailed: boolean;
   objectStep: { startedAt: number; claim: PromptClaim } | undefined;
 }
@@ -52,27 +49,14 @@ interface StartEvent extends CallEvent {
   functionId?: string;
   tools?: unknown;
 }
-interface ModelCallEndEvent extends CallEvent {
-  modelId?: string;
-  provider?: string;
-  usage?: unknown;
-  performance?: { timeToFirstOutputMs?: number };
-}
 interface ToolCallInfo {
   toolCallId?: string;
   toolName?: string;
   invalid?: boolean;
   error?: unknown;
-  providerExecuted?: boolean;
 }
-interface ToolStartEvent extends CallEvent {
-  toolCall?: ToolCallInfo;
-}
-interface ToolEndEvent extends ToolStartEvent {
-  toolOutput?: { type?: string; error?: unknown; output?: unknown };
-}
-interface StepEndEvent extends CallEvent {
-  toolCalls?: readonly ToolCallInfo[];
+interface StepsEvent extends CallEvent {
+  steps?: readonly { toolCalls?: readonly ToolCallInfo[] }[];
 }
 interface ObjectStepStartEvent extends CallEvent {
   promptMessages?: unknown;
@@ -83,41 +67,32 @@ interface ObjectStepEndEvent extends CallEvent {
   msToFirstChunk?: number;
   response?: { modelId?: string };
 }
-interface ErrorEvent extends CallEvent {
-  error?: unknown;
-}
-interface AbortEvent extends CallEvent {
+interface AbortEvent extends StepsEvent {
   reason?: unknown;
 }
 
 /** The AI SDK 7 `Telemetry` integration this package returns (structurally typed, so it fits every 7.x). */
 export interface AiSdkTelemetry {
   onStart(event: StartEvent): void;
-  onStepStart(event: CallEvent): void;
-  onLanguageModelCallEnd(event: ModelCallEndEvent): void;
-  onToolExecutionStart(event: ToolStartEvent): void;
-  onToolExecutionEnd(event: ToolEndEvent): void;
-  onStepEnd(event: StepEndEvent): void;
   onObjectStepStart(event: ObjectStepStartEvent): void;
   onObjectStepEnd(event: ObjectStepEndEvent): void;
-  onEnd(event: CallEvent): void;
+  onEnd(event: StepsEvent): void;
   onAbort(event: AbortEvent): void;
   onError(event: unknown): void;
-  executeLanguageModelCall<T>(options: { callId: string; execute: () => PromiseLike<T> }): PromiseLike<T>;
+  executeLanguageModelCall<T>(options: {
+    callId: string;
+    provider?: string;
+    modelId?: string;
+    execute: () => PromiseLike<T>;
+  }): PromiseLike<T>;
   executeTool<T>(options: {
     callId: string;
     toolCallId: string;
+    toolCall?: { toolName?: string };
     execute: () => PromiseLike<T>;
   }): PromiseLike<T>;
   /** The `Metrics` instance records go through (`flush()`/`shutdown()` it on exit). */
   readonly metrics: Metrics;
-}
-
-function abortError(reason: unknown): unknown {
-  if (reason !== undefined) return reason;
-  const error = new Error('the call was aborted');
-  error.name = 'AbortError';
-  return error;
 }
 
 /**
@@ -126,11 +101,16 @@ function abortError(reason: unknown): unknown {
  * `registerTelemetry(aiSdkTelemetry(options))`, or per call with
  * `telemetry: { integrations: [integration] }` (per-call integrations replace the global ones
  * for that call, so pass this one there too if you pass any).
+ *
+ * Each model-call attempt is seen inside `executeLanguageModelCall` (status of failed attempts,
+ * provider-level usage, first streamed part) unless the middleware runs inside it, which then
+ * records that attempt instead; tools are seen inside `executeTool`, which also makes a
+ * `generateText` called by a tool a member run of the calling one.
  */
 export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOptions): AiSdkTelemetry {
   const metrics = toMetrics(options);
   const diagnostics = metrics.diagnostics;
-  const maxOpenRuns = Math.max(1, options && 'maxOpenRuns' in options ? (options.maxOpenRuns ?? 1000) : 1000);
+  const maxOpenRuns = Math.max(1, (options as AiSdkTelemetryOptions | undefined)?.maxOpenRuns ?? 1000);
   const runs = new Map<string, RunState>();
 
   const safe =
@@ -142,13 +122,25 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
   const runOf = (event: CallEvent | undefined): RunState | undefined =>
     typeof event?.callId === 'string' ? runs.get(event.callId) : undefined;
 
-  const finish = (callId: string, run: RunState, error?: unknown, hasError = false): void => {
-    runs.delete(callId);
-    for (const tool of run.tools.values()) if (!tool.ended) tool.fail(abortError(undefined));
-    if (hasError) run.recorder.end({ error, countError: !run.lastAttemptFailed });
-    else run.recorder.end();
+  const toolType = (run: RunState, name: string) => (run.mcpTools?.has(name) ? { type: 'mcp' as const } : {});
+
+  /** Tool calls the SDK could not parse (unknown tool, invalid input) never run: failed calls. */
+  const recordInvalidToolCalls = (run: RunState, event: StepsEvent): void => {
+    if (!Array.isArray(event.steps)) return;
+    for (const step of event.steps)
+      for (const call of step?.toolCalls ?? []) {
+        if (call?.invalid !== true || typeof call.toolName !== 'string') continue;
+        run.recorder.recordToolCall({
+          name: call.toolName,
+          ...toolType(run, call.toolName),
+          ...(call.toolCallId ? { callId: call.toolCallId } : {}),
+          outcome: 'failure',
+          error: call.error,
+        });
+      }
   };
 
+  /** Records the attempt or object step still open when the run failed, with the run's error. */
   const failOpenCalls = (run: RunState, error: unknown): void => {
     const inFlight = run.inFlight;
     if (inFlight && !inFlight.settled && !inFlight.slot.claimed) {
@@ -157,18 +149,6 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
         attempt: inFlight.slot.attempt,
         startedAt: inFlight.startedAt,
         endedAt: now(),
-        streamed: run.streamed,
-        error,
-      });
-      run.lastAttemptFailed = true;
-    }
-    const open = run.open;
-    if (open) {
-      run.open = undefined;
-      run.recorder.recordModelCall({
-        attempt: open.attempt,
-        startedAt: open.startedAt,
-        endedAt: open.endedAt ?? now(),
         streamed: run.streamed,
         error,
       });
@@ -185,6 +165,13 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
       error,
     });
     run.lastAttemptFailed = true;
+  };
+
+  const finish = (callId: string, run: RunState, error?: unknown, hasError = false): void => {
+    runs.delete(callId);
+    // an error already counted on the model attempt that failed is not counted again
+    if (hasError) run.recorder.end({ error, countError: !run.lastAttemptFailed });
+    else run.recorder.end();
   };
 
   return {
@@ -214,141 +201,115 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
         recorder,
         streamed: STREAMED_OPERATIONS.has(event.operationId ?? ''),
         mcpTools: mcpToolNames(event.tools),
-        tools: new Map(),
         attempts: 0,
-        open: undefined,
         inFlight: undefined,
         lastAttemptFailed: false,
         objectStep: undefined,
       });
     }),
 
-    onStepStart: safe((event: CallEvent) => {
-      const run = runOf(event);
-      if (run) run.attempts = 0;
-    }),
-
     async executeLanguageModelCall<T>(options: {
       callId: string;
+      provider?: string;
+      modelId?: string;
       execute: () => PromiseLike<T>;
     }): Promise<T> {
       const run = runs.get(options.callId);
       if (!run || run.recorder.ended) return options.execute();
-      let slot: AttemptSlot | undefined;
-      let startedAt = 0;
-      let inFlight: RunState['inFlight'];
+      let inFlight: InFlight | undefined;
       guard(diagnostics, SOURCE, () => {
-        run.attempts++;
-        run.open = undefined;
-        slot = { claimed: false, attempt: run.attempts };
+        const slot = { claimed: false, attempt: ++run.attempts };
         shared.attemptSlots.set(run.recorder, slot);
-        startedAt = now();
-        inFlight = { slot, startedAt, settled: false };
+        inFlight = { slot, startedAt: now(), settled: false };
         run.inFlight = inFlight;
       });
+      const settle = (): InFlight | undefined => {
+        if (!inFlight) return undefined;
+        if (shared.attemptSlots.get(run.recorder) === inFlight.slot) shared.attemptSlots.delete(run.recorder);
+        if (run.inFlight === inFlight) run.inFlight = undefined;
+        if (inFlight.settled || inFlight.slot.claimed) return undefined;
+        inFlight.settled = true;
+        return inFlight;
+      };
+      const start = (attempt: InFlight) =>
+        run.recorder.startModelCall({
+          attempt: attempt.slot.attempt,
+          startedAt: attempt.startedAt,
+          streamed: run.streamed,
+          ...(typeof options.modelId === 'string' ? { model: options.modelId } : {}),
+          ...(typeof options.provider === 'string' ? { provider: options.provider } : {}),
+        });
       let result: T;
       try {
         result = await runWithInvocation(run.recorder, options.execute);
       } catch (error) {
         guard(diagnostics, SOURCE, () => {
-          if (shared.attemptSlots.get(run.recorder) === slot) shared.attemptSlots.delete(run.recorder);
           run.lastAttemptFailed = true;
-          if (run.inFlight === inFlight) run.inFlight = undefined;
-          if (inFlight?.settled) return;
-          if (slot && !slot.claimed)
-            run.recorder.recordModelCall({
-              attempt: slot.attempt,
-              startedAt,
-              endedAt: now(),
-              streamed: run.streamed,
-              error,
-            });
+          const attempt = settle();
+          if (attempt) start(attempt).fail(error);
         });
         throw error;
       }
-      guard(diagnostics, SOURCE, () => {
-        if (shared.attemptSlots.get(run.recorder) === slot) shared.attemptSlots.delete(run.recorder);
+      const observed = guard(diagnostics, SOURCE, () => {
         run.lastAttemptFailed = false;
-        if (run.inFlight === inFlight) run.inFlight = undefined;
-        if (slot && !slot.claimed)
-          run.open = { attempt: slot.attempt, startedAt, endedAt: run.streamed ? undefined : now() };
+        run.attempts = 0; // the next call is a new step
+        const attempt = settle();
+        if (!attempt) return undefined; // the middleware recorded this attempt
+        const call = start(attempt);
+        const value = result as { stream?: unknown };
+        if (value && value.stream instanceof ReadableStream)
+          return observeStream(
+            value as { stream: ReadableStream<unknown> },
+            call,
+            undefined,
+            diagnostics,
+          ) as T;
+        endGenerate(call, result, undefined);
+        return undefined;
       });
+      return observed ?? result;
+    },
+
+    async executeTool<T>(options: {
+      callId: string;
+      toolCallId: string;
+      toolCall?: { toolName?: string };
+      execute: () => PromiseLike<T>;
+    }): Promise<T> {
+      const run = runs.get(options.callId);
+      const name = options.toolCall?.toolName;
+      if (!run || run.recorder.ended || typeof name !== 'string') return options.execute();
+      const startedAt = now();
+      const record = (error?: unknown, failed = false) =>
+        guard(diagnostics, SOURCE, () =>
+          run.recorder.recordToolCall({
+            name,
+            ...toolType(run, name),
+            callId: options.toolCallId,
+            startedAt,
+            endedAt: now(),
+            outcome: failed ? 'failure' : 'success',
+            ...(failed ? { error } : {}),
+          }),
+        );
+      let result: T;
+      try {
+        // inside the tool, a nested `generateText` becomes a member run of this one
+        result = await runWithInvocation(run.recorder, options.execute);
+      } catch (error) {
+        record(error, true);
+        throw error;
+      }
+      record();
       return result;
     },
-
-    onLanguageModelCallEnd: safe((event: ModelCallEndEvent) => {
-      const run = runOf(event);
-      const open = run?.open;
-      if (!run || !open) return;
-      run.open = undefined;
-      const ttft = event.performance?.timeToFirstOutputMs;
-      run.recorder.recordModelCall({
-        attempt: open.attempt,
-        startedAt: open.startedAt,
-        endedAt: open.endedAt ?? now(),
-        streamed: run.streamed,
-        ...(typeof event.modelId === 'string' ? { model: event.modelId } : {}),
-        ...(typeof event.provider === 'string' ? { provider: event.provider } : {}),
-        ...(run.streamed && typeof ttft === 'number' ? { firstTokenAt: open.startedAt + ttft } : {}),
-        usage: fromAiSdkUsage(event.usage),
-      });
-    }),
-
-    async executeTool<T>(options: { callId: string; execute: () => PromiseLike<T> }): Promise<T> {
-      const run = runs.get(options.callId);
-      if (!run || run.recorder.ended) return options.execute();
-      return runWithInvocation(run.recorder, options.execute);
-    },
-
-    onToolExecutionStart: safe((event: ToolStartEvent) => {
-      const run = runOf(event);
-      const call = event.toolCall;
-      if (!run || typeof call?.toolName !== 'string') return;
-      const id = call.toolCallId ?? `${run.tools.size}`;
-      run.tools.set(
-        id,
-        run.recorder.startToolCall({
-          name: call.toolName,
-          ...(run.mcpTools?.has(call.toolName) ? { type: 'mcp' as const } : {}),
-          ...(call.toolCallId ? { callId: call.toolCallId } : {}),
-        }),
-      );
-    }),
-
-    onToolExecutionEnd: safe((event: ToolEndEvent) => {
-      const run = runOf(event);
-      const id = event.toolCall?.toolCallId;
-      const tool = run && id !== undefined ? run.tools.get(id) : undefined;
-      if (!run || !tool || id === undefined) return;
-      run.tools.delete(id);
-      const output = event.toolOutput;
-      if (output?.type === 'tool-error') tool.fail(output.error);
-      else if ((output?.output as { isError?: unknown } | undefined)?.isError === true)
-        tool.fail(new Error('the MCP tool returned isError: true'));
-      else tool.end();
-    }),
-
-    onStepEnd: safe((event: StepEndEvent) => {
-      const run = runOf(event);
-      if (!run || !Array.isArray(event.toolCalls)) return;
-      for (const call of event.toolCalls) {
-        if (call?.invalid !== true || typeof call.toolName !== 'string') continue;
-        run.recorder.recordToolCall({
-          name: call.toolName,
-          ...(run.mcpTools?.has(call.toolName) ? { type: 'mcp' as const } : {}),
-          ...(call.toolCallId ? { callId: call.toolCallId } : {}),
-          outcome: 'failure',
-          error: call.error,
-        });
-      }
-    }),
 
     onObjectStepStart: safe((event: ObjectStepStartEvent) => {
       const run = runOf(event);
       if (!run) return;
-      run.attempts = 0;
       const claim: PromptClaim = { recorder: run.recorder, attempts: 0 };
       run.objectStep = { startedAt: now(), claim };
+      // the middleware finds this step by the prompt array it is called with
       const prompt = event.promptMessages;
       if (typeof prompt === 'object' && prompt !== null) shared.promptClaims.set(prompt, claim);
     }),
@@ -372,20 +333,24 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
       });
     }),
 
-    onEnd: safe((event: CallEvent) => {
+    onEnd: safe((event: StepsEvent) => {
       const run = runOf(event);
-      if (run && event.callId) finish(event.callId, run);
+      if (!run || !event.callId) return;
+      recordInvalidToolCalls(run, event);
+      finish(event.callId, run);
     }),
 
     onAbort: safe((event: AbortEvent) => {
       const run = runOf(event);
       if (!run || !event.callId) return;
-      failOpenCalls(run, abortError(event.reason));
-      finish(event.callId, run, abortError(event.reason), true);
+      recordInvalidToolCalls(run, event);
+      const error = abortError(event.reason);
+      failOpenCalls(run, error);
+      finish(event.callId, run, error, true);
     }),
 
     onError: safe((raw: unknown) => {
-      const event = raw as ErrorEvent | undefined;
+      const event = raw as (CallEvent & { error?: unknown }) | undefined;
       const run = runOf(event);
       if (!run || !event?.callId) return;
       const error = event.error ?? raw;

@@ -96,7 +96,6 @@ export interface AutoRunOptions {
  */
 export class AutoRuns {
   private readonly byToolCall = new Map<string, MiddlewareRun>();
-  private readonly byPrompt = new WeakMap<object, MiddlewareRun>();
   private readonly open = new Set<MiddlewareRun>();
   /** Runs whose last attempt failed: a retry may come with a new array holding the same prompt. */
   private readonly failedRuns = new Set<MiddlewareRun>();
@@ -119,12 +118,11 @@ export class AutoRuns {
   /** The run a model call belongs to (started when none matches), and the attempt number of the call. */
   begin(prompt: unknown, model: string | undefined): { run: MiddlewareRun; attempt: number } {
     const results = lastToolResults(prompt);
-    let run = typeof prompt === 'object' && prompt !== null ? this.byPrompt.get(prompt) : undefined;
-    if (!run)
-      for (const result of results) {
-        run = this.byToolCall.get(result.id);
-        if (run) break;
-      }
+    let run: MiddlewareRun | undefined;
+    for (const result of results) {
+      run = this.byToolCall.get(result.id);
+      if (run) break;
+    }
     if (!run)
       for (const candidate of this.failedRuns)
         if (samePrompt(prompt, candidate.lastPrompt)) {
@@ -136,7 +134,6 @@ export class AutoRuns {
     for (const result of results)
       if (this.byToolCall.get(result.id) === run) this.byToolCall.delete(result.id);
     run.deadline = 0;
-    if (typeof prompt === 'object' && prompt !== null) this.byPrompt.set(prompt, run);
     return { run, attempt: run.beginAttempt(prompt, results) };
   }
 

@@ -128,6 +128,7 @@ const loop: ScriptStep[] = [
       { name: 'lookup', arguments: { topic: 'otters' } },
       { name: 'explode', arguments: {} },
       { name: 'missing_tool', arguments: {} },
+      { name: 'add', arguments: { a: 'not a number', b: 1 } },
     ],
     usage: { input: 120, output: 30, cached: 64, reasoning: 12 },
     firstChunkDelayMs: 5,
@@ -145,7 +146,7 @@ describe.each([
   const streamed = mode === 'stream';
   const key = (name: string) => `mw-${name}-${major}-${mode}`;
 
-  it('one record per call: a tool loop with a throttled step, api/MCP/throwing/unknown tools, cached and reasoning tokens', async () => {
+  it('one record per call: a tool loop with a throttled step, api/MCP/throwing/unknown/invalid tool calls, cached and reasoning tokens', async () => {
     const { result, metric, record } = await runMiddleware({ major, mode, key: key('loop'), script: loop });
     expect(result.text).toBe('The answer is 5.');
     expect(metric).toMatchObject({
@@ -158,7 +159,7 @@ describe.each([
       modelInvocationThrottles: 1,
     });
     expect(metric.tools).toEqual([
-      { toolType: 'api', toolCalls: 3, successCount: 1, failureCount: 2 },
+      { toolType: 'api', toolCalls: 4, successCount: 1, failureCount: 3 },
       { toolType: 'mcp', toolCalls: 1, successCount: 1, failureCount: 0 },
     ]);
     expect(record.summary.usage).toMatchObject({ cacheReadTokens: 192, reasoningTokens: 12 });
@@ -218,7 +219,7 @@ describe.each(['generate', 'stream'] as const)(
         modelInvocationThrottles: 1,
       });
       expect(metric.tools).toEqual([
-        { toolType: 'api', toolCalls: 3, successCount: 1, failureCount: 2 },
+        { toolType: 'api', toolCalls: 4, successCount: 1, failureCount: 3 },
         { toolType: 'mcp', toolCalls: 1, successCount: 1, failureCount: 0 },
       ]);
       expect(record.modelCalls.map((c) => [c.attempt, c.outcome, c.status ?? null])).toEqual([

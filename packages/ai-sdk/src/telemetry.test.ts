@@ -78,6 +78,7 @@ const toolLoop: ScriptStep[] = [
       { name: 'lookup', arguments: { topic: 'otters' } },
       { name: 'explode', arguments: {} },
       { name: 'missing_tool', arguments: {} },
+      { name: 'add', arguments: { a: 'not a number', b: 1 } },
     ],
     usage: { input: 120, output: 30, cached: 64, reasoning: 12 },
     firstChunkDelayMs: 5,
@@ -118,7 +119,7 @@ describe.each([
     expect(record.modelCalls.map((c) => c.streamed)).toEqual([streamed]);
   });
 
-  it('a multi-step tool loop: api and MCP tools, a throwing tool, an unknown tool; cached and reasoning tokens', async () => {
+  it('a multi-step tool loop: api and MCP tools, a throwing tool, an unknown tool, invalid input; cached and reasoning tokens', async () => {
     const { result, metric, record } = await run({ api, mode, key: key('loop'), script: toolLoop });
     expect(result.text).toBe('The answer is 5.');
     expect(metric).toMatchObject({
@@ -128,7 +129,7 @@ describe.each([
       ...noErrors,
     });
     expect(metric.tools).toEqual([
-      { toolType: 'api', toolCalls: 3, successCount: 1, failureCount: 2 },
+      { toolType: 'api', toolCalls: 4, successCount: 1, failureCount: 3 },
       { toolType: 'mcp', toolCalls: 1, successCount: 1, failureCount: 0 },
     ]);
     expect(record.summary.usage).toMatchObject({
@@ -137,6 +138,7 @@ describe.each([
       totalTokens: 477,
     });
     expect(record.toolCalls.map((t) => `${t.name}:${t.type}:${t.outcome}`).sort()).toEqual([
+      'add:api:failure',
       'add:api:success',
       'explode:api:failure',
       'lookup:mcp:success',

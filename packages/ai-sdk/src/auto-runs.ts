@@ -89,7 +89,7 @@ export interface AutoRunOptions {
 
 /**
  * Groups the model calls of one `generateText`/`streamText`/agent loop into one run when the
- * middleware is all there is (AI SDK 6, or 7 without the telemetry integration): a call whose
+ * middleware is all there is (AI SDK 5 and 6, or 7 without the telemetry integration): a call whose
  * prompt ends with the results of tool calls a run asked for continues that run; a call with the
  * same prompt as a run's failed attempt is its retry; anything else starts a run. A run ends when
  * a step answers without tool calls, or after `idleTimeoutMs` without a next call.

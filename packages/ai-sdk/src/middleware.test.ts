@@ -1,8 +1,10 @@
+import { createOpenAI as createOpenAIv2 } from '@ai-sdk/openai-v2';
 import { createOpenAI as createOpenAIv3 } from '@ai-sdk/openai-v3';
 import { createOpenAI } from '@ai-sdk/openai';
 import { type InvocationRecord, createMetrics } from '@metrics/core';
 import { type ModelServer, type ScriptStep, startModelServer } from '@metrics/testkit';
 import * as ai7 from 'ai';
+import * as ai5 from 'ai-v5';
 import * as ai6 from 'ai-v6';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,12 +22,15 @@ afterAll(async () => {
   await server.close();
 });
 
-type Major = 6 | 7;
+type Major = 5 | 6 | 7;
+
+const sdkOf = (major: Major): typeof ai7 =>
+  (major === 7 ? ai7 : major === 6 ? ai6 : ai5) as unknown as typeof ai7;
 type Mode = 'generate' | 'stream';
 
-/** The same agent on either major: `add` works, `explode` throws, `lookup` is MCP on 7 (the v6 run uses a local stand-in). */
+/** The same agent on every major: `add` works, `explode` throws, `lookup` is MCP on 7 (5 and 6 use a local stand-in). */
 function toolsFor(major: Major) {
-  const { tool } = major === 7 ? ai7 : (ai6 as unknown as typeof ai7);
+  const { tool } = sdkOf(major);
   return {
     add: tool({
       description: 'Adds two numbers',
@@ -71,13 +76,14 @@ async function runMiddleware(options: {
     diagnostics: (event) => diagnostics.push(`${event.type}: ${event.message}`),
   });
   const middleware = aiSdkMiddleware({ metrics: recordMetrics, idleTimeoutMs: 50 });
-  const sdk = options.major === 7 ? ai7 : (ai6 as unknown as typeof ai7);
+  const sdk = sdkOf(options.major);
   const base =
     options.major === 7
       ? createOpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'test' }).chat('gpt-4o-mini')
-      : (createOpenAIv3({ baseURL: server.openaiBaseUrl, apiKey: 'test' }).chat(
-          'gpt-4o-mini',
-        ) as unknown as ai7.LanguageModel);
+      : ((options.major === 6 ? createOpenAIv3 : createOpenAIv2)({
+          baseURL: server.openaiBaseUrl,
+          apiKey: 'test',
+        }).chat('gpt-4o-mini') as unknown as ai7.LanguageModel);
   const model = sdk.wrapLanguageModel({ model: base as never, middleware: middleware as never });
   server.script(options.key, options.script);
   const telemetry =
@@ -138,6 +144,8 @@ const loop: ScriptStep[] = [
 ];
 
 describe.each([
+  [5, 'generate'],
+  [5, 'stream'],
   [6, 'generate'],
   [6, 'stream'],
   [7, 'generate'],
@@ -170,8 +178,8 @@ describe.each([
     ]);
     expect((metric.ttft ?? 0) > 0).toBe(streamed);
     expect(metric.modelLatency).toBeLessThanOrEqual(metric.totalTime ?? 0);
-    if (major === 6 && result.usage) {
-      // ai 6: `totalUsage` is the sum of the steps (`usage` is the last step only)
+    if (major !== 7 && result.usage) {
+      // ai 5 and 6: `totalUsage` is the sum of the steps (`usage` is the last step only)
       expect(result.usage).toMatchObject({ inputTokens: 430, outputTokens: 47 });
     }
   });

@@ -18,8 +18,8 @@ interface StreamResult {
 }
 
 /**
- * A `LanguageModelMiddleware` for `wrapLanguageModel` (AI SDK 6 and 7; structurally typed so one
- * object fits both majors).
+ * A `LanguageModelMiddleware` for `wrapLanguageModel` (AI SDK 5, 6 and 7; structurally typed so
+ * one object fits every major).
  */
 export interface AiSdkMiddleware {
   readonly specificationVersion: 'v3';
@@ -52,7 +52,7 @@ interface Target {
  * A language-model middleware that records every attempt of every model call: HTTP status of
  * failed attempts (429s included), time to first token from the first streamed part, and the
  * provider-level usage. With the telemetry integration (AI SDK 7) it feeds the integration's
- * record; alone (AI SDK 6, or 7 without the integration) it groups the calls of a run itself, or
+ * record; alone (AI SDK 5 and 6, or 7 without the integration) it groups the calls of a run itself, or
  * records into the invocation of the current async context (`metrics.withInvocation`).
  */
 export function aiSdkMiddleware(options?: AiSdkMetricsOptions & AutoRunOptions): AiSdkMiddleware {

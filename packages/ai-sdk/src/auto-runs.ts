@@ -81,6 +81,7 @@ export interface AutoRunOptions {
   /**
    * How long a run the middleware opened on its own waits for its next model call after a step
    * that asked for tools or failed (the next step, or a retry), before it is ended. Default 60 s.
+   * A call still in flight (e.g. a stream nobody reads to the end) is given 10 times as long.
    */
   idleTimeoutMs?: number;
   /** Runs the middleware keeps open at most; the oldest is ended beyond it. Default 1000. */
@@ -133,7 +134,9 @@ export class AutoRuns {
     this.failedRuns.delete(run);
     for (const result of results)
       if (this.byToolCall.get(result.id) === run) this.byToolCall.delete(result.id);
-    run.deadline = 0;
+    // a call in flight is not waited on forever either (a stream nobody reads never finishes)
+    run.lastActivity = now();
+    this.wait(run, this.idleTimeoutMs * 10);
     return { run, attempt: run.beginAttempt(prompt, results) };
   }
 
@@ -184,27 +187,27 @@ export class AutoRuns {
     return run;
   }
 
-  /** One timer for all waiting runs (never keeps the process alive). */
-  private wait(run: MiddlewareRun): void {
-    run.deadline = run.lastActivity + this.idleTimeoutMs;
-    if (this.sweeper) return;
-    this.sweeper = setTimeout(() => this.sweep(), this.idleTimeoutMs + 1);
+  /** One timer for all waiting runs, ticking every `idleTimeoutMs` while any is open (never keeps the process alive). */
+  private wait(run: MiddlewareRun, ms = this.idleTimeoutMs): void {
+    run.deadline = run.lastActivity + ms;
+    if (!this.sweeper) this.arm();
+  }
+
+  private arm(): void {
+    this.sweeper = setTimeout(() => this.sweep(), Math.max(1, this.idleTimeoutMs));
     (this.sweeper as { unref?: () => void }).unref?.();
   }
 
   private sweep(): void {
     this.sweeper = undefined;
     const at = now();
-    let next = Number.POSITIVE_INFINITY;
+    let waiting = false;
     for (const run of [...this.open]) {
       if (run.deadline === 0) continue;
       if (run.deadline <= at) this.finish(run);
-      else next = Math.min(next, run.deadline);
+      else waiting = true;
     }
-    if (next !== Number.POSITIVE_INFINITY) {
-      this.sweeper = setTimeout(() => this.sweep(), Math.max(1, next - at + 1));
-      (this.sweeper as { unref?: () => void }).unref?.();
-    }
+    if (waiting) this.arm();
   }
 
   private finish(run: MiddlewareRun): void {

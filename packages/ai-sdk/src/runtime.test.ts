@@ -240,6 +240,79 @@ describe('the agent is never disturbed', () => {
   });
 });
 
+describe('inside metrics.withInvocation', () => {
+  it("the middleware alone records into the current invocation: one record, the user's", async () => {
+    const { metrics, memory } = memoryMetrics();
+    const model = ai7.wrapLanguageModel({ model: chat() as never, middleware: aiSdkMiddleware(metrics) });
+    server.script('scoped', loop(3));
+    const text = await metrics.withInvocation({ name: 'my-run', sessionId: 'conversation-1' }, async () => {
+      const result = await generateText({
+        model,
+        tools: apiTools,
+        stopWhen: stepCountIs(4),
+        prompt: 'script:scoped',
+        telemetry: { isEnabled: false },
+      });
+      return result.text;
+    });
+    expect(text).toBe('done 3');
+    expect(memory.records).toHaveLength(1);
+    expect(memory.records[0]).toMatchObject({ name: 'my-run', sessionId: 'conversation-1' });
+    expectLoopRecord(memory.records[0]!, false);
+  });
+
+  it('the integration makes each call a member run of the current invocation', async () => {
+    const { metrics, memory } = memoryMetrics();
+    const telemetry = { integrations: [aiSdkTelemetry(metrics)] };
+    server.script('member-a', loop(1));
+    server.script('member-b', [{ text: 'second', usage: { input: 9, output: 2 } }]);
+    await metrics.withInvocation({ name: 'pipeline' }, async () => {
+      await generateText({
+        model: chat(),
+        tools: apiTools,
+        stopWhen: stepCountIs(4),
+        prompt: 'script:member-a',
+        telemetry,
+      });
+      await generateText({ model: chat(), prompt: 'script:member-b', telemetry });
+    });
+    expect(memory.records).toHaveLength(1);
+    const record = memory.records[0]!;
+    expect(record.members).toHaveLength(2);
+    expect(payload(record)).toMatchObject({
+      modelInvocationCount: 3,
+      inputTokenCount: 311,
+      outputTokenCount: 34,
+    });
+  });
+});
+
+describe('connection failures', () => {
+  it('a dropped connection retried with success: a server-side (network) error on the first attempt', async () => {
+    const { metrics, memory } = memoryMetrics();
+    server.script('drop', [{ drop: true }, { text: 'recovered', usage: { input: 12, output: 3 } }]);
+    const result = await generateText({
+      model: chat(),
+      prompt: 'script:drop',
+      telemetry: { integrations: [aiSdkTelemetry(metrics)] },
+    });
+    expect(result.text).toBe('recovered');
+    expect(memory.records).toHaveLength(1);
+    const record = memory.records[0]!;
+    expect(record.modelCalls.map((c) => [c.attempt, c.outcome])).toEqual([
+      [1, 'error'],
+      [2, 'success'],
+    ]);
+    expect(payload(record)).toMatchObject({
+      modelInvocationCount: 2,
+      inputTokenCount: 12,
+      outputTokenCount: 3,
+      ...noErrors,
+      modelInvocationServerErrors: 1,
+    });
+  });
+});
+
 describe('delivery', () => {
   it('the record reaches the reference collector through the resourceMetrics HTTP exporter', async () => {
     const collector = await startCollector({ token: 'secret-token' });

@@ -1,7 +1,7 @@
 // Overhead of @metrics/ai-sdk on an AI SDK 7 agent with an in-process fake model (2 model calls and
 // 1 tool call per run). Variants are interleaved run by run (so machine noise hits them alike);
 // each reports the median time per run, its ratio to the bare agent and the microseconds added
-// per model call. `pnpm bench` (builds first is up to you: it runs ../dist); ~15 s.
+// per model call. `pnpm bench` runs ../dist (`pnpm build` first); ~5–15 s.
 import { createMetrics } from '@metrics/core';
 import { generateText, jsonSchema, stepCountIs, tool, wrapLanguageModel } from 'ai';
 import { aiSdkMiddleware, aiSdkTelemetry } from '../dist/index.js';

@@ -313,6 +313,48 @@ describe('connection failures', () => {
   });
 });
 
+describe.each(['integration', 'middleware', 'both'] as const)(
+  'a stream cut mid-way, with the %s',
+  (hooks) => {
+    it("fails its attempt as a network (server-side) error, counted once; the user gets the SDK's own error", async () => {
+      const { metrics, memory } = memoryMetrics();
+      const key = `cut-${hooks}`;
+      server.script(key, [{ text: 'a long answer that is cut somewhere in the middle', dropAfterChunks: 3 }]);
+      const model =
+        hooks === 'integration'
+          ? chat()
+          : ai7.wrapLanguageModel({
+              model: chat() as never,
+              middleware: aiSdkMiddleware({ metrics, idleTimeoutMs: 20 }),
+            });
+      const telemetry =
+        hooks === 'middleware' ? { isEnabled: false } : { integrations: [aiSdkTelemetry(metrics)] };
+      const stream = streamText({
+        model,
+        prompt: `script:${key}`,
+        maxRetries: 0,
+        telemetry,
+        onError: () => {},
+      });
+      const thrown = await (async () => {
+        for await (const _ of stream.fullStream) {
+          // consume
+        }
+      })().catch((error: unknown) => error);
+      expect(thrown).toBeInstanceOf(ai7.APICallError); // what the AI SDK does with or without this package
+      await memory.waitFor(1, 2000);
+      const record = memory.records[0]!;
+      expect(record.outcome).toBe('error');
+      expect(record.modelCalls.map((c) => [c.outcome, c.error?.category])).toEqual([['error', 'network']]);
+      expect(payload(record)).toMatchObject({
+        modelInvocationCount: 1,
+        ...noErrors,
+        modelInvocationServerErrors: 1,
+      });
+    });
+  },
+);
+
 describe('delivery', () => {
   it('the record reaches the reference collector through the resourceMetrics HTTP exporter', async () => {
     const collector = await startCollector({ token: 'secret-token' });

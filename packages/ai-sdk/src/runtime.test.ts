@@ -198,6 +198,28 @@ describe('the agent is never disturbed', () => {
     });
   });
 
+  it('an aborted generateText is reported as aborted, with the middleware too', async () => {
+    const { metrics, memory } = memoryMetrics();
+    server.script('abort-generate', [{ hang: true }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    const error = await generateText({
+      model: ai7.wrapLanguageModel({ model: chat() as never, middleware: aiSdkMiddleware(metrics) }),
+      prompt: 'script:abort-generate',
+      abortSignal: controller.signal,
+      telemetry: { integrations: [aiSdkTelemetry(metrics)] },
+    }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('AbortError');
+    expect(memory.records).toHaveLength(1);
+    const record = memory.records[0]!;
+    expect(record.error?.category).toBe('abort');
+    expect(payload(record)).toMatchObject({
+      modelInvocationCount: 1,
+      ...noErrors,
+      modelInvocationUnknownErrors: 1,
+    });
+  });
+
   it('a generateText call inside a tool rolls into the calling run as a member run', async () => {
     const { metrics, memory } = memoryMetrics();
     const telemetry = { integrations: [aiSdkTelemetry(metrics)] };

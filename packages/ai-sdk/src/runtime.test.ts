@@ -90,6 +90,24 @@ describe('registration', () => {
   });
 });
 
+describe('tool types', () => {
+  it('the user override (toolTypes) wins over the detected type', async () => {
+    const { memory } = memoryMetrics();
+    const metrics = createMetrics({ exporters: [memory], logger: false, toolTypes: { add: 'mcp' } });
+    server.script('override', loop(2));
+    await generateText({
+      model: chat(),
+      tools: apiTools,
+      stopWhen: stepCountIs(4),
+      prompt: 'script:override',
+      telemetry: { integrations: [aiSdkTelemetry(metrics)] },
+    });
+    expect(payload(memory.records[0]).tools).toEqual([
+      { toolType: 'mcp', toolCalls: 3, successCount: 3, failureCount: 0 },
+    ]);
+  });
+});
+
 describe('concurrency', () => {
   it('20 concurrent calls through one integration, streamed and not, never mix', async () => {
     const { metrics, memory } = memoryMetrics();

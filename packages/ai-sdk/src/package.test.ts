@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 import { AutoRuns } from './auto-runs.js';
@@ -46,5 +48,28 @@ describe('middleware runs without the integration', () => {
     await tick(80);
     expect(memory.records).toHaveLength(1);
     expect(memory.records[0]!.endedAt).toBeLessThan(memory.records[0]!.startedAt + 20);
+  });
+});
+
+describe('process lifetime', () => {
+  it('a middleware run waiting for its next step never keeps the process alive', () => {
+    const autoRuns = fileURLToPath(new URL('./auto-runs.ts', import.meta.url));
+    const core = fileURLToPath(new URL('../node_modules/@metrics/core/dist/index.js', import.meta.url));
+    const script = `
+      const { AutoRuns } = await import(${JSON.stringify(autoRuns)});
+      const { createMetrics } = await import(${JSON.stringify(core)});
+      const runs = new AutoRuns(createMetrics({ logger: false }), { idleTimeoutMs: 60000 });
+      const { run } = runs.begin([{ role: 'user', content: [] }], 'm');
+      runs.succeeded(run, [{ id: 'call-1', name: 'add' }]);
+      console.log('waiting', runs.size);
+    `;
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(child.stdout.trim()).toBe('waiting 1');
+    expect(child.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

@@ -33,15 +33,17 @@ const loop = (i: number): ScriptStep[] => [
   { text: `done ${i}`, usage: { input: 200 + i, output: 20 + i }, firstChunkDelayMs: 1 + (i % 5) },
 ];
 
-function expectLoopRecord(record: InvocationRecord, streamed: boolean) {
+/** A loop record with exact numbers; `throttled(i)` says whether run i's second step met a 429 first. */
+function expectLoopRecord(record: InvocationRecord, streamed: boolean, throttled = (_i: number) => false) {
   const metric = payload(record);
   const i = ((metric.inputTokenCount ?? 0) - 300) / 2;
   expect(Number.isInteger(i) && i >= 0 && i < 20).toBe(true);
   expect(metric).toMatchObject({
-    modelInvocationCount: 2,
+    modelInvocationCount: throttled(i) ? 3 : 2,
     inputTokenCount: 300 + 2 * i,
     outputTokenCount: 30 + 2 * i,
     ...noErrors,
+    modelInvocationThrottles: throttled(i) ? 1 : 0,
     tools: [{ toolType: 'api', toolCalls: (i % 3) + 1, successCount: (i % 3) + 1, failureCount: 0 }],
   });
   expect((metric.ttft ?? 0) > 0).toBe(streamed);
@@ -136,7 +138,7 @@ describe('concurrency', () => {
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
-  it('20 concurrent calls through one shared middleware on AI SDK 6, streamed and not, never mix', async () => {
+  it('20 concurrent calls through one shared middleware on AI SDK 6, streamed and not, some retried after a 429, never mix', async () => {
     const { metrics, memory } = memoryMetrics();
     const middleware = aiSdkMiddleware(metrics);
     const model = ai6.wrapLanguageModel({
@@ -148,7 +150,12 @@ describe('concurrency', () => {
       execute: async ({ a, b }) => a + b,
     });
     const runs = Array.from({ length: 20 }, async (_, i) => {
-      server.script(`mw6-${i}`, loop(i));
+      // every third run meets a 429 before its second step: the retry must stay in its run
+      const [first, second] = loop(i) as [ScriptStep, ScriptStep];
+      server.script(
+        `mw6-${i}`,
+        i % 3 === 0 ? [first, { error: { status: 429, retryAfter: 0 } }, second] : [first, second],
+      );
       const common = { model, tools: { add }, stopWhen: ai6.stepCountIs(4), prompt: `script:mw6-${i}` };
       if (i % 2 === 0) return (await ai6.generateText(common)).text;
       return await ai6.streamText(common).text;
@@ -157,7 +164,9 @@ describe('concurrency', () => {
     expect(texts).toEqual(Array.from({ length: 20 }, (_, i) => `done ${i}`));
     await tick(5);
     expect(memory.records).toHaveLength(20);
-    const seen = memory.records.map((record) => expectLoopRecord(record, record.modelCalls[0]!.streamed));
+    const seen = memory.records.map((record) =>
+      expectLoopRecord(record, record.modelCalls[0]!.streamed, (i) => i % 3 === 0),
+    );
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 import { AutoRuns } from './auto-runs.js';
+import { aiSdkMiddleware, aiSdkTelemetry } from './index.js';
 import { memoryMetrics, tick } from './test-support.js';
 
 describe('package', () => {
@@ -71,5 +72,71 @@ describe('process lifetime', () => {
     expect(child.stdout.trim()).toBe('waiting 1');
     expect(child.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe('hostile input', () => {
+  it('no hook throws on malformed events, and the execute wrappers return what they wrap', async () => {
+    const { metrics } = memoryMetrics();
+    const integration = aiSdkTelemetry(metrics);
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('hostile getter');
+        },
+      },
+    );
+    const events: unknown[] = [undefined, null, 42, 'x', {}, { callId: 5 }, hostile];
+    for (const event of events) {
+      expect(() => integration.onStart(event as never)).not.toThrow();
+      expect(() => integration.onEnd(event as never)).not.toThrow();
+      expect(() => integration.onError(event)).not.toThrow();
+      expect(() => integration.onAbort(event as never)).not.toThrow();
+      expect(() => integration.onObjectStepStart(event as never)).not.toThrow();
+      expect(() => integration.onObjectStepEnd(event as never)).not.toThrow();
+    }
+    integration.onStart({ callId: 'c1', operationId: 'ai.generateText', tools: hostile });
+    const value = { weird: true };
+    expect(await integration.executeLanguageModelCall({ callId: 'c1', execute: async () => value })).toBe(
+      value,
+    );
+    const failure = new Error('provider down');
+    await expect(
+      integration.executeLanguageModelCall({
+        callId: 'c1',
+        execute: async () => {
+          throw failure;
+        },
+      }),
+    ).rejects.toBe(failure);
+    expect(
+      await integration.executeTool({
+        callId: 'c1',
+        toolCallId: 't',
+        toolCall: hostile,
+        execute: async () => 7,
+      }),
+    ).toBe(7);
+
+    const middleware = aiSdkMiddleware(metrics);
+    const result = { content: hostile, usage: hostile };
+    expect(
+      await middleware.wrapGenerate({
+        doGenerate: async () => result,
+        doStream: async () => undefined,
+        params: hostile,
+        model: hostile,
+      }),
+    ).toBe(result);
+    const streamResult = { stream: null };
+    expect(
+      await middleware.wrapStream({
+        doGenerate: async () => undefined,
+        doStream: async () => streamResult,
+        params: { prompt: [null, 1, { role: 'tool', content: [null, { type: 'tool-result' }] }] },
+        model: {},
+      }),
+    ).toBe(streamResult);
   });
 });

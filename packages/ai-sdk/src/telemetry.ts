@@ -277,7 +277,7 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
       execute: () => PromiseLike<T>;
     }): Promise<T> {
       const run = runs.get(options.callId);
-      const name = options.toolCall?.toolName;
+      const name = guard(diagnostics, SOURCE, () => options.toolCall?.toolName);
       if (!run || run.recorder.ended || typeof name !== 'string') return options.execute();
       const startedAt = now();
       const record = (error?: unknown, failed = false) =>

@@ -115,8 +115,8 @@ const variants = {
   },
 };
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
-const RUNS = Number(process.env.BENCH_RUNS ?? 60);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 const walls = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 

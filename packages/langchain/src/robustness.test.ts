@@ -58,6 +58,11 @@ describe('robustness', () => {
       );
       expect(result.messages.at(-1)?.content).toBe('fine');
       expect(result.messages.map((m) => m.type)).toEqual(['human', 'ai', 'tool', 'tool', 'ai']);
+      // the failed tool's message is the one createAgent's own ToolNode writes, with or without the middleware
+      const failed = result.messages.find(
+        (m) => m.type === 'tool' && (m as { status?: string }).status === 'error',
+      );
+      expect(failed?.content).toBe('Error: tool exploded\n Please fix your mistakes.');
       expect(events.some((e) => e.type === 'adapter.error' && e.message.includes('exporter down'))).toBe(
         true,
       );

@@ -1,7 +1,7 @@
 import { guard, type ModelCall } from '@metrics/core';
 import type { Model, ModelProvider, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
 import { currentRunState, type RunState } from './run-state.js';
-import { isOutputEvent, readResponse } from './stream-events.js';
+import { isOutputEvent, rawEventModel, readResponse } from './stream-events.js';
 
 const SOURCE = '@metrics/openai-agents';
 
@@ -34,11 +34,16 @@ function startCall(state: RunState, request: ModelRequest, modelName: string | u
   });
 }
 
-function endCall(state: RunState, call: ModelCall | undefined, response: unknown): void {
+function endCall(
+  state: RunState,
+  call: ModelCall | undefined,
+  response: unknown,
+  streamModel?: string,
+): void {
   guard(state.diagnostics, SOURCE, () => {
     state.failedAttempts = 0;
     if (!call) return;
-    const { usage, model } = readResponse(response);
+    const { usage, model = streamModel } = readResponse(response);
     call.end({ ...(usage ? { usage } : {}), ...(model ? { model } : {}) });
   });
 }
@@ -82,14 +87,20 @@ async function* meteredStream(
   const call = startCall(state, request, modelName, true);
   let firstSeen = false;
   let done: unknown;
+  let streamModel: string | undefined;
   try {
     for await (const event of target.getStreamedResponse(request)) {
-      if (!firstSeen && call && isOutputEvent(event)) {
-        firstSeen = true;
-        call.firstToken();
+      try {
+        if (!firstSeen && call && isOutputEvent(event)) {
+          firstSeen = true;
+          call.firstToken();
+        }
+        streamModel ??= rawEventModel(event);
+        if ((event as { type?: unknown }).type === 'response_done')
+          done = (event as { response?: unknown }).response;
+      } catch (error) {
+        state.diagnostics.reportError(SOURCE, error);
       }
-      if ((event as { type?: unknown }).type === 'response_done')
-        done = (event as { response?: unknown }).response;
       yield event;
     }
   } catch (error) {
@@ -97,7 +108,7 @@ async function* meteredStream(
     throw error;
   } finally {
     // also runs when the consumer stops early; a call already failed ignores this
-    if (call && !call.ended) endCall(state, call, done);
+    if (call && !call.ended) endCall(state, call, done, streamModel);
   }
 }
 

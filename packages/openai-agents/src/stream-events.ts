@@ -50,3 +50,11 @@ export function readResponse(response: unknown): { usage: Usage | undefined; mod
     model: typeof model === 'string' && model.length > 0 ? model : undefined,
   };
 }
+
+/** The model id a raw provider stream event names (a Chat Completions chunk, or a Responses event's response). */
+export function rawEventModel(event: unknown): string | undefined {
+  if ((event as { type?: unknown } | null)?.type !== 'model') return undefined;
+  const raw = (event as { event?: { model?: unknown; response?: { model?: unknown } } }).event;
+  const model = raw?.model ?? raw?.response?.model;
+  return typeof model === 'string' && model.length > 0 ? model : undefined;
+}

@@ -1,6 +1,6 @@
-import { type InvocationRecord, toResourceMetric } from '@metrics/core';
+import { createResourceMetricsExporter, type InvocationRecord, toResourceMetric } from '@metrics/core';
 import { InMemoryExporter } from '@metrics/core/testing';
-import { type ModelServer, startModelServer } from '@metrics/testkit';
+import { type ModelServer, startCollector, startModelServer } from '@metrics/testkit';
 import {
   Agent,
   defineToolInputGuardrail,
@@ -261,6 +261,50 @@ describe('concurrency', () => {
       expect(record.summary.usage?.cacheReadTokens).toBe(i);
       if (i % 2 === 1) expect(metric.ttft).toBeGreaterThan(0);
       else expect(metric.ttft).toBe(0);
+    }
+  });
+});
+
+describe('delivery', () => {
+  it('delivers the record to the reference collector through the HTTP exporter', async () => {
+    const collector = await startCollector({ token: 'secret-token' });
+    try {
+      const local = new InMemoryExporter();
+      const exporter = createResourceMetricsExporter({
+        endpoint: collector.endpoint,
+        accountId: ACCOUNT,
+        token: 'secret-token',
+        batchDelayMs: 1,
+      });
+      const delivering = new Runner();
+      const instrumentation = instrumentRunner(delivering, { exporters: [local, exporter], logger: false });
+      server.script('deliver', [
+        {
+          toolCalls: [{ name: 'get_weather', arguments: { city: 'Rome' } }],
+          usage: { input: 21, output: 4 },
+          model: 'gpt-delivered',
+        },
+        { text: 'Sunny in Rome.', usage: { input: 33, output: 5, cached: 16 }, model: 'gpt-delivered' },
+      ]);
+      const agent = new Agent({ name: 'deliverer', instructions: 'x', model: chat(), tools: [getWeather] });
+      expect(await execute(delivering, agent, 'weather? script:deliver', true)).toBe('Sunny in Rome.');
+      await local.waitFor(1);
+      await instrumentation.flush();
+      expect(collector.records).toHaveLength(1);
+      const expected = toResourceMetric(local.records[0]!, { accountId: ACCOUNT });
+      expect(collector.records[0]).toEqual(expected);
+      expect(collector.records[0]).toMatchObject({
+        providerType: 'OPENAI_AGENTS_SDK',
+        extModelId: 'gpt-delivered',
+        inputTokenCount: 54,
+        outputTokenCount: 9,
+        modelInvocationCount: 2,
+        tools: [{ toolType: 'api', toolCalls: 1, successCount: 1, failureCount: 0 }],
+      });
+      expect(collector.records[0]!.ttft).toBeGreaterThan(0);
+      await instrumentation.shutdown();
+    } finally {
+      await collector.close();
     }
   });
 });

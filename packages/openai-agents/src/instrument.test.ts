@@ -1,4 +1,4 @@
-import { toResourceMetric } from '@metrics/core';
+import { type DiagnosticEvent, Metrics, toResourceMetric } from '@metrics/core';
 import { InMemoryExporter } from '@metrics/core/testing';
 import {
   Agent,
@@ -53,13 +53,18 @@ const custom = tool({
 function setup() {
   const memory = new InMemoryExporter();
   const runner = new Runner();
-  const instrumentation = instrumentRunner(runner, { exporters: [memory], logger: false });
-  return { memory, runner, instrumentation };
+  const diagnostics: DiagnosticEvent[] = [];
+  const instrumentation = instrumentRunner(runner, {
+    exporters: [memory],
+    logger: false,
+    diagnostics: (event) => diagnostics.push(event),
+  });
+  return { memory, runner, instrumentation, diagnostics };
 }
 
 describe('instrumentRunner with the scripted test model', () => {
   it('records a tool loop: calls, usage with cache and reasoning tokens, tools and failed tools', async () => {
-    const { memory, runner } = setup();
+    const { memory, runner, diagnostics } = setup();
     const model = new ScriptedModel([
       {
         output: [
@@ -98,6 +103,8 @@ describe('instrumentRunner with the scripted test model', () => {
       tools: [{ toolType: 'api', toolCalls: 3, successCount: 1, failureCount: 2 }],
     });
     expect(metric.modelLatency).toBeLessThanOrEqual(metric.totalTime!);
+    // the model calls' usage agrees with the run's own Usage, and nothing went wrong inside
+    expect(diagnostics).toEqual([]);
   });
 
   it('records a streamed run with ttft', async () => {
@@ -225,6 +232,53 @@ describe('instrumentRunner with the scripted test model', () => {
     const result = await runner.run(agent, 'hi');
     expect(result.finalOutput).toBe('fine');
     expect(seen).toContain('adapter.error');
+  });
+
+  it('never breaks the run when the adapter itself fails, and reports it', async () => {
+    class BrokenMetrics extends Metrics {
+      override startInvocation(): never {
+        throw new Error('recorder broken');
+      }
+    }
+    const seen: DiagnosticEvent[] = [];
+    const runner = new Runner();
+    instrumentRunner(runner, new BrokenMetrics({ diagnostics: (event) => seen.push(event), logger: false }));
+    const agent = new Agent({
+      name: 'a',
+      instructions: 'x',
+      tools: [add],
+      model: new ScriptedModel([
+        { output: [functionCall('add', { a: 2, b: 2 }, { callId: 'x' })], usage: usage(1, 1) },
+        { output: [assistantMessage('4')], usage: usage(1, 1) },
+      ]),
+    });
+    expect((await runner.run(agent, 'hi')).finalOutput).toBe('4');
+    expect(seen.map((event) => [event.type, event.source])).toEqual([
+      ['adapter.error', '@metrics/openai-agents'],
+    ]);
+  });
+
+  it('says so when the run used a model it could not reach (an agent used as a tool)', async () => {
+    const { memory, runner, diagnostics } = setup();
+    const translator = new Agent({
+      name: 'translator',
+      instructions: 'x',
+      model: new ScriptedModel([{ output: [assistantMessage('bonjour')], usage: usage(9, 2) }]),
+    });
+    const agent = new Agent({
+      name: 'lead',
+      instructions: 'x',
+      tools: [translator.asTool({ toolName: 'translate', toolDescription: 'translates' })],
+      model: new ScriptedModel([
+        { output: [functionCall('translate', { input: 'hello' }, { callId: 't' })], usage: usage(5, 1) },
+        { output: [assistantMessage('bonjour')], usage: usage(6, 1) },
+      ]),
+    });
+    expect((await runner.run(agent, 'translate hello')).finalOutput).toBe('bonjour');
+    const record = memory.records[0]!;
+    expect(record.summary).toMatchObject({ modelCalls: 2, usage: { inputTokens: 11, outputTokens: 2 } });
+    expect(record.toolCalls).toMatchObject([{ name: 'translate', outcome: 'success' }]);
+    expect(diagnostics.map((event) => event.type)).toEqual(['usage.mismatch']);
   });
 
   it('createMeteredRun has the signature of run()', async () => {

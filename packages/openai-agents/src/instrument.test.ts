@@ -2,9 +2,13 @@ import { type DiagnosticEvent, Metrics, toResourceMetric } from '@metrics/core';
 import { InMemoryExporter } from '@metrics/core/testing';
 import {
   Agent,
+  defineToolInputGuardrail,
   InputGuardrailTripwireTriggered,
   MaxTurnsExceededError,
   Runner,
+  ToolGuardrailFunctionOutputFactory,
+  ToolCallError,
+  ToolInputGuardrailTripwireTriggered,
   tool,
   Usage,
 } from '@openai/agents';
@@ -279,6 +283,56 @@ describe('instrumentRunner with the scripted test model', () => {
     expect(record.summary).toMatchObject({ modelCalls: 2, usage: { inputTokens: 11, outputTokens: 2 } });
     expect(record.toolCalls).toMatchObject([{ name: 'translate', outcome: 'success' }]);
     expect(diagnostics.map((event) => event.type)).toEqual(['usage.mismatch']);
+  });
+
+  it('counts a tool guardrail that throws once, as a guardrail hit, with the usage until then', async () => {
+    const { memory, runner } = setup();
+    const guarded = tool({
+      name: 'wire_money',
+      description: 'wires money',
+      parameters: z.object({ amount: z.number() }),
+      execute: async () => 'sent',
+      inputGuardrails: [
+        defineToolInputGuardrail({
+          name: 'amount_limit',
+          run: async () => ToolGuardrailFunctionOutputFactory.throwException({ reason: 'too much' }),
+        }),
+      ],
+    });
+    const agent = new Agent({
+      name: 'bank',
+      instructions: 'x',
+      tools: [guarded],
+      model: new ScriptedModel([
+        { output: [functionCall('wire_money', { amount: 1e9 }, { callId: 'w' })], usage: usage(12, 3) },
+      ]),
+    });
+    // the SDK wraps the tripwire in a ToolCallError; the caller gets exactly what the SDK threw
+    const error = await runner.run(agent, 'send it all').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ToolCallError);
+    expect((error as ToolCallError).error).toBeInstanceOf(ToolInputGuardrailTripwireTriggered);
+    const record = memory.records[0]!;
+    expect(record.guardrailTrips).toMatchObject([{ name: 'amount_limit', kind: 'tool_input' }]);
+    expect(toResourceMetric(record, { accountId: ACCOUNT })).toMatchObject({
+      guardrailHits: 1,
+      modelInvocationCount: 1,
+      inputTokenCount: 12,
+      outputTokenCount: 3,
+      modelInvocationUnknownErrors: 0,
+    });
+  });
+
+  it('instrumenting a runner twice keeps one instrumentation (one record per run)', async () => {
+    const { memory, runner, instrumentation } = setup();
+    expect(instrumentRunner(runner, { exporters: [memory] })).toBe(instrumentation);
+    const agent = new Agent({
+      name: 'once',
+      instructions: 'x',
+      model: new ScriptedModel([{ output: [assistantMessage('ok')], usage: usage(2, 1) }]),
+    });
+    await runner.run(agent, 'hi');
+    expect(memory.records).toHaveLength(1);
+    expect(memory.records[0]!.summary.modelCalls).toBe(1);
   });
 
   it('createMeteredRun has the signature of run()', async () => {

@@ -348,3 +348,43 @@ describe('instrumentRunner with the scripted test model', () => {
     expect(memory.records[0]!.summary.modelCalls).toBe(1);
   });
 });
+
+describe('usage the provider did not report', () => {
+  it('is undefined in the record (0 in the payload), not a reported zero', async () => {
+    const memory = new InMemoryExporter();
+    const runner = new Runner();
+    instrumentRunner(runner, { exporters: [memory], logger: false });
+    // what OpenAIChatCompletionsModel returns for a completion without `usage`
+    const model = {
+      async getResponse() {
+        return {
+          usage: new Usage({ requests: 1 }),
+          output: [
+            {
+              type: 'message' as const,
+              role: 'assistant' as const,
+              status: 'completed' as const,
+              content: [{ type: 'output_text' as const, text: 'no usage here' }],
+            },
+          ],
+          providerData: { id: 'chatcmpl-1', model: 'gpt-no-usage', choices: [] },
+        };
+      },
+      // biome-ignore lint/correctness/useYield: never streamed here
+      async *getStreamedResponse(): AsyncIterable<never> {
+        throw new Error('not used');
+      },
+    };
+    const agent = new Agent({ name: 'quiet', instructions: 'x', model });
+    expect((await runner.run(agent, 'hi')).finalOutput).toBe('no usage here');
+    const record = memory.records[0]!;
+    expect(record.modelCalls[0]).toMatchObject({ model: 'gpt-no-usage', outcome: 'success' });
+    expect(record.modelCalls[0]!.usage).toBeUndefined();
+    expect(record.summary.usage).toBeUndefined();
+    expect(toResourceMetric(record, { accountId: ACCOUNT })).toMatchObject({
+      modelInvocationCount: 1,
+      inputTokenCount: 0,
+      outputTokenCount: 0,
+    });
+  });
+});

@@ -37,16 +37,27 @@ export function isOutputEvent(event: unknown): boolean {
   return typeof rawType === 'string' && rawType.startsWith('response.') && rawType.endsWith('.delta');
 }
 
-/** The usage and model id of a finished response (`ModelResponse`, or `response_done`'s `response`). */
+function allZero(usage: Usage): boolean {
+  return !usage.inputTokens && !usage.outputTokens && !usage.totalTokens;
+}
+
+/**
+ * The usage and model id of a finished response (`ModelResponse`, or `response_done`'s `response`).
+ * The SDK turns a provider answer without usage into an all-zero `Usage`; when the raw provider
+ * response (`providerData`) shows no usage, that is "not reported" (undefined), not zero.
+ */
 export function readResponse(response: unknown): { usage: Usage | undefined; model: string | undefined } {
   if (typeof response !== 'object' || response === null) return { usage: undefined, model: undefined };
   const { usage, providerData } = response as { usage?: unknown; providerData?: unknown };
-  const model =
+  const raw =
     typeof providerData === 'object' && providerData !== null
-      ? (providerData as { model?: unknown }).model
+      ? (providerData as Record<string, unknown>)
       : undefined;
+  const model = raw?.model;
+  let normalized = fromOpenAIAgentsUsage(usage);
+  if (normalized && raw && raw.usage == null && allZero(normalized)) normalized = undefined;
   return {
-    usage: fromOpenAIAgentsUsage(usage),
+    usage: normalized,
     model: typeof model === 'string' && model.length > 0 ? model : undefined,
   };
 }

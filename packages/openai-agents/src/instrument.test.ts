@@ -388,3 +388,50 @@ describe('usage the provider did not report', () => {
     });
   });
 });
+
+describe('streamed usage the provider did not report', () => {
+  it('a Chat Completions stream whose chunks carry no usage records none', async () => {
+    const memory = new InMemoryExporter();
+    const runner = new Runner();
+    instrumentRunner(runner, { exporters: [memory], logger: false });
+    const message = {
+      type: 'message' as const,
+      role: 'assistant' as const,
+      status: 'completed' as const,
+      content: [{ type: 'output_text' as const, text: 'hi' }],
+    };
+    // the events OpenAIChatCompletionsModel yields for a stream without `stream_options.include_usage`
+    const model = {
+      async getResponse(): Promise<never> {
+        throw new Error('not used');
+      },
+      async *getStreamedResponse() {
+        yield { type: 'response_started' as const };
+        yield {
+          type: 'model' as const,
+          event: { id: 'c', model: 'gpt-quiet', choices: [{ delta: { content: 'hi' } }] },
+        };
+        yield { type: 'output_text_delta' as const, delta: 'hi' };
+        yield {
+          type: 'response_done' as const,
+          response: {
+            id: 'c',
+            usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+            output: [message],
+          },
+        };
+      },
+    };
+    const result = await runner.run(new Agent({ name: 'quiet', instructions: 'x', model }), 'hi', {
+      stream: true,
+    });
+    for await (const _event of result) {
+      // drain
+    }
+    await result.completed;
+    const [record] = await memory.waitFor(1);
+    expect(record!.modelCalls[0]).toMatchObject({ model: 'gpt-quiet', streamed: true, outcome: 'success' });
+    expect(record!.modelCalls[0]!.usage).toBeUndefined();
+    expect(record!.summary.ttftMs).toBeGreaterThan(0);
+  });
+});

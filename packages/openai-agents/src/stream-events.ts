@@ -46,7 +46,10 @@ function allZero(usage: Usage): boolean {
  * The SDK turns a provider answer without usage into an all-zero `Usage`; when the raw provider
  * response (`providerData`) shows no usage, that is "not reported" (undefined), not zero.
  */
-export function readResponse(response: unknown): { usage: Usage | undefined; model: string | undefined } {
+export function readResponse(
+  response: unknown,
+  rawUsageSeen?: boolean,
+): { usage: Usage | undefined; model: string | undefined } {
   if (typeof response !== 'object' || response === null) return { usage: undefined, model: undefined };
   const { usage, providerData } = response as { usage?: unknown; providerData?: unknown };
   const raw =
@@ -55,7 +58,8 @@ export function readResponse(response: unknown): { usage: Usage | undefined; mod
       : undefined;
   const model = raw?.model;
   let normalized = fromOpenAIAgentsUsage(usage);
-  if (normalized && raw && raw.usage == null && allZero(normalized)) normalized = undefined;
+  const providerShowsNone = rawUsageSeen === false || (raw !== undefined && raw.usage == null);
+  if (normalized && providerShowsNone && allZero(normalized)) normalized = undefined;
   return {
     usage: normalized,
     model: typeof model === 'string' && model.length > 0 ? model : undefined,
@@ -68,4 +72,16 @@ export function rawEventModel(event: unknown): string | undefined {
   const raw = (event as { event?: { model?: unknown; response?: { model?: unknown } } }).event;
   const model = raw?.model ?? raw?.response?.model;
   return typeof model === 'string' && model.length > 0 ? model : undefined;
+}
+
+/**
+ * Whether a raw provider stream event is a Chat Completions chunk, and whether it (or a Responses
+ * event's response) carries usage: a chat stream whose chunks never did reported no usage.
+ */
+export function rawUsageOf(event: unknown): { chatChunk: boolean; usage: boolean } | undefined {
+  if ((event as { type?: unknown } | null)?.type !== 'model') return undefined;
+  const raw = (event as { event?: { choices?: unknown; usage?: unknown; response?: { usage?: unknown } } })
+    .event;
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  return { chatChunk: Array.isArray(raw.choices), usage: raw.usage != null || raw.response?.usage != null };
 }

@@ -111,6 +111,26 @@ describe('instrumentRunner with the scripted test model', () => {
     expect(diagnostics).toEqual([]);
   });
 
+  it('with RunConfig.tracingDisabled (no function span), still recognises the default tool error text', async () => {
+    const memory = new InMemoryExporter();
+    const runner = new Runner({ tracingDisabled: true });
+    instrumentRunner(runner, { exporters: [memory], logger: false });
+    const model = new ScriptedModel([
+      {
+        output: [
+          functionCall('add', { a: 1, b: 1 }, { callId: 'a' }),
+          functionCall('boom', {}, { callId: 'b' }),
+        ],
+        usage: usage(3, 1),
+      },
+      { output: [assistantMessage('2')], usage: usage(4, 1) },
+    ]);
+    const agent = new Agent({ name: 'untraced', instructions: 'x', model, tools: [add, boom] });
+    expect((await runner.run(agent, 'hi')).finalOutput).toBe('2');
+    const outcomes = Object.fromEntries(memory.records[0]!.toolCalls.map((t) => [t.name, t.outcome]));
+    expect(outcomes).toEqual({ add: 'success', boom: 'failure' });
+  });
+
   it('records a streamed run with ttft', async () => {
     const { memory, runner } = setup();
     const model = new ScriptedModel([{ output: [assistantMessage('hello world')], usage: usage(7, 2) }]);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { tool } from '@llamaindex/core/tools';
 import {
   agent,
@@ -79,6 +80,50 @@ describe('agent() workflow', () => {
       tools: [{ toolType: 'api', toolCalls: 1, successCount: 0, failureCount: 1 }],
     });
     expect(record?.toolCalls[0]?.error?.message).toContain('tool exploded');
+  });
+});
+
+describe('@llamaindex/tools mcp() over stdio', () => {
+  it('its tools, marked with markMcp(), count as mcp tool calls', async () => {
+    const { mcp } = await import('@llamaindex/tools');
+    const client = mcp({
+      command: process.execPath,
+      args: [fileURLToPath(new URL('../test-fixtures/mcp-stdio-server.mjs', import.meta.url))],
+    });
+    try {
+      const { exporter, metrics } = setup();
+      const lookup = markMcp(await client.tools());
+      const myAgent = metrics.instrument(
+        agent({ llm: openai(server.openaiBaseUrl), tools: [add, ...lookup] }),
+      );
+      server.script('stdio', [
+        {
+          toolCalls: [
+            { name: 'lookup', arguments: { word: 'alpaca' }, id: 'm1' },
+            { name: 'add', arguments: { a: 1, b: 2 }, id: 'm2' },
+          ],
+          usage: { input: 44, output: 9 },
+        },
+        { text: 'An alpaca is a word; 3.', usage: { input: 66, output: 7 } },
+      ]);
+      const result = await myAgent.run('script:stdio look up alpaca');
+      expect(result.data.result).toBe('An alpaca is a word; 3.');
+      const [record] = await exporter.waitFor(1);
+      expectPayload(payload(record), {
+        input: 110,
+        output: 16,
+        calls: 2,
+        streamed: true,
+        tools: [
+          { toolType: 'api', toolCalls: 1, successCount: 1, failureCount: 0 },
+          { toolType: 'mcp', toolCalls: 1, successCount: 1, failureCount: 0 },
+        ],
+      });
+      const toolResult = server.requests.filter((r) => r.scriptKey === 'stdio').at(-1)?.body;
+      expect(JSON.stringify(toolResult)).toContain('alpaca: a word');
+    } finally {
+      await client.cleanup();
+    }
   });
 });
 

@@ -1,0 +1,229 @@
+import { tool } from '@llamaindex/core/tools';
+import { agent, multiAgent } from '@llamaindex/workflow';
+import { createResourceMetricsExporter } from '@metrics/core';
+import { InMemoryExporter } from '@metrics/core/testing';
+import { type ModelServer, startCollector, startModelServer } from '@metrics/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { llamaindexMetrics, mcpTools } from './index.js';
+import { ACCOUNT, add, expectPayload, explode, openai, payload, setup, startMcp } from './test-helpers.js';
+
+let server: ModelServer;
+let mcp: Awaited<ReturnType<typeof startMcp>>;
+
+beforeAll(async () => {
+  server = await startModelServer();
+  mcp = await startMcp();
+});
+afterAll(async () => {
+  await mcp.close();
+  await server.close();
+});
+
+describe('agent() workflow', () => {
+  it('a tool loop with an api tool and an MCP tool, streamed, with usage', async () => {
+    const { exporter, metrics } = setup();
+    const lookup = await mcpTools(mcp.client);
+    const myAgent = metrics.instrument(agent({ llm: openai(server.openaiBaseUrl), tools: [add, ...lookup] }));
+    server.script('loop', [
+      {
+        toolCalls: [
+          { name: 'add', arguments: { a: 2, b: 3 }, id: 'c1' },
+          { name: 'lookup', arguments: { word: 'llama' }, id: 'c2' },
+        ],
+        usage: { input: 120, output: 30, cached: 64, reasoning: 7 },
+      },
+      { text: 'Five, and a llama is a word.', usage: { input: 200, output: 25, cached: 100 } },
+    ]);
+    const result = await myAgent.run('script:loop add and look up');
+    expect(result.data.result).toBe('Five, and a llama is a word.');
+    const [record] = await exporter.waitFor(1);
+    expectPayload(payload(record), {
+      input: 320,
+      output: 55,
+      calls: 2,
+      streamed: true,
+      tools: [
+        { toolType: 'api', toolCalls: 1, successCount: 1, failureCount: 0 },
+        { toolType: 'mcp', toolCalls: 1, successCount: 1, failureCount: 0 },
+      ],
+    });
+    expect(record?.summary.usage?.cacheReadTokens).toBe(164);
+    expect(record?.summary.usage?.reasoningTokens).toBe(7);
+    expect(record?.name).toBe('Agent');
+    expect(record?.modelCalls.map((c) => c.model)).toEqual(['gpt-4o-mini', 'gpt-4o-mini']);
+  });
+
+  it('a tool that throws is a failed tool call; the run goes on', async () => {
+    const { exporter, metrics } = setup();
+    const myAgent = metrics.instrument(agent({ llm: openai(server.openaiBaseUrl), tools: [add, explode] }));
+    server.script('boom', [
+      { toolCalls: [{ name: 'explode', arguments: {}, id: 'x1' }], usage: { input: 50, output: 5 } },
+      { text: 'It failed.', usage: { input: 70, output: 4 } },
+    ]);
+    const result = await myAgent.run('script:boom explode');
+    expect(result.data.result).toBe('It failed.');
+    const [record] = await exporter.waitFor(1);
+    expectPayload(payload(record), {
+      input: 120,
+      output: 9,
+      calls: 2,
+      streamed: true,
+      tools: [{ toolType: 'api', toolCalls: 1, successCount: 0, failureCount: 1 }],
+    });
+    expect(record?.toolCalls[0]?.error?.message).toContain('tool exploded');
+  });
+});
+
+describe('multi-agent workflows', () => {
+  it('a handoff is a member run rolled into the one record; handOff is not a tool call', async () => {
+    const { exporter, metrics } = setup();
+    const llm = openai(server.openaiBaseUrl);
+    const helper = agent({ name: 'helper', description: 'Does math', llm, tools: [add] });
+    const root = agent({
+      name: 'root',
+      description: 'Routes requests',
+      llm,
+      tools: [],
+      canHandoffTo: [helper],
+    });
+    const team = metrics.instrument(multiAgent({ agents: [root, helper], rootAgent: root }));
+    server.script('handoff', [
+      {
+        toolCalls: [{ name: 'handOff', arguments: { toAgent: 'helper', reason: 'math' }, id: 'h1' }],
+        usage: { input: 50, output: 8 },
+      },
+      { toolCalls: [{ name: 'add', arguments: { a: 1, b: 2 }, id: 'a1' }], usage: { input: 60, output: 9 } },
+      { text: 'Three.', usage: { input: 70, output: 3 } },
+    ]);
+    const result = await team.run('script:handoff what is 1 + 2?');
+    expect(result.data.result).toBe('Three.');
+    const [record] = await exporter.waitFor(1);
+    expectPayload(payload(record), {
+      input: 180,
+      output: 20,
+      calls: 3,
+      streamed: true,
+      tools: [{ toolType: 'api', toolCalls: 1, successCount: 1, failureCount: 0 }],
+    });
+    expect(exporter.records).toHaveLength(1);
+    expect(record?.name).toBe('root');
+    expect(record?.modelCalls).toHaveLength(1);
+    expect(
+      record?.members.map((m) => [m.name, m.memberKind, m.modelCalls.length, m.toolCalls.length]),
+    ).toEqual([['helper', 'handoff', 2, 1]]);
+  });
+
+  it('an agent called from inside another agent’s tool is a sub-agent member run', async () => {
+    const { exporter, metrics } = setup();
+    const llm = openai(server.openaiBaseUrl);
+    const inner = metrics.instrument(agent({ name: 'inner', llm, tools: [add] }));
+    const ask = tool({
+      name: 'ask_inner',
+      description: 'Asks the inner agent',
+      parameters: z.object({ q: z.string() }),
+      execute: async ({ q }) => (await inner.run(`script:sub-inner ${q}`)).data.result as string,
+    });
+    const outer = metrics.instrument(agent({ name: 'outer', llm, tools: [ask] }));
+    server.script('sub-outer', [
+      {
+        toolCalls: [{ name: 'ask_inner', arguments: { q: 'sum' }, id: 'o1' }],
+        usage: { input: 11, output: 1 },
+      },
+      { text: 'Done.', usage: { input: 13, output: 2 } },
+    ]);
+    server.script('sub-inner', [
+      { toolCalls: [{ name: 'add', arguments: { a: 4, b: 4 }, id: 'i1' }], usage: { input: 17, output: 3 } },
+      { text: 'Eight.', usage: { input: 19, output: 4 } },
+    ]);
+    await outer.run('script:sub-outer go');
+    const [record] = await exporter.waitFor(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(exporter.records).toHaveLength(1);
+    expectPayload(payload(record), {
+      input: 60,
+      output: 10,
+      calls: 4,
+      streamed: true,
+      tools: [{ toolType: 'api', toolCalls: 2, successCount: 2, failureCount: 0 }],
+    });
+    expect(record?.members.map((m) => [m.name, m.memberKind, m.modelCalls.length])).toEqual([
+      ['inner', 'subagent', 2],
+    ]);
+  });
+});
+
+describe('concurrency', () => {
+  it('20 concurrent runs, each scripted with different numbers, never mix', async () => {
+    const { exporter, metrics } = setup();
+    const myAgent = metrics.instrument(agent({ llm: openai(server.openaiBaseUrl), tools: [add, explode] }));
+    const runs = Array.from({ length: 20 }, (_, i) => i);
+    for (const i of runs) {
+      const toolCalls = Array.from({ length: (i % 3) + 1 }, (_, n) =>
+        n === 2 && i % 2 === 0
+          ? { name: 'explode', arguments: {}, id: `e${i}-${n}` }
+          : { name: 'add', arguments: { a: i, b: n }, id: `a${i}-${n}` },
+      );
+      server.script(`c${i}`, [
+        { toolCalls, usage: { input: 100 + i, output: 10 + i, cached: i }, chunkDelayMs: i % 4 },
+        { text: `answer ${i}`, usage: { input: 1000 + i, output: 20 + i }, firstChunkDelayMs: (i * 3) % 7 },
+      ]);
+    }
+    const results = await Promise.all(
+      runs.map((i) => metrics.run(() => myAgent.run(`script:c${i} go`), { metadata: { run: String(i) } })),
+    );
+    expect(results.map((r) => r.data.result)).toEqual(runs.map((i) => `answer ${i}`));
+    const records = await exporter.waitFor(20);
+    expect(records).toHaveLength(20);
+    for (const record of records) {
+      const i = Number(record.metadata?.run);
+      const calls = (i % 3) + 1;
+      const failures = calls === 3 && i % 2 === 0 ? 1 : 0;
+      expectPayload(payload(record), {
+        input: 1100 + 2 * i,
+        output: 30 + 2 * i,
+        calls: 2,
+        streamed: true,
+        tools: [
+          { toolType: 'api', toolCalls: calls, successCount: calls - failures, failureCount: failures },
+        ],
+      });
+      expect(record.summary.usage?.cacheReadTokens).toBe(i);
+    }
+  });
+});
+
+describe('delivery', () => {
+  it('the record reaches the reference collector through the HTTP exporter', async () => {
+    const collector = await startCollector({ token: 'secret' });
+    try {
+      const memory = new InMemoryExporter();
+      const http = createResourceMetricsExporter({
+        endpoint: collector.endpoint,
+        accountId: ACCOUNT,
+        token: 'secret',
+      });
+      const metrics = llamaindexMetrics({ exporters: [http, memory], logger: false });
+      const myAgent = metrics.instrument(agent({ llm: openai(server.openaiBaseUrl), tools: [add] }));
+      server.script('http', [
+        {
+          toolCalls: [{ name: 'add', arguments: { a: 1, b: 1 }, id: 'q1' }],
+          usage: { input: 21, output: 2 },
+        },
+        { text: 'Two.', usage: { input: 34, output: 1, reasoning: 1 } },
+      ]);
+      await myAgent.run('script:http go');
+      await memory.waitFor(1);
+      await metrics.shutdown();
+      expect(collector.records).toHaveLength(1);
+      expect(collector.records[0]).toEqual(payload(memory.records[0]));
+      expect(collector.records[0]).toMatchObject({
+        inputTokenCount: 55,
+        outputTokenCount: 3,
+        modelInvocationCount: 2,
+      });
+    } finally {
+      await collector.close();
+    }
+  });
+});

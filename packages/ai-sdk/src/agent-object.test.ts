@@ -2,7 +2,9 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { type ModelServer, type ScriptStep, startModelServer } from '@metrics/testkit';
 import {
   type LanguageModel,
+  Output,
   ToolLoopAgent,
+  generateText,
   generateObject,
   stepCountIs,
   streamObject,
@@ -130,5 +132,31 @@ describe.each([
     expect(memory.records[0]?.summary.usage?.cacheReadTokens).toBe(32);
     expect((metric.ttft ?? 0) > 0).toBe(fn === 'streamObject');
     expect(metric.modelLatency).toBeLessThanOrEqual(metric.totalTime ?? 0);
+  });
+});
+
+describe('generateText with an object output (AI SDK 7)', () => {
+  it('the integration alone sees each attempt', async () => {
+    const { metrics, memory } = memoryMetrics();
+    server.script('output-object', [
+      { error: { status: 429, retryAfter: 0 } },
+      { text: cityJson, usage: { input: 44, output: 12 } },
+    ]);
+    const result = await generateText({
+      model: chat(),
+      output: Output.object({ schema: city }),
+      prompt: 'script:output-object capital of France',
+      telemetry: { integrations: [aiSdkTelemetry(metrics)] },
+    });
+    expect(result.output).toEqual({ city: 'Paris', population: 2100000 });
+    expect(memory.records).toHaveLength(1);
+    expect(payload(memory.records[0])).toMatchObject({
+      modelInvocationCount: 2,
+      inputTokenCount: 44,
+      outputTokenCount: 12,
+      ...noErrors,
+      modelInvocationThrottles: 1,
+      ttft: 0,
+    });
   });
 });

@@ -1,6 +1,12 @@
-import { type InvocationRecorder, Metrics, type ModelCall, getCurrentInvocation, guard } from '@metrics/core';
+import {
+  type InvocationRecorder,
+  type Metrics,
+  type ModelCall,
+  getCurrentInvocation,
+  guard,
+} from '@metrics/core';
 import { type AutoRunOptions, AutoRuns, type MiddlewareRun, scopedRun } from './auto-runs.js';
-import { type AiSdkMetricsOptions, SOURCE, toMetrics } from './options.js';
+import { type AiSdkMetricsOptions, SOURCE, ownOptions, toMetrics } from './options.js';
 import { type AttemptOutcome, endGenerate, observeStream } from './attempt.js';
 import type { ToolCallRef } from './prompt-tools.js';
 import { shared } from './shared.js';
@@ -58,7 +64,7 @@ interface Target {
 export function aiSdkMiddleware(options?: AiSdkMetricsOptions & AutoRunOptions): AiSdkMiddleware {
   const metrics = toMetrics(options);
   const diagnostics = metrics.diagnostics;
-  const autoRuns = new AutoRuns(metrics, options instanceof Metrics ? {} : (options ?? {}));
+  const autoRuns = new AutoRuns(metrics, ownOptions<AutoRunOptions>(options));
 
   const resolve = (params: CallParams | undefined, model: ModelInfo | undefined): Target | undefined => {
     const prompt = params?.prompt;

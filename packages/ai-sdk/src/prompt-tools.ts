@@ -51,10 +51,7 @@ export function lastToolResults(prompt: unknown): ToolResultRef[] {
         const { toolCallId, toolName, output } = part;
         if (typeof toolCallId !== 'string') continue;
         const kind = isRecord(output) ? output.type : undefined;
-        const failed =
-          kind === 'error-text' ||
-          kind === 'error-json' ||
-          (isRecord(output) && isRecord(output.value) && output.value.isError === true);
+        const failed = kind === 'error-text' || kind === 'error-json';
         results.push({ id: toolCallId, name: typeof toolName === 'string' ? toolName : 'unknown', failed });
       }
       return results;

@@ -33,15 +33,17 @@ const loop = (i: number): ScriptStep[] => [
   { text: `done ${i}`, usage: { input: 200 + i, output: 20 + i }, firstChunkDelayMs: 1 + (i % 5) },
 ];
 
-function expectLoopRecord(record: InvocationRecord, streamed: boolean) {
+/** A loop record with exact numbers; `throttled(i)` says whether run i's second step met a 429 first. */
+function expectLoopRecord(record: InvocationRecord, streamed: boolean, throttled = (_i: number) => false) {
   const metric = payload(record);
   const i = ((metric.inputTokenCount ?? 0) - 300) / 2;
   expect(Number.isInteger(i) && i >= 0 && i < 20).toBe(true);
   expect(metric).toMatchObject({
-    modelInvocationCount: 2,
+    modelInvocationCount: throttled(i) ? 3 : 2,
     inputTokenCount: 300 + 2 * i,
     outputTokenCount: 30 + 2 * i,
     ...noErrors,
+    modelInvocationThrottles: throttled(i) ? 1 : 0,
     tools: [{ toolType: 'api', toolCalls: (i % 3) + 1, successCount: (i % 3) + 1, failureCount: 0 }],
   });
   expect((metric.ttft ?? 0) > 0).toBe(streamed);
@@ -90,6 +92,24 @@ describe('registration', () => {
   });
 });
 
+describe('tool types', () => {
+  it('the user override (toolTypes) wins over the detected type', async () => {
+    const { memory } = memoryMetrics();
+    const metrics = createMetrics({ exporters: [memory], logger: false, toolTypes: { add: 'mcp' } });
+    server.script('override', loop(2));
+    await generateText({
+      model: chat(),
+      tools: apiTools,
+      stopWhen: stepCountIs(4),
+      prompt: 'script:override',
+      telemetry: { integrations: [aiSdkTelemetry(metrics)] },
+    });
+    expect(payload(memory.records[0]).tools).toEqual([
+      { toolType: 'mcp', toolCalls: 3, successCount: 3, failureCount: 0 },
+    ]);
+  });
+});
+
 describe('concurrency', () => {
   it('20 concurrent calls through one integration, streamed and not, never mix', async () => {
     const { metrics, memory } = memoryMetrics();
@@ -118,7 +138,7 @@ describe('concurrency', () => {
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
-  it('20 concurrent calls through one shared middleware on AI SDK 6, streamed and not, never mix', async () => {
+  it('20 concurrent calls through one shared middleware on AI SDK 6, streamed and not, some retried after a 429, never mix', async () => {
     const { metrics, memory } = memoryMetrics();
     const middleware = aiSdkMiddleware(metrics);
     const model = ai6.wrapLanguageModel({
@@ -130,7 +150,12 @@ describe('concurrency', () => {
       execute: async ({ a, b }) => a + b,
     });
     const runs = Array.from({ length: 20 }, async (_, i) => {
-      server.script(`mw6-${i}`, loop(i));
+      // every third run meets a 429 before its second step: the retry must stay in its run
+      const [first, second] = loop(i) as [ScriptStep, ScriptStep];
+      server.script(
+        `mw6-${i}`,
+        i % 3 === 0 ? [first, { error: { status: 429, retryAfter: 0 } }, second] : [first, second],
+      );
       const common = { model, tools: { add }, stopWhen: ai6.stepCountIs(4), prompt: `script:mw6-${i}` };
       if (i % 2 === 0) return (await ai6.generateText(common)).text;
       return await ai6.streamText(common).text;
@@ -139,7 +164,9 @@ describe('concurrency', () => {
     expect(texts).toEqual(Array.from({ length: 20 }, (_, i) => `done ${i}`));
     await tick(5);
     expect(memory.records).toHaveLength(20);
-    const seen = memory.records.map((record) => expectLoopRecord(record, record.modelCalls[0]!.streamed));
+    const seen = memory.records.map((record) =>
+      expectLoopRecord(record, record.modelCalls[0]!.streamed, (i) => i % 3 === 0),
+    );
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 });
@@ -190,6 +217,28 @@ describe('the agent is never disturbed', () => {
     expect(memory.records).toHaveLength(1);
     const record = memory.records[0]!;
     expect(record.outcome).toBe('error');
+    expect(record.error?.category).toBe('abort');
+    expect(payload(record)).toMatchObject({
+      modelInvocationCount: 1,
+      ...noErrors,
+      modelInvocationUnknownErrors: 1,
+    });
+  });
+
+  it('an aborted generateText is reported as aborted, with the middleware too', async () => {
+    const { metrics, memory } = memoryMetrics();
+    server.script('abort-generate', [{ hang: true }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    const error = await generateText({
+      model: ai7.wrapLanguageModel({ model: chat() as never, middleware: aiSdkMiddleware(metrics) }),
+      prompt: 'script:abort-generate',
+      abortSignal: controller.signal,
+      telemetry: { integrations: [aiSdkTelemetry(metrics)] },
+    }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('AbortError');
+    expect(memory.records).toHaveLength(1);
+    const record = memory.records[0]!;
     expect(record.error?.category).toBe('abort');
     expect(payload(record)).toMatchObject({
       modelInvocationCount: 1,
@@ -312,6 +361,48 @@ describe('connection failures', () => {
     });
   });
 });
+
+describe.each(['integration', 'middleware', 'both'] as const)(
+  'a stream cut mid-way, with the %s',
+  (hooks) => {
+    it("fails its attempt as a network (server-side) error, counted once; the user gets the SDK's own error", async () => {
+      const { metrics, memory } = memoryMetrics();
+      const key = `cut-${hooks}`;
+      server.script(key, [{ text: 'a long answer that is cut somewhere in the middle', dropAfterChunks: 3 }]);
+      const model =
+        hooks === 'integration'
+          ? chat()
+          : ai7.wrapLanguageModel({
+              model: chat() as never,
+              middleware: aiSdkMiddleware({ metrics, idleTimeoutMs: 20 }),
+            });
+      const telemetry =
+        hooks === 'middleware' ? { isEnabled: false } : { integrations: [aiSdkTelemetry(metrics)] };
+      const stream = streamText({
+        model,
+        prompt: `script:${key}`,
+        maxRetries: 0,
+        telemetry,
+        onError: () => {},
+      });
+      const thrown = await (async () => {
+        for await (const _ of stream.fullStream) {
+          // consume
+        }
+      })().catch((error: unknown) => error);
+      expect(thrown).toBeInstanceOf(ai7.APICallError); // what the AI SDK does with or without this package
+      await memory.waitFor(1, 2000);
+      const record = memory.records[0]!;
+      expect(record.outcome).toBe('error');
+      expect(record.modelCalls.map((c) => [c.outcome, c.error?.category])).toEqual([['error', 'network']]);
+      expect(payload(record)).toMatchObject({
+        modelInvocationCount: 1,
+        ...noErrors,
+        modelInvocationServerErrors: 1,
+      });
+    });
+  },
+);
 
 describe('delivery', () => {
   it('the record reaches the reference collector through the resourceMetrics HTTP exporter', async () => {

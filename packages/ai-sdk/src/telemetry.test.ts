@@ -44,7 +44,7 @@ async function run(options: {
     prompt: `script:${options.key} go`,
     ...(options.withTools === false ? {} : { tools, stopWhen: stepCountIs(5) }),
     maxRetries: options.maxRetries ?? 2,
-    telemetry: { integrations: [integration] },
+    telemetry: { integrations: [integration], functionId: 'assistant' },
   };
   let result: { text?: string; error?: unknown };
   if (options.mode === 'generate') {
@@ -117,6 +117,7 @@ describe.each([
     expect(metric.modelLatency).toBeLessThanOrEqual(metric.totalTime ?? 0);
     expect(metric.modelLatency).toBeGreaterThan(0);
     expect(record.modelCalls.map((c) => c.streamed)).toEqual([streamed]);
+    expect(record.name).toBe('assistant'); // telemetry.functionId
   });
 
   it('a multi-step tool loop: api and MCP tools, a throwing tool, an unknown tool, invalid input; cached and reasoning tokens', async () => {

@@ -8,7 +8,7 @@ import {
   runWithInvocation,
 } from '@metrics/core';
 import { abortError, endGenerate, observeStream } from './attempt.js';
-import { type AiSdkMetricsOptions, SOURCE, toMetrics } from './options.js';
+import { type AiSdkMetricsOptions, SOURCE, ownOptions, toMetrics } from './options.js';
 import { type AttemptSlot, type PromptClaim, shared } from './shared.js';
 import { mcpToolNames } from './tool-type.js';
 
@@ -110,7 +110,7 @@ export interface AiSdkTelemetry {
 export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOptions): AiSdkTelemetry {
   const metrics = toMetrics(options);
   const diagnostics = metrics.diagnostics;
-  const maxOpenRuns = Math.max(1, (options as AiSdkTelemetryOptions | undefined)?.maxOpenRuns ?? 1000);
+  const maxOpenRuns = Math.max(1, ownOptions<AiSdkTelemetryOptions>(options).maxOpenRuns ?? 1000);
   const runs = new Map<string, RunState>();
 
   const safe =
@@ -277,7 +277,7 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
       execute: () => PromiseLike<T>;
     }): Promise<T> {
       const run = runs.get(options.callId);
-      const name = options.toolCall?.toolName;
+      const name = guard(diagnostics, SOURCE, () => options.toolCall?.toolName);
       if (!run || run.recorder.ended || typeof name !== 'string') return options.execute();
       const startedAt = now();
       const record = (error?: unknown, failed = false) =>

@@ -17,15 +17,25 @@ const TRIPWIRE_ERRORS: Readonly<Record<string, Kind>> = {
   ToolOutputGuardrailTripwireTriggered: 'tool_output',
 };
 
-function tripwireKind(error: unknown): Kind | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && Object.hasOwn(TRIPWIRE_ERRORS, name) ? TRIPWIRE_ERRORS[name] : undefined;
+/**
+ * The tripwire error in `error` or what it wraps: a tool guardrail's tripwire reaches the caller
+ * inside a `ToolCallError` (`.error`).
+ */
+function findTripwire(error: unknown): { kind: Kind; error: unknown } | undefined {
+  let current = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const name = (current as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && Object.hasOwn(TRIPWIRE_ERRORS, name))
+      return { kind: TRIPWIRE_ERRORS[name]!, error: current };
+    const wrapper = current as { error?: unknown; cause?: unknown };
+    current = wrapper.error ?? wrapper.cause;
+  }
+  return undefined;
 }
 
 /** True when the run ended because a guardrail tripped (counted as a guardrail hit, not an error). */
 export function isTripwireError(error: unknown): boolean {
-  return tripwireKind(error) !== undefined;
+  return findTripwire(error) !== undefined;
 }
 
 /** An agent guardrail trips with `tripwireTriggered`; a tool guardrail with a behavior other than `allow`. */
@@ -57,6 +67,7 @@ export function recordGuardrailTrips(
   error: unknown,
 ): void {
   const seen = new Set<unknown>();
+  runState ??= (findTripwire(error)?.error as { state?: unknown } | undefined)?.state;
   const record = (kind: Kind, result: unknown) => {
     if (seen.has(result) || !tripped(result)) return;
     seen.add(result);
@@ -68,6 +79,6 @@ export function recordGuardrailTrips(
       if (Array.isArray(results)) for (const result of results) record(kind, result);
     }
   }
-  const kind = tripwireKind(error);
-  if (kind) record(kind, (error as { result?: unknown }).result);
+  const tripwire = findTripwire(error);
+  if (tripwire) record(tripwire.kind, (tripwire.error as { result?: unknown }).result);
 }

@@ -99,9 +99,8 @@ export function instrumentRunner(
     };
   runner.on(
     'agent_start',
-    hook((state, context: unknown, agent: unknown) => {
+    hook((state, context: unknown) => {
       state.context ??= context as RunState['context'];
-      state.currentAgent ??= agent as object;
     }),
   );
   runner.on(
@@ -115,7 +114,6 @@ export function instrumentRunner(
         ...(typeof target?.name === 'string' ? { name: target.name } : {}),
         ...(model !== undefined ? { model } : {}),
       });
-      state.currentAgent = target;
     }),
   );
   runner.on(

@@ -1,7 +1,7 @@
 import { guard, type ModelCall } from '@metrics/core';
 import type { Model, ModelProvider, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
 import { currentRunState, type RunState } from './run-state.js';
-import { isOutputEvent, rawEventModel, readResponse } from './stream-events.js';
+import { isOutputEvent, rawEventModel, rawUsageOf, readResponse } from './stream-events.js';
 
 const SOURCE = '@metrics/openai-agents';
 
@@ -38,12 +38,12 @@ function endCall(
   state: RunState,
   call: ModelCall | undefined,
   response: unknown,
-  streamModel?: string,
+  stream?: { model: string | undefined; rawUsageSeen: boolean | undefined },
 ): void {
   guard(state.diagnostics, SOURCE, () => {
     state.failedAttempts = 0;
     if (!call) return;
-    const { usage, model = streamModel } = readResponse(response);
+    const { usage, model = stream?.model } = readResponse(response, stream?.rawUsageSeen);
     call.end({ ...(usage ? { usage } : {}), ...(model ? { model } : {}) });
   });
 }
@@ -87,7 +87,10 @@ async function* meteredStream(
   const call = startCall(state, request, modelName, true);
   let firstSeen = false;
   let done: unknown;
-  let streamModel: string | undefined;
+  const seen: { model: string | undefined; rawUsageSeen: boolean | undefined } = {
+    model: undefined,
+    rawUsageSeen: undefined,
+  };
   try {
     for await (const event of target.getStreamedResponse(request)) {
       try {
@@ -95,7 +98,10 @@ async function* meteredStream(
           firstSeen = true;
           call.firstToken();
         }
-        streamModel ??= rawEventModel(event);
+        seen.model ??= rawEventModel(event);
+        const raw = rawUsageOf(event);
+        if (raw?.usage) seen.rawUsageSeen = true;
+        else if (raw?.chatChunk) seen.rawUsageSeen ??= false;
         if ((event as { type?: unknown }).type === 'response_done')
           done = (event as { response?: unknown }).response;
       } catch (error) {
@@ -108,7 +114,7 @@ async function* meteredStream(
     throw error;
   } finally {
     // also runs when the consumer stops early; a call already failed ignores this
-    if (call && !call.ended) endCall(state, call, done, streamModel);
+    if (call && !call.ended) endCall(state, call, done, seen);
   }
 }
 

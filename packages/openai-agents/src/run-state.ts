@@ -18,7 +18,6 @@ export interface OpenTool {
 export class RunState {
   /** The recorder of the agent now running: the run's own, or the member run of a handoff target. */
   current: InvocationRecorder;
-  currentAgent: object | undefined;
   /** The SDK's `RunContext` of this run (from the first hook), whose `usage` survives failures. */
   context: { usage?: unknown } | undefined;
   readonly tools = new Map<string, OpenTool>();

@@ -37,16 +37,31 @@ export function isOutputEvent(event: unknown): boolean {
   return typeof rawType === 'string' && rawType.startsWith('response.') && rawType.endsWith('.delta');
 }
 
-/** The usage and model id of a finished response (`ModelResponse`, or `response_done`'s `response`). */
-export function readResponse(response: unknown): { usage: Usage | undefined; model: string | undefined } {
+function allZero(usage: Usage): boolean {
+  return !usage.inputTokens && !usage.outputTokens && !usage.totalTokens;
+}
+
+/**
+ * The usage and model id of a finished response (`ModelResponse`, or `response_done`'s `response`).
+ * The SDK turns a provider answer without usage into an all-zero `Usage`; when the raw provider
+ * response (`providerData`) shows no usage, that is "not reported" (undefined), not zero.
+ */
+export function readResponse(
+  response: unknown,
+  rawUsageSeen?: boolean,
+): { usage: Usage | undefined; model: string | undefined } {
   if (typeof response !== 'object' || response === null) return { usage: undefined, model: undefined };
   const { usage, providerData } = response as { usage?: unknown; providerData?: unknown };
-  const model =
+  const raw =
     typeof providerData === 'object' && providerData !== null
-      ? (providerData as { model?: unknown }).model
+      ? (providerData as Record<string, unknown>)
       : undefined;
+  const model = raw?.model;
+  let normalized = fromOpenAIAgentsUsage(usage);
+  const providerShowsNone = rawUsageSeen === false || (raw !== undefined && raw.usage == null);
+  if (normalized && providerShowsNone && allZero(normalized)) normalized = undefined;
   return {
-    usage: fromOpenAIAgentsUsage(usage),
+    usage: normalized,
     model: typeof model === 'string' && model.length > 0 ? model : undefined,
   };
 }
@@ -57,4 +72,16 @@ export function rawEventModel(event: unknown): string | undefined {
   const raw = (event as { event?: { model?: unknown; response?: { model?: unknown } } }).event;
   const model = raw?.model ?? raw?.response?.model;
   return typeof model === 'string' && model.length > 0 ? model : undefined;
+}
+
+/**
+ * Whether a raw provider stream event is a Chat Completions chunk, and whether it (or a Responses
+ * event's response) carries usage: a chat stream whose chunks never did reported no usage.
+ */
+export function rawUsageOf(event: unknown): { chatChunk: boolean; usage: boolean } | undefined {
+  if ((event as { type?: unknown } | null)?.type !== 'model') return undefined;
+  const raw = (event as { event?: { choices?: unknown; usage?: unknown; response?: { usage?: unknown } } })
+    .event;
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  return { chatChunk: Array.isArray(raw.choices), usage: raw.usage != null || raw.response?.usage != null };
 }

@@ -3,12 +3,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Settings as CoreSettings } from '@llamaindex/core/global';
+import { OpenAIResponses } from '@llamaindex/openai';
 import { type ModelServer, startModelServer } from '@metrics/testkit';
 import { Settings as LlamaindexSettings, SimpleChatEngine, ToolCallLLM } from 'llamaindex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llamaindexMetrics } from './index.js';
 import { InMemoryExporter } from '@metrics/core/testing';
-import { expectPayload, openai, payload, setup } from './test-helpers.js';
+import { add, expectPayload, explode, openai, payload, setup } from './test-helpers.js';
 
 let server: ModelServer;
 beforeAll(async () => {
@@ -130,6 +131,31 @@ async function legacyLLM(baseURL: string) {
   return new LegacyLLM();
 }
 
+describe('LLMs that emit no llm-* events', () => {
+  it('OpenAIResponses, instrumented: the wrapper records the call, usage from the raw response', async () => {
+    const { exporter, metrics, diagnostics } = setup();
+    const llm = metrics.instrument(
+      new OpenAIResponses({
+        baseURL: server.openaiBaseUrl,
+        apiKey: 'test',
+        model: 'gpt-4o-mini',
+        maxRetries: 0,
+      }),
+    );
+    server.script('responses', [
+      { text: 'Via responses.', usage: { input: 26, output: 6, cached: 6, reasoning: 2 } },
+    ]);
+    const response = await metrics.run(() =>
+      llm.chat({ messages: [{ role: 'user', content: 'script:responses hi' }] }),
+    );
+    expect(response.message.content).toBe('Via responses.');
+    const [record] = await exporter.waitFor(1);
+    expectPayload(payload(record), { input: 26, output: 6, calls: 1, streamed: false });
+    expect(record?.summary.usage).toMatchObject({ cacheReadTokens: 6, reasoningTokens: 2 });
+    expect(diagnostics.map((d) => d.type)).toContain('llamaindex.events-not-received');
+  });
+});
+
 describe('duplicate @llamaindex/core copies', () => {
   it('an LLM reporting to the other copy: the wrapper still records it and a diagnostic says what to fix', async () => {
     const { exporter, metrics, diagnostics } = setup();
@@ -158,5 +184,47 @@ describe('duplicate @llamaindex/core copies', () => {
     const [record] = await exporter.waitFor(1);
     expectPayload(payload(record), { input: 15, output: 5, calls: 1, streamed: false });
     expect(diagnostics).not.toContain('llamaindex.events-not-received');
+  });
+
+  it('an agent() from the workflow copy `llamaindex` pins: tools come from that core copy’s callbacks', async () => {
+    const require = createRequire(import.meta.url);
+    const nested = createRequire(require.resolve('llamaindex'));
+    const workflowDir = join(dirname(nested.resolve('@llamaindex/workflow')), '..');
+    expect(JSON.parse(readFileSync(join(workflowDir, 'package.json'), 'utf8')).version).toBe('1.1.24');
+    const { agent: nestedAgent } = (await import(pathToFileURL(join(workflowDir, 'dist/index.js')).href)) as {
+      agent: typeof import('@llamaindex/workflow').agent;
+    };
+    const exporter = new InMemoryExporter();
+    const diagnostics: string[] = [];
+    const metrics = llamaindexMetrics({
+      exporters: [exporter],
+      settings: [LlamaindexSettings],
+      logger: false,
+      diagnostics: (event) => diagnostics.push(event.type),
+    });
+    const myAgent = metrics.instrument(
+      nestedAgent({ llm: openai(server.openaiBaseUrl), tools: [add, explode] }),
+    );
+    server.script('nested-wf', [
+      {
+        toolCalls: [
+          { name: 'add', arguments: { a: 1, b: 2 }, id: 'n1' },
+          { name: 'explode', arguments: {}, id: 'n2' },
+        ],
+        usage: { input: 12, output: 3 },
+      },
+      { text: 'Three, and one failure.', usage: { input: 18, output: 5 } },
+    ]);
+    const result = await myAgent.run('script:nested-wf go');
+    expect(result.data.result).toBe('Three, and one failure.');
+    const [record] = await exporter.waitFor(1);
+    expectPayload(payload(record), {
+      input: 30,
+      output: 8,
+      calls: 2,
+      streamed: true,
+      tools: [{ toolType: 'api', toolCalls: 2, successCount: 1, failureCount: 1 }],
+    });
+    expect(diagnostics).toContain('llamaindex.workflow-events-not-received');
   });
 });

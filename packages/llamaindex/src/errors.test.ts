@@ -185,3 +185,54 @@ async function waitUntil(check: () => boolean, timeoutMs = 3000): Promise<void> 
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+describe('retries inside the openai client (attempts seen through its fetch)', () => {
+  it('agent(): a 429 the client retried, then success: two model calls, one throttle, a successful run', async () => {
+    const { exporter, metrics } = setup();
+    const myAgent = metrics.instrument(
+      agent({ llm: openai(server.openaiBaseUrl, { maxRetries: 2 }), tools: [add] }),
+    );
+    server.script('r429', [
+      { error: { status: 429, message: 'slow down', retryAfter: '0.01' } },
+      { text: 'Done after a retry.', usage: { input: 33, output: 4, cached: 8 } },
+    ]);
+    const result = await myAgent.run('script:r429 hi');
+    expect(result.data.result).toBe('Done after a retry.');
+    const [record] = await exporter.waitFor(1);
+    expectPayload(payload(record), {
+      input: 33,
+      output: 4,
+      calls: 2,
+      streamed: true,
+      errors: { modelInvocationThrottles: 1 },
+    });
+    expect(record?.outcome).toBe('success');
+    expect(record?.modelCalls.map((c) => [c.outcome, c.status])).toEqual([
+      ['success', undefined],
+      ['error', 429],
+    ]);
+  });
+
+  it('a chat engine call whose retries all fail: every attempt counted once', async () => {
+    const { exporter, metrics } = setup();
+    const engine = new SimpleChatEngine({
+      llm: metrics.instrument(openai(server.openaiBaseUrl, { maxRetries: 1 })),
+    });
+    server.script('r503', [
+      { error: { status: 503, message: 'overloaded', retryAfter: '0.01' } },
+      { error: { status: 500, message: 'still down', retryAfter: '0.01' } },
+    ]);
+    await expect(metrics.run(() => engine.chat({ message: 'script:r503 hi' }))).rejects.toMatchObject({
+      status: 500,
+    });
+    const [record] = await exporter.waitFor(1);
+    expectPayload(payload(record), {
+      input: 0,
+      output: 0,
+      calls: 2,
+      streamed: false,
+      errors: { modelInvocationServerErrors: 2 },
+    });
+    expect(record?.modelCalls.map((c) => c.status).sort()).toEqual([500, 503]);
+  });
+});

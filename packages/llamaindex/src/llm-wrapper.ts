@@ -1,4 +1,5 @@
-import { fromLlamaIndexRaw } from '@metrics/core';
+import { fromLlamaIndexRaw, now } from '@metrics/core';
+import { observeAttempts } from './attempts.js';
 import { isAsyncIterable, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
 import { type OpenModelCall, type RunState, SOURCE, runStorage } from './run-state.js';
 
@@ -27,6 +28,7 @@ export function instrumentLLM<T>(llm: T): T {
   try {
     Object.defineProperty(target, 'chat', { value: chat, writable: true, configurable: true });
     Object.defineProperty(target, WRAPPED, { value: true, configurable: true });
+    observeAttempts(target as unknown as Record<string, unknown>);
   } catch {
     // a frozen LLM stays unwrapped: its calls are still seen through events
   }
@@ -44,6 +46,7 @@ function observeCall(
   const streamed = isObject(params) && params.stream === true;
   const model = typeof llm.metadata?.model === 'string' ? llm.metadata.model : undefined;
   const before = state.llmStarts;
+  const since = now();
   state.pendingModel = model;
   state.pendingStream = streamed;
   let result: unknown;
@@ -53,6 +56,7 @@ function observeCall(
     state.pendingModel = state.pendingStream = undefined;
     const entry = announced(state, before) ?? state.startUnannouncedCall(model, streamed);
     state.failModelCall(entry, error);
+    state.flushAttempts(since, model, error);
     throw error;
   }
   state.pendingModel = state.pendingStream = undefined;
@@ -69,10 +73,13 @@ function observeCall(
   return (result as unknown as Promise<unknown>).then(
     (response) => {
       try {
-        if (isAsyncIterable(response)) wrapStream(state, call, response, viaEvents);
-        else if (!viaEvents) {
-          const raw = isObject(response) ? response.raw : undefined;
-          state.endModelCall(call, fromLlamaIndexRaw(raw), rawModel(raw));
+        if (isAsyncIterable(response)) wrapStream(state, call, response, viaEvents, since, model);
+        else {
+          if (!viaEvents) {
+            const raw = isObject(response) ? response.raw : undefined;
+            state.endModelCall(call, fromLlamaIndexRaw(raw), rawModel(raw));
+          }
+          state.flushAttempts(since, model);
         }
       } catch (error) {
         state.diagnostics.reportError(SOURCE, error);
@@ -82,6 +89,7 @@ function observeCall(
     (error: unknown) => {
       try {
         state.failModelCall(call, error);
+        state.flushAttempts(since, model, error);
       } catch (inner) {
         state.diagnostics.reportError(SOURCE, inner);
       }
@@ -103,6 +111,8 @@ function wrapStream(
   entry: OpenModelCall,
   response: AsyncIterable<unknown>,
   viaEvents: boolean,
+  since: number,
+  model: string | undefined,
 ): void {
   const inner = response[Symbol.asyncIterator].bind(response);
   const chunks: unknown[] = [];
@@ -110,6 +120,7 @@ function wrapStream(
     // after the last chunk `llm-end` already ended the call; otherwise (no events, or the agent
     // stopped reading early, e.g. on an unknown tool) it ends with what was seen
     if (!entry.call.ended) state.endModelCall(entry, fromLlamaIndexRaw(chunks), rawModel(chunks));
+    state.flushAttempts(since, model);
   };
   const onResult = (result: IteratorResult<unknown>) => {
     try {
@@ -130,6 +141,7 @@ function wrapStream(
   const onError = (error: unknown) => {
     try {
       state.failModelCall(entry, error);
+      state.flushAttempts(since, model, error);
     } catch (inner) {
       state.diagnostics.reportError(SOURCE, inner);
     }
@@ -162,10 +174,12 @@ function warnNoEvents(state: RunState): void {
     level: 'warn',
     source: SOURCE,
     message:
-      'the LLM sends its events to another copy of @llamaindex/core than the one @metrics/llamaindex uses ' +
-      '(two versions installed, e.g. llamaindex@0.12.1 pins 0.6.22 while @llamaindex/openai uses 0.6.23). ' +
-      'Model calls of instrumented LLMs are still recorded by the wrapper, others are missed. Fix: install ' +
-      'one version (package.json "overrides"/"pnpm.overrides": { "@llamaindex/core": "<version>" }) or pass ' +
-      'the Settings of that copy: llamaindexMetrics({ settings: [Settings] })',
+      'an instrumented LLM made a call that sent no llm-start event to the @llamaindex/core copy ' +
+      '@metrics/llamaindex uses: either it emits no llm-* events at all (e.g. OpenAIResponses) or it ' +
+      'emits them to another copy (two versions installed, e.g. llamaindex@0.12.1 pins 0.6.22 while ' +
+      '@llamaindex/openai uses 0.6.23). Calls of instrumented LLMs are still recorded by the wrapper; ' +
+      'calls of other LLMs and tool events of that copy are missed. Fix: install one version ' +
+      '(package.json "overrides" / "pnpm.overrides": { "@llamaindex/core": "<version>" }) or pass that ' +
+      "copy's Settings: llamaindexMetrics({ settings: [Settings] })",
   });
 }

@@ -6,6 +6,7 @@ import {
   type ToolCall,
   fromLlamaIndexRaw,
 } from '@metrics/core';
+import type { FailedAttempt } from './attempts.js';
 import { isMcpTool } from './mcp.js';
 import { chunkHasUsage, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
 
@@ -50,6 +51,8 @@ export class RunState {
   workflowEvents = false;
   lastModelError: unknown;
   warnedNoEvents = false;
+  /** Failed HTTP attempts not yet attributed to a model call (see `attempts.ts`). */
+  private attempts: FailedAttempt[] = [];
 
   constructor(
     readonly root: InvocationRecorder,
@@ -171,6 +174,39 @@ export class RunState {
     this.lastModelError = error;
     entry.call.fail(error);
     for (const [id, open] of this.modelCalls) if (open === entry) this.modelCalls.delete(id);
+  }
+
+  failedAttempt(attempt: FailedAttempt): void {
+    if (this.ended) return;
+    if (this.attempts.length >= MAX_OPEN) this.attempts.shift();
+    this.attempts.push(attempt);
+  }
+
+  /**
+   * Records the failed attempts made since `since` as failed model calls: they were retried.
+   * When the call itself failed with `finalError`, its own last attempt is that error (already
+   * recorded by `failModelCall`) and is skipped.
+   */
+  flushAttempts(since: number, model: string | undefined, finalError?: unknown): void {
+    if (this.attempts.length === 0 || this.ended) return;
+    const mine = this.attempts.filter((a) => a.startedAt >= since);
+    if (mine.length === 0) return;
+    this.attempts = this.attempts.filter((a) => a.startedAt < since);
+    if (finalError !== undefined) {
+      const last = mine[mine.length - 1];
+      const status = (finalError as { status?: unknown } | null)?.status;
+      const lastStatus = (last?.error as { status?: unknown } | null)?.status;
+      if (status === undefined || status === lastStatus) mine.pop();
+    }
+    mine.forEach((attempt, index) => {
+      this.recorder.recordModelCall({
+        ...(model !== undefined ? { model } : {}),
+        attempt: index + 1,
+        startedAt: attempt.startedAt,
+        endedAt: attempt.endedAt,
+        error: attempt.error,
+      });
+    });
   }
 
   /** A model call the wrapper saw but no `llm-start` announced (the LLM reports to another core copy). */
@@ -303,6 +339,18 @@ export class RunState {
     }
     this.modelCalls.clear();
     this.toolCalls.clear();
+    if (this.agents.size > 0 && this.llmStarts > 0 && !this.workflowEvents) {
+      this.diagnostics.emit({
+        type: 'llamaindex.workflow-events-not-received',
+        level: 'warn',
+        source: SOURCE,
+        message:
+          'an agent workflow ran but none of its events reached @metrics/llamaindex: the workflow comes from ' +
+          'another copy of @llamaindex/workflow than the one it resolves. Tool calls were read from llm-tool-* ' +
+          'callbacks instead, and handoffs are not split into member runs. Fix: install one version of ' +
+          '@llamaindex/workflow (package.json "overrides" / "pnpm.overrides")',
+      });
+    }
     if (this.current.recorder !== this.root) this.current.recorder.end();
     this.root.end(error !== undefined ? { error } : {});
   }

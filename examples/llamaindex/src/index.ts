@@ -54,7 +54,12 @@ export async function main(
   question = 'Plan a hike near Innsbruck: weather, the Zirbenweg or Nowhere Ridge, and what to pack?',
 ) {
   const env = await startExampleEnvironment({ name: 'llamaindex', script });
-  const metrics = llamaindexMetrics({ exporters: env.exporters, sessionId: 'llamaindex-example' });
+  // deadlineMs: a run that LlamaIndex never settles (a model error inside agent()) is still reported
+  const metrics = llamaindexMetrics({
+    exporters: env.exporters,
+    sessionId: 'llamaindex-example',
+    deadlineMs: 120_000,
+  });
   const weather = mcp({ ...weatherMcpServer(), clientName: 'llamaindex-example' });
   try {
     const llm = new OpenAI({

@@ -9,6 +9,7 @@ import { z } from 'zod';
 
 /** What the local model server answers (ignored with a real OPENAI_API_KEY). */
 export const script: ScriptStep[] = [
+  // the first request is rate-limited; the runner retries it (a throttle in the record)
   { error: { status: 429, message: 'Rate limit reached', retryAfter: 0 } },
   {
     toolCalls: [{ name: 'transfer_to_shipping', arguments: {} }],

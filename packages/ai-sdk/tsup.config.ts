@@ -1,12 +1,11 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../scripts/tsup-preset.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  platform: 'neutral',
-  target: 'es2022',
-  external: ['ai', '@metrics/core'],
-  clean: true,
-});
+// neutral platform: the default entry must run on edge-like runtimes too
+export default defineConfig(
+  libraryBuild(['src/index.ts'], {
+    platform: 'neutral',
+    target: 'es2022',
+    external: ['ai', '@metrics/core'],
+  }),
+);

@@ -1,11 +1,18 @@
 import { tool } from '@llamaindex/core/tools';
-import { agent, multiAgent } from '@llamaindex/workflow';
+import {
+  agent,
+  agentStreamEvent,
+  agentToolCallEvent,
+  agentToolCallResultEvent,
+  multiAgent,
+  stopAgentEvent,
+} from '@llamaindex/workflow';
 import { createResourceMetricsExporter } from '@metrics/core';
 import { InMemoryExporter } from '@metrics/core/testing';
 import { type ModelServer, startCollector, startModelServer } from '@metrics/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { llamaindexMetrics, mcpTools } from './index.js';
+import { llamaindexMetrics, markMcp, mcpTools } from './index.js';
 import { ACCOUNT, add, expectPayload, explode, openai, payload, setup, startMcp } from './test-helpers.js';
 
 let server: ModelServer;
@@ -72,6 +79,78 @@ describe('agent() workflow', () => {
       tools: [{ toolType: 'api', toolCalls: 1, successCount: 0, failureCount: 1 }],
     });
     expect(record?.toolCalls[0]?.error?.message).toContain('tool exploded');
+  });
+});
+
+describe('runStream()', () => {
+  it('the record ends when the event stream ends; events pass through untouched', async () => {
+    const { exporter, metrics } = setup();
+    const myAgent = metrics.instrument(agent({ llm: openai(server.openaiBaseUrl), tools: [add] }));
+    server.script('rs', [
+      { toolCalls: [{ name: 'add', arguments: { a: 2, b: 2 }, id: 's1' }], usage: { input: 15, output: 2 } },
+      { text: 'Four.', usage: { input: 25, output: 2 } },
+    ]);
+    const seen: string[] = [];
+    for await (const event of myAgent.runStream('script:rs go')) {
+      if (agentToolCallEvent.include(event)) seen.push(`call ${event.data.toolName}`);
+      if (agentToolCallResultEvent.include(event)) seen.push(`result ${event.data.toolOutput.result}`);
+      if (stopAgentEvent.include(event)) seen.push(`stop ${event.data.result}`);
+    }
+    expect(seen).toEqual(['call add', 'result 4', 'stop Four.']);
+    const [record] = await exporter.waitFor(1);
+    expectPayload(payload(record), {
+      input: 40,
+      output: 4,
+      calls: 2,
+      streamed: true,
+      tools: [{ toolType: 'api', toolCalls: 1, successCount: 1, failureCount: 0 }],
+    });
+  });
+
+  it('a consumer that stops early ends the record (successfully) at that point', async () => {
+    const { exporter, metrics } = setup();
+    const myAgent = metrics.instrument(agent({ llm: openai(server.openaiBaseUrl), tools: [add] }));
+    server.script('early', [{ text: 'a long answer', usage: { input: 8, output: 3 }, chunkDelayMs: 5 }]);
+    for await (const event of myAgent.runStream('script:early go')) {
+      if (agentStreamEvent.include(event) && event.data.delta) break;
+    }
+    const [record] = await exporter.waitFor(1);
+    expect(record?.outcome).toBe('success');
+    expect(record?.summary.modelCalls).toBe(1);
+  });
+});
+
+describe('tool types', () => {
+  it('markMcp() and the toolTypes option make a tool count as mcp', async () => {
+    const exporter = new InMemoryExporter();
+    const metrics = llamaindexMetrics({ exporters: [exporter], logger: false, toolTypes: { add: 'mcp' } });
+    const echo = tool({
+      name: 'echo',
+      description: 'echo',
+      parameters: z.object({ s: z.string() }),
+      execute: ({ s }) => s,
+    });
+    markMcp([echo]);
+    const myAgent = metrics.instrument(
+      agent({ llm: openai(server.openaiBaseUrl), tools: [add, echo, explode] }),
+    );
+    server.script('types', [
+      {
+        toolCalls: [
+          { name: 'add', arguments: { a: 1, b: 1 }, id: 't1' },
+          { name: 'echo', arguments: { s: 'x' }, id: 't2' },
+          { name: 'explode', arguments: {}, id: 't3' },
+        ],
+        usage: { input: 5, output: 1 },
+      },
+      { text: 'ok', usage: { input: 6, output: 1 } },
+    ]);
+    await myAgent.run('script:types go');
+    const [record] = await exporter.waitFor(1);
+    expect(payload(record).tools).toEqual([
+      { toolType: 'api', toolCalls: 1, successCount: 0, failureCount: 1 },
+      { toolType: 'mcp', toolCalls: 2, successCount: 2, failureCount: 0 },
+    ]);
   });
 });
 
@@ -189,6 +268,44 @@ describe('concurrency', () => {
         ],
       });
       expect(record.summary.usage?.cacheReadTokens).toBe(i);
+    }
+  });
+});
+
+describe('concurrency without metrics.run', () => {
+  it('20 concurrent run() calls of one instrumented agent: each record has its own numbers', async () => {
+    const { exporter, metrics } = setup();
+    const myAgent = metrics.instrument(agent({ llm: openai(server.openaiBaseUrl), tools: [add] }));
+    const runs = Array.from({ length: 20 }, (_, i) => i);
+    for (const i of runs) {
+      server.script(`d${i}`, [
+        {
+          toolCalls: Array.from({ length: (i % 4) + 1 }, (_, n) => ({
+            name: 'add',
+            arguments: { a: n, b: i },
+            id: `d${i}-${n}`,
+          })),
+          usage: { input: 300 + i, output: 1 + i },
+          chunkDelayMs: (i * 7) % 5,
+        },
+        { text: `d ${i}`, usage: { input: 400 + i, output: 2 }, firstChunkDelayMs: i % 3 },
+      ]);
+    }
+    await Promise.all(runs.map((i) => myAgent.run(`script:d${i} go`)));
+    const records = await exporter.waitFor(20);
+    const byRun = new Map(
+      records.map((record) => [(payload(record).inputTokenCount as number) - 700, record]),
+    );
+    expect([...byRun.keys()].sort((a, b) => a - b)).toEqual(runs.map((i) => 2 * i));
+    for (const i of runs) {
+      const calls = (i % 4) + 1;
+      expectPayload(payload(byRun.get(2 * i)), {
+        input: 700 + 2 * i,
+        output: 3 + i,
+        calls: 2,
+        streamed: true,
+        tools: [{ toolType: 'api', toolCalls: calls, successCount: calls, failureCount: 0 }],
+      });
     }
   });
 });

@@ -30,8 +30,14 @@ export function observeAttempts(llm: Record<string, unknown>): void {
   if (!Object.hasOwn(llm, 'additionalSessionOptions') || !Object.hasOwn(llm, 'lazySession')) return;
   const options = llm.additionalSessionOptions;
   if (options !== undefined && !isObject(options)) return;
-  const base = (options?.fetch as Fetch | undefined) ?? (globalThis.fetch as unknown as Fetch);
-  if (typeof base !== 'function' || (base as { [OBSERVED]?: true })[OBSERVED]) return;
+  const own = options?.fetch as Fetch | undefined;
+  if (
+    (own !== undefined && typeof own !== 'function') ||
+    (own as { [OBSERVED]?: true } | undefined)?.[OBSERVED]
+  )
+    return;
+  // without a fetch of the user's, the global one is looked up per request, as the client would
+  const base: Fetch = own ?? ((input, init) => (globalThis.fetch as unknown as Fetch)(input, init));
   const fetch: Fetch = async (input, init) => {
     const state = runStorage.getStore();
     if (!state || state.isEnded) return base(input, init);

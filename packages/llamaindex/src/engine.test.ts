@@ -3,6 +3,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Settings as CoreSettings } from '@llamaindex/core/global';
+import { RetrieverQueryEngine } from '@llamaindex/core/query-engine';
+import { getResponseSynthesizer } from '@llamaindex/core/response-synthesizers';
+import { BaseRetriever } from '@llamaindex/core/retriever';
+import { TextNode } from '@llamaindex/core/schema';
 import { OpenAIResponses } from '@llamaindex/openai';
 import { type ModelServer, startModelServer } from '@metrics/testkit';
 import { Settings as LlamaindexSettings, SimpleChatEngine, ToolCallLLM } from 'llamaindex';
@@ -130,6 +134,33 @@ async function legacyLLM(baseURL: string) {
   }
   return new LegacyLLM();
 }
+
+describe('query engines', () => {
+  it('a RetrieverQueryEngine query (retrieval + synthesis) is one record with its model call', async () => {
+    const { exporter, metrics } = setup();
+    class FixedRetriever extends BaseRetriever {
+      // biome-ignore lint/complexity/noUselessConstructor: makes BaseRetriever's protected constructor public
+      constructor() {
+        super();
+      }
+      async _retrieve() {
+        return [{ node: new TextNode({ text: 'Llamas live in the Andes.' }), score: 1 }];
+      }
+    }
+    const llm = openai(server.openaiBaseUrl);
+    const engine = new RetrieverQueryEngine(new FixedRetriever(), getResponseSynthesizer('compact', { llm }));
+    server.script('query', [{ text: 'In the Andes.', usage: { input: 140, output: 5, cached: 128 } }]);
+    const response = await metrics.run(() => engine.query({ query: 'script:query where do llamas live?' }));
+    expect(response.message.content).toBe('In the Andes.');
+    const [record] = await exporter.waitFor(1);
+    expectPayload(payload(record), { input: 140, output: 5, calls: 1, streamed: false });
+    expect(record?.summary.usage?.cacheReadTokens).toBe(128);
+    const body = server.requests.find((r) => r.scriptKey === 'query')?.body as {
+      messages: Array<{ content: string }>;
+    };
+    expect(JSON.stringify(body.messages)).toContain('Llamas live in the Andes.');
+  });
+});
 
 describe('LLMs that emit no llm-* events', () => {
   it('OpenAIResponses, instrumented: the wrapper records the call, usage from the raw response', async () => {

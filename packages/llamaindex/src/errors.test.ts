@@ -18,8 +18,9 @@ const UNHANDLED = 'llamaindex-unhandled';
 describe('model errors', () => {
   it('an LLM 500 inside agent(): LlamaIndex never settles the run; the deadline exports the record', async () => {
     const { exporter, metrics } = setup();
+    // generous: the deadline must pass after the model call failed, even on a loaded machine
     const myAgent = metrics.instrument(agent({ llm: openai(server.openaiBaseUrl), tools: [add] }), {
-      deadlineMs: 300,
+      deadlineMs: 1500,
     });
     server.script('e500', [{ error: { status: 500, message: `boom ${UNHANDLED}` } }]);
     let settled = false;
@@ -31,7 +32,7 @@ describe('model errors', () => {
         settled = true;
       },
     );
-    const [record] = await exporter.waitFor(1);
+    const [record] = await exporter.waitFor(1, 10_000);
     expect(settled).toBe(false);
     expectPayload(payload(record), {
       input: 0,
@@ -57,15 +58,18 @@ describe('model errors', () => {
         usage: { input: 40, output: 6 },
       },
     ]);
+    const crashed = nextUnhandledRejection();
     void myAgent.run('script:ghost hi').catch(() => {});
-    await waitUntil(() => server.requests.some((r) => r.scriptKey === 'ghost'));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(String(((await crashed) as Error).message)).toContain('Tools not found');
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(exporter.records).toHaveLength(0);
     controller.abort();
     const [record] = await exporter.waitFor(1);
     const metric = payload(record);
     expect(metric.modelInvocationCount).toBe(1);
     expect(metric.ttft).toBeGreaterThan(0);
+    expect(metric.tools).toEqual([{ toolType: 'api', toolCalls: 1, successCount: 0, failureCount: 1 }]);
+    expect(record?.toolCalls[0]?.name).toBe(`ghost-${UNHANDLED}`);
     expect(record?.outcome).toBe('error');
     expect(record?.error?.category).toBe('abort');
     expect(metric.modelInvocationUnknownErrors).toBe(1);
@@ -178,61 +182,14 @@ describe('adapter faults never reach the agent', () => {
   });
 });
 
-async function waitUntil(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** The next unhandled rejection tagged as expected (LlamaIndex's own; vitest.config.ts ignores those). */
+function nextUnhandledRejection(): Promise<unknown> {
+  return new Promise((resolve) => {
+    const listener = (reason: unknown) => {
+      if (!String((reason as Error | undefined)?.message).includes(UNHANDLED)) return;
+      process.off('unhandledRejection', listener);
+      resolve(reason);
+    };
+    process.on('unhandledRejection', listener);
+  });
 }
-
-describe('retries inside the openai client (attempts seen through its fetch)', () => {
-  it('agent(): a 429 the client retried, then success: two model calls, one throttle, a successful run', async () => {
-    const { exporter, metrics } = setup();
-    const myAgent = metrics.instrument(
-      agent({ llm: openai(server.openaiBaseUrl, { maxRetries: 2 }), tools: [add] }),
-    );
-    server.script('r429', [
-      { error: { status: 429, message: 'slow down', retryAfter: '0.01' } },
-      { text: 'Done after a retry.', usage: { input: 33, output: 4, cached: 8 } },
-    ]);
-    const result = await myAgent.run('script:r429 hi');
-    expect(result.data.result).toBe('Done after a retry.');
-    const [record] = await exporter.waitFor(1);
-    expectPayload(payload(record), {
-      input: 33,
-      output: 4,
-      calls: 2,
-      streamed: true,
-      errors: { modelInvocationThrottles: 1 },
-    });
-    expect(record?.outcome).toBe('success');
-    expect(record?.modelCalls.map((c) => [c.outcome, c.status])).toEqual([
-      ['success', undefined],
-      ['error', 429],
-    ]);
-  });
-
-  it('a chat engine call whose retries all fail: every attempt counted once', async () => {
-    const { exporter, metrics } = setup();
-    const engine = new SimpleChatEngine({
-      llm: metrics.instrument(openai(server.openaiBaseUrl, { maxRetries: 1 })),
-    });
-    server.script('r503', [
-      { error: { status: 503, message: 'overloaded', retryAfter: '0.01' } },
-      { error: { status: 500, message: 'still down', retryAfter: '0.01' } },
-    ]);
-    await expect(metrics.run(() => engine.chat({ message: 'script:r503 hi' }))).rejects.toMatchObject({
-      status: 500,
-    });
-    const [record] = await exporter.waitFor(1);
-    expectPayload(payload(record), {
-      input: 0,
-      output: 0,
-      calls: 2,
-      streamed: false,
-      errors: { modelInvocationServerErrors: 2 },
-    });
-    expect(record?.modelCalls.map((c) => c.status).sort()).toEqual([500, 503]);
-  });
-});

@@ -83,6 +83,7 @@ export class LlamaIndexMetrics {
   readonly metrics: Metrics;
   private readonly settings: readonly SettingsLike[];
   private readonly deadlineMs: number | undefined;
+  private defaultLLMCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: LlamaIndexMetricsOptions | Metrics = {}) {
     const opts: LlamaIndexMetricsOptions = options instanceof Metrics ? { metrics: options } : options;
@@ -268,6 +269,10 @@ export class LlamaIndexMetrics {
   }
 
   private instrumentDefaultLLM(): void {
+    // reading Settings.llm throws (an Error with a stack) while none is set: look at most once a second
+    const at = Date.now();
+    if (at - this.defaultLLMCheckedAt < 1_000) return;
+    this.defaultLLMCheckedAt = at;
     for (const settings of this.settings) {
       try {
         instrumentLLM((settings as { llm?: unknown }).llm);

@@ -152,6 +152,7 @@ function wrapStream(
     const observed: AsyncIterator<unknown> & AsyncIterable<unknown> = {
       next: (...args: [] | [unknown]) => iterator.next(...args).then(onResult, onError),
       return: (value?: unknown) => {
+        if (!entry.call.ended) state.stoppedReading(entry);
         close();
         return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value });
       },

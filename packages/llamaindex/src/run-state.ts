@@ -21,6 +21,8 @@ export interface OpenModelCall {
   /** The last stream chunk that carried usage. */
   usageChunk?: unknown;
   model?: string;
+  /** Tool names the streamed answer asked for. */
+  toolNames?: string[];
 }
 
 interface AgentLike {
@@ -147,7 +149,18 @@ export class RunState {
   private llmStream(id: string, chunk: unknown): void {
     const entry = this.modelCalls.get(id);
     if (!entry) return;
-    if (isFirstTokenChunk(chunk)) entry.call.firstToken();
+    if (isFirstTokenChunk(chunk)) {
+      entry.call.firstToken();
+      const toolCall = isObject(chunk) && isObject(chunk.options) ? chunk.options.toolCall : undefined;
+      if (Array.isArray(toolCall)) {
+        const names = entry.toolNames ?? [];
+        for (const call of toolCall) {
+          const name = isObject(call) ? call.name : undefined;
+          if (typeof name === 'string' && names.length < 100) names.push(name);
+        }
+        entry.toolNames = names;
+      }
+    }
     if (chunkHasUsage(chunk)) entry.usageChunk = chunk;
     if (entry.model === undefined && isObject(chunk)) entry.model = rawModel(chunk.raw);
   }
@@ -168,6 +181,24 @@ export class RunState {
     if (finalModel) end.model = finalModel;
     entry.call.end(end);
     for (const [id, open] of this.modelCalls) if (open === entry) this.modelCalls.delete(id);
+  }
+
+  /**
+   * The agent stopped reading a model answer early: in `@llamaindex/workflow` that is an answer
+   * naming a tool the agent does not have ("Tools not found"), which never runs. Each such call
+   * is recorded as a failed tool call.
+   */
+  stoppedReading(entry: OpenModelCall): void {
+    if (this.ended || !entry.toolNames || this.agents.size === 0) return;
+    for (const name of entry.toolNames) {
+      if (this.findTool(undefined, name) !== undefined || name === HANDOFF_TOOL) continue;
+      this.recorder.recordToolCall({
+        name,
+        type: isMcpTool(undefined, name) ? 'mcp' : 'api',
+        outcome: 'failure',
+        error: new ToolError(`Tools not found: ${name}`),
+      });
+    }
   }
 
   failModelCall(entry: OpenModelCall, error: unknown): void {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMetrics } from '../metrics.js';
 import type { InvocationRecord } from '../recorder/record.js';
 import { validateResourceMetricsPayload } from '../schema/validate-resource-metric.js';
 import type { ResourceMetricsExporterOptions } from './http-config.js';
@@ -349,6 +350,36 @@ describe('ResourceMetricsExporter against a loopback server', () => {
       cap,
     );
     expect(stats.delivered + sumDropped(stats)).toBe(exported.length);
+  });
+
+  it('delivers what a Metrics instance records, through its diagnostics channel', async () => {
+    const s = await server();
+    const cap = capture();
+    const exporter = new ResourceMetricsExporter({
+      endpoint: s.url,
+      accountId: ACCOUNT,
+      token: SECRET,
+      providerType: 'LANGCHAIN',
+      ...FAST,
+      diagnostics: cap.diagnostics,
+    });
+    exporters.push(exporter);
+    const metrics = createMetrics({ exporters: [exporter], diagnostics: cap.diagnostics });
+    await metrics.withInvocation({ model: 'gpt-4o' }, async (run) => {
+      run.startToolCall({ name: 'search', type: 'mcp' }).end();
+    });
+    await expect(
+      metrics.withInvocation({}, async () => Promise.reject(new Error('agent failed'))),
+    ).rejects.toThrow('agent failed');
+    await metrics.flush();
+    expect(s.accepted).toHaveLength(2);
+    expect(s.accepted[0]).toMatchObject({
+      providerType: 'LANGCHAIN',
+      extModelId: 'gpt-4o',
+      tools: [{ toolType: 'mcp', toolCalls: 1, successCount: 1, failureCount: 0 }],
+    });
+    expect(cap.events.filter((e) => e.type === 'delivery.sent')).toHaveLength(1);
+    expect(exporter.stats().delivered).toBe(2);
   });
 
   it('drop-oldest keeps the newest records', async () => {

@@ -39,6 +39,18 @@ export const DROP_REASONS: readonly DropReason[] = [
   'after_shutdown',
 ];
 
+/** The diagnostic event types the HTTP exporter emits (see docs/delivery.md). */
+export const DELIVERY_EVENT_TYPES = {
+  /** debug: a batch was answered 2xx (`records`, `bytes`, `status`, `attempt`). */
+  sent: 'delivery.sent',
+  /** debug: an attempt failed retryably; the batch waits `delayMs` (`records`, `attempt`, `delayMs`, `status`?). */
+  retry: 'delivery.retry',
+  /** warn: the endpoint answered a final status (`records`, `status`); the message holds its body excerpt. */
+  rejected: 'delivery.rejected',
+  /** warn: records were dropped (`reason`, `count`, `status`?, `detail`?). */
+  dropped: 'record.dropped',
+} as const;
+
 /**
  * A snapshot of the exporter's accounting. Always:
  * `accepted = delivered + Σ dropped + queued + inFlight`.
@@ -512,7 +524,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
         this.requests.succeeded++;
         this.settle(batch, 'delivered');
         diagnostics.emit({
-          type: 'delivery.sent',
+          type: DELIVERY_EVENT_TYPES.sent,
           level: 'debug',
           source: SOURCE,
           message: `delivered ${batch.count} record(s) to ${this.options.endpointOrigin} (HTTP ${result.status}, attempt ${attempt})`,
@@ -523,7 +535,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
       if (result.kind === 'final') {
         this.requests.failed++;
         diagnostics.emit({
-          type: 'delivery.rejected',
+          type: DELIVERY_EVENT_TYPES.rejected,
           level: 'warn',
           source: SOURCE,
           message: `${this.options.endpointOrigin} rejected ${batch.count} record(s) with HTTP ${result.status} (not retried): ${result.reason}`,
@@ -543,7 +555,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delayMs);
       this.requests.retries++;
       diagnostics.emit({
-        type: 'delivery.retry',
+        type: DELIVERY_EVENT_TYPES.retry,
         level: 'debug',
         source: SOURCE,
         message: `attempt ${attempt} to ${this.options.endpointOrigin} failed with ${result.reason}; retrying ${batch.count} record(s) in ${delayMs} ms`,
@@ -629,7 +641,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
     this.dropped[reason] += count;
     const detail = typeof data.detail === 'string' ? `: ${data.detail}` : '';
     this.options.diagnostics.emit({
-      type: 'record.dropped',
+      type: DELIVERY_EVENT_TYPES.dropped,
       level: 'warn',
       source: SOURCE,
       message: `dropped ${count} record(s) (${reason})${detail}`,

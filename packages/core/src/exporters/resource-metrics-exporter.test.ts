@@ -176,7 +176,10 @@ describe('ResourceMetricsExporter against a loopback server', () => {
       s.setDefault({
         status,
         body: (h) =>
-          `{"error":"bad request","echo":"${h.authorization}","token":"${SECRET}"}${'x'.repeat(2000)}`,
+          // the secret also straddles the 300-character excerpt boundary
+          `{"error":"bad request","echo":"${h.authorization}","token":"${SECRET}"}`.padEnd(290, ' ') +
+          SECRET +
+          'x'.repeat(2000),
       });
       const { exporter, cap } = setup(s.url, { user: USER });
       const records = makeRecords(3);
@@ -190,6 +193,7 @@ describe('ResourceMetricsExporter against a loopback server', () => {
       expect(rejected.message).toContain(`HTTP ${status}`);
       expect(rejected.message).toContain('bad request');
       expect(rejected.message.length).toBeLessThan(600);
+      expect(cap.text()).not.toContain(SECRET.slice(0, 8));
       expect(cap.printed.join('\n')).toContain(`HTTP ${status}`);
     });
   }

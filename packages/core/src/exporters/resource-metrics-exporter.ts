@@ -619,10 +619,12 @@ export class ResourceMetricsExporter implements InvocationExporter {
       }
       // `redirect: 'manual'`: Node returns the 3xx itself, browsers an opaque redirect with status 0.
       const redirected = response.type === 'opaqueredirect' || (status >= 300 && status < 400);
+      // Redacted before it is cut, so a secret straddling the cut cannot leak its first half.
+      const excerpt = this.redact(text.trim());
       const reason = redirected
         ? 'a redirect, which is not followed so credentials never leave the configured host'
-        : text.trim()
-          ? `"${this.redact(text.trim().slice(0, BODY_EXCERPT))}${text.trim().length > BODY_EXCERPT ? '…' : ''}"`
+        : excerpt
+          ? `"${excerpt.slice(0, BODY_EXCERPT)}${excerpt.length > BODY_EXCERPT ? '…' : ''}"`
           : 'no response body';
       return { kind: 'final', status, reason };
     } catch (error) {

@@ -175,8 +175,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
         ...(promptType ? { promptType } : {}),
       });
     } catch (error) {
-      const message =
-        error instanceof ValidationError ? issuesText(error.issues) : classifyError(error).message;
+      const message = error instanceof ValidationError ? issuesText(error.issues) : this.safeMessage(error);
       this.drop('invalid', 1, { detail: this.redact(message) });
       return;
     }
@@ -435,7 +434,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
           } catch (error) {
             this.shift();
             this.drop('invalid', 1, {
-              detail: `not serializable: ${this.redact(classifyError(error).message)}`,
+              detail: `not serializable: ${this.safeMessage(error)}`,
             });
             continue;
           }
@@ -630,13 +629,26 @@ export class ResourceMetricsExporter implements InvocationExporter {
     } catch (error) {
       if (this.deadlinePassed || batch.done) return { kind: 'aborted' };
       if (timedOut) return { kind: 'retry', reason: `a timeout after ${requestTimeoutMs} ms` };
-      const info = classifyError(error);
-      const code = info.code ?? classifyError((error as { cause?: unknown })?.cause).code;
-      return { kind: 'retry', reason: `a network error (${this.redact(code ?? info.message)})` };
+      const code = classifyError(error).code ?? classifyError((error as { cause?: unknown })?.cause).code;
+      return {
+        kind: 'retry',
+        reason: `a network error (${code ? this.redact(code) : this.safeMessage(error)})`,
+      };
     } finally {
       clearTimeout(timer);
       batch.controller = undefined;
     }
+  }
+
+  /** An error's message with the secrets removed before it is shortened (never cut mid-secret). */
+  private safeMessage(error: unknown): string {
+    let message: unknown;
+    try {
+      message = (error as { message?: unknown })?.message;
+    } catch {
+      message = undefined;
+    }
+    return typeof message === 'string' ? this.redact(message.slice(0, 4096)).slice(0, 200) : 'unknown error';
   }
 
   private drop(reason: DropReason, count: number, data: Record<string, string | number> = {}): void {

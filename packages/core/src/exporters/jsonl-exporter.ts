@@ -163,8 +163,7 @@ export class JsonlExporter implements InvocationExporter {
         for (const event of events) text += `${JSON.stringify(event)}\n`;
         lines.push(text);
       } catch (error) {
-        this.settle(1);
-        this.drop('invalid', 1);
+        if (this.settle(1)) this.drop('invalid', 1);
         this.diagnostics.reportError(SOURCE, error, 'a record could not be serialized');
       }
       if (performance.now() - sliceStart > SLICE_MS) {

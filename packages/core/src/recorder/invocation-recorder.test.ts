@@ -82,6 +82,19 @@ describe('InvocationRecorder', () => {
     expect(unstreamed.end({ endedAt: T0 + 400 })!.summary.ttftMs).toBe(0);
   });
 
+  it("ttft skips failed attempts: a streamed 429 retried with success takes the retry's first token", () => {
+    const { invocation } = recorder();
+    invocation.startModelCall({ startedAt: T0 + 5, streamed: true }).fail(rateLimit(), {}, T0 + 10);
+    const retry = invocation.startModelCall({ startedAt: T0 + 20, streamed: true, attempt: 2 });
+    retry.firstToken(T0 + 60);
+    retry.end({}, T0 + 90);
+    expect(invocation.end({ endedAt: T0 + 100 })!.summary.ttftMs).toBe(60);
+
+    const allFailed = recorder().invocation;
+    allFailed.startModelCall({ startedAt: T0 + 5, streamed: true }).fail(serverError(), {}, T0 + 10);
+    expect(allFailed.end({ endedAt: T0 + 20, error: serverError() })!.summary.ttftMs).toBe(0);
+  });
+
   it('a retried call counts each attempt, and each 429 counts as a throttle even when the retry succeeded', () => {
     const { invocation } = recorder();
     const first = invocation.startModelCall({ model: 'gpt-4o', attempt: 1, startedAt: T0 });

@@ -140,6 +140,7 @@ describe('the default entry', () => {
       'serverless.ts',
       'jsonl-events.ts',
       'diagnostics-option.ts',
+      'bytes.ts',
     ];
     for (const file of files) {
       const code = (await readFile(new URL(`./${file}`, import.meta.url), 'utf8'))

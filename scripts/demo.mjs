@@ -33,6 +33,10 @@ const env = {
   AI_METRICS_JWT_TOKEN: token,
   EXT_ACCOUNT_ALIAS_ID: accountId,
   AI_METRICS_EVENTS_FILE: eventsFile,
+  // keep every framework's own telemetry off: nothing leaves this machine
+  MASTRA_TELEMETRY_DISABLED: '1',
+  LANGCHAIN_TRACING_V2: 'false',
+  LANGSMITH_TRACING: 'false',
 };
 delete env.OPENAI_API_KEY; // the demo always runs against the local model server
 

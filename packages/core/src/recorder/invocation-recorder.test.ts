@@ -82,6 +82,13 @@ describe('InvocationRecorder', () => {
     expect(unstreamed.end({ endedAt: T0 + 400 })!.summary.ttftMs).toBe(0);
   });
 
+  it('ttft skips failed attempts: the first token of the call that answered after a 429', () => {
+    const { invocation } = recorder();
+    invocation.recordModelCall({ startedAt: T0 + 10, endedAt: T0 + 20, streamed: true, error: rateLimit() });
+    invocation.recordModelCall({ startedAt: T0 + 1020, endedAt: T0 + 1100, firstTokenAt: T0 + 1050 });
+    expect(invocation.end({ endedAt: T0 + 1200 })!.summary.ttftMs).toBe(1050);
+  });
+
   it('a retried call counts each attempt, and each 429 counts as a throttle even when the retry succeeded', () => {
     const { invocation } = recorder();
     const first = invocation.startModelCall({ model: 'gpt-4o', attempt: 1, startedAt: T0 });

@@ -49,7 +49,9 @@ function accumulate(record: InvocationRecord, acc: Accumulator, includeMembers: 
     summary.modelCalls++;
     summary.usage = addUsage(summary.usage, call.usage);
     acc.intervals.push([call.startedAt, call.endedAt]);
-    if (!acc.firstCall || call.startedAt < acc.firstCall.startedAt) acc.firstCall = call;
+    // A failed attempt (e.g. a 429 before the retry that answered) produced no token: skip it.
+    if (call.outcome !== 'error' && (!acc.firstCall || call.startedAt < acc.firstCall.startedAt))
+      acc.firstCall = call;
     const model = call.model ?? record.model;
     if (model) summary.models[model] = (summary.models[model] ?? 0) + 1;
     if (call.error) summary.errors[modelErrorCounter(call.error.category)]++;

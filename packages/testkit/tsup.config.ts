@@ -1,0 +1,21 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    entry: ['src/index.ts'],
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    platform: 'node',
+    target: 'node22',
+    clean: true,
+  },
+  {
+    entry: ['src/cli.ts'],
+    format: ['esm'],
+    sourcemap: true,
+    platform: 'node',
+    target: 'node22',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);

@@ -102,3 +102,33 @@ export type {
   SessionAggregatorOptions,
   SessionMetrics,
 } from './sessions/session-aggregator.js';
+
+export {
+  DROP_REASONS,
+  ResourceMetricsExporter,
+  createResourceMetricsExporter,
+} from './exporters/resource-metrics-exporter.js';
+export type { DeliveryStats, DropReason } from './exporters/resource-metrics-exporter.js';
+export {
+  HTTP_EXPORTER_DEFAULTS,
+  HTTP_EXPORTER_ENV,
+  resolveResourceMetricsExporterOptions,
+} from './exporters/http-config.js';
+export type {
+  DropPolicy,
+  ResolvedResourceMetricsExporterOptions,
+  ResourceMetricsExporterOptions,
+} from './exporters/http-config.js';
+export {
+  RETRYABLE_STATUSES,
+  backoffDelay,
+  isRetryableStatus,
+  parseRetryAfter,
+} from './exporters/retry-policy.js';
+export { ConsoleExporter, formatInvocationLine } from './exporters/console-exporter.js';
+export type { ConsoleExporterOptions } from './exporters/console-exporter.js';
+export { FanOutExporter, fanOut } from './exporters/fan-out.js';
+export type { FanOutOptions } from './exporters/fan-out.js';
+export { withFlush } from './exporters/serverless.js';
+export { toJsonlEvents } from './exporters/jsonl-events.js';
+export type { InvocationEvent, JsonlEvent, LlmCallEvent, LlmUsageEvent } from './exporters/jsonl-events.js';

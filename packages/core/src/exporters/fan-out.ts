@@ -1,0 +1,66 @@
+import { type DiagnosticListener, Diagnostics } from '../diagnostics.js';
+import type { InvocationExporter } from '../exporter.js';
+import type { InvocationRecord } from '../recorder/record.js';
+
+export interface FanOutOptions {
+  /** Where an exporter's failure is reported. Default: a `Diagnostics` printing warnings to the console. */
+  diagnostics?: Diagnostics | DiagnosticListener;
+}
+
+/**
+ * Sends each record to several exporters. One exporter throwing (in `export`, `flush` or
+ * `shutdown`) is reported and never reaches the others or the caller.
+ */
+export class FanOutExporter implements InvocationExporter {
+  readonly name = 'fan-out';
+  readonly exporters: readonly InvocationExporter[];
+  readonly diagnostics: Diagnostics;
+
+  constructor(exporters: readonly InvocationExporter[], options: FanOutOptions = {}) {
+    this.exporters = exporters;
+    if (options.diagnostics instanceof Diagnostics) this.diagnostics = options.diagnostics;
+    else {
+      this.diagnostics = new Diagnostics();
+      if (typeof options.diagnostics === 'function') this.diagnostics.on(options.diagnostics);
+    }
+  }
+
+  export(record: InvocationRecord): void {
+    for (const exporter of this.exporters) {
+      try {
+        exporter.export(record);
+      } catch (error) {
+        this.diagnostics.reportError(
+          exporter.name ?? 'exporter',
+          error,
+          'an exporter threw; the others still got the record',
+        );
+      }
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.settleAll('flush');
+  }
+
+  async shutdown(): Promise<void> {
+    await this.settleAll('shutdown');
+  }
+
+  private async settleAll(method: 'flush' | 'shutdown'): Promise<void> {
+    await Promise.all(
+      this.exporters.map(async (exporter) => {
+        try {
+          await exporter[method]?.();
+        } catch (error) {
+          this.diagnostics.reportError(exporter.name ?? 'exporter', error, `${method} failed`);
+        }
+      }),
+    );
+  }
+}
+
+/** Sends each record to every exporter given, isolating their failures from one another. */
+export function fanOut(...exporters: InvocationExporter[]): FanOutExporter {
+  return new FanOutExporter(exporters);
+}

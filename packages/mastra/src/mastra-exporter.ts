@@ -1,20 +1,19 @@
-import type {
-  InitExporterOptions,
-  ObservabilityExporter,
-  TracingEvent,
-} from '@mastra/core/observability';
-import { type InvocationRecorder, type Metrics, type ModelCallStart, fromMastraSpanUsage } from '@metrics/core';
-import { currentSpan, loadAmbientSpan, spanChain } from './ambient-span.js';
-import { type AttemptSink, type ModelAttempt, observeModelConfig, registerSinkResolver } from './model-observer.js';
-import { type MastraMetricsOptions, SOURCE, toMetrics } from './options.js';
+import type { InitExporterOptions, ObservabilityExporter, TracingEvent } from '@mastra/core/observability';
 import {
-  type SpanLike,
-  epochMs,
-  spanError,
-  stepWasStreamed,
-  stringField,
-  toolName,
-} from './span-reading.js';
+  type InvocationRecorder,
+  type Metrics,
+  type ModelCallStart,
+  fromMastraSpanUsage,
+} from '@metrics/core';
+import { currentSpan, loadAmbientSpan, spanChain } from './ambient-span.js';
+import {
+  type AttemptSink,
+  type ModelAttempt,
+  observeModelConfig,
+  registerSinkResolver,
+} from './model-observer.js';
+import { type MastraMetricsOptions, SOURCE, toMetrics } from './options.js';
+import { type SpanLike, epochMs, spanError, stepWasStreamed, stringField, toolName } from './span-reading.js';
 
 /** Mastra instances an exporter of this package was registered on (the standalone wrapper defers to it). */
 export const instrumentedMastras = new WeakSet<object>();
@@ -90,7 +89,8 @@ export class MastraMetricsExporter implements ObservabilityExporter {
       instrumentedMastras.add(mastra);
       if (!this.observeModels) return;
       const agents = mastra.listAgents?.();
-      if (agents && typeof agents === 'object') for (const agent of Object.values(agents)) this.observeAgent(agent);
+      if (agents && typeof agents === 'object')
+        for (const agent of Object.values(agents)) this.observeAgent(agent);
     });
   }
 
@@ -185,10 +185,17 @@ export class MastraMetricsExporter implements ObservabilityExporter {
     }
     if (!trace) {
       this.evictForNewTrace();
-      trace = { ids: [span.traceId], owners: new Map(), toolSpans: new Set(), openTop: 0, createdAt: Date.now() };
+      trace = {
+        ids: [span.traceId],
+        owners: new Map(),
+        toolSpans: new Set(),
+        openTop: 0,
+        createdAt: Date.now(),
+      };
       this.traces.set(span.traceId, trace);
     }
-    const sessionId = stringField(span.metadata, 'threadId') ?? stringField(span.attributes, 'conversationId');
+    const sessionId =
+      stringField(span.metadata, 'threadId') ?? stringField(span.attributes, 'conversationId');
     const recorder = this.metrics.startInvocation({
       providerType: 'MASTRA',
       ...(name !== undefined ? { name } : {}),
@@ -202,7 +209,8 @@ export class MastraMetricsExporter implements ObservabilityExporter {
   private ended(span: SpanLike): void {
     const trace = this.traces.get(span.traceId);
     if (!trace) return;
-    const run = trace.owners.get(span.id) ?? (span.parentSpanId ? trace.owners.get(span.parentSpanId) : undefined);
+    const run =
+      trace.owners.get(span.id) ?? (span.parentSpanId ? trace.owners.get(span.parentSpanId) : undefined);
     if (!run) return;
     const startedAt = epochMs(span.startTime);
     const endedAt = epochMs(span.endTime) ?? Date.now();
@@ -254,7 +262,11 @@ export class MastraMetricsExporter implements ObservabilityExporter {
         const trip = span.attributes?.tripwireAbort as { processorId?: unknown } | undefined;
         if (trip) {
           run.trips++;
-          run.recorder.recordGuardrailTrip({ name: processorName(span, trip), kind: 'processor', at: endedAt });
+          run.recorder.recordGuardrailTrip({
+            name: processorName(span, trip),
+            kind: 'processor',
+            at: endedAt,
+          });
         }
         return;
       }
@@ -295,7 +307,8 @@ export class MastraMetricsExporter implements ObservabilityExporter {
     const usage = fromMastraSpanUsage(inference.usage);
     if (inference.failed && !usage) {
       // A failed request: the model wrapper already recorded it with its status when it saw it.
-      if (run.lastFailedAttemptEnd !== undefined && run.lastFailedAttemptEnd >= inference.startedAt - 5) return;
+      if (run.lastFailedAttemptEnd !== undefined && run.lastFailedAttemptEnd >= inference.startedAt - 5)
+        return;
       run.modelFailed = true;
       run.recorder.recordModelCall({
         startedAt: inference.startedAt,
@@ -320,9 +333,14 @@ export class MastraMetricsExporter implements ObservabilityExporter {
       firstTokenAt = attempt.firstTokenAt;
     } else {
       // Mastra's inference span also covers backoff before a retry and the step's tool calls.
-      if (run.lastFailedAttemptEnd !== undefined && run.lastFailedAttemptEnd > startedAt && run.lastFailedAttemptEnd < endedAt)
+      if (
+        run.lastFailedAttemptEnd !== undefined &&
+        run.lastFailedAttemptEnd > startedAt &&
+        run.lastFailedAttemptEnd < endedAt
+      )
         startedAt = run.lastFailedAttemptEnd;
-      if (firstToolStart !== undefined && firstToolStart > startedAt && firstToolStart < endedAt) endedAt = firstToolStart;
+      if (firstToolStart !== undefined && firstToolStart > startedAt && firstToolStart < endedAt)
+        endedAt = firstToolStart;
       streamed = streamedHint ?? inference.completionStartTime !== undefined;
       const cst = inference.completionStartTime;
       if (streamed && cst !== undefined && cst >= startedAt && cst <= endedAt) firstTokenAt = cst;

@@ -170,7 +170,8 @@ export function observeModel<T>(model: T): T {
     };
     const observe = (part: StreamPart) => {
       const type = part?.type;
-      if (firstTokenAt === undefined && type !== undefined && FIRST_TOKEN_PARTS.has(type)) firstTokenAt = now();
+      if (firstTokenAt === undefined && type !== undefined && FIRST_TOKEN_PARTS.has(type))
+        firstTokenAt = now();
       else if (type === 'finish') usage = fromAiSdkProviderUsage(part.usage);
       else if (type === 'response-metadata' && typeof part.modelId === 'string') responseModel = part.modelId;
       else if (type === 'error' && failure === undefined) failure = part.error ?? new Error('stream error');

@@ -120,10 +120,15 @@ class StandaloneRun {
     this.ended = true;
     const endedAt = now();
     try {
-      const out = (output ?? {}) as { tripwire?: { processorId?: unknown }; error?: unknown; status?: unknown };
+      const out = (output ?? {}) as {
+        tripwire?: { processorId?: unknown };
+        error?: unknown;
+        status?: unknown;
+      };
       const trip = out.tripwire;
       if (trip) {
-        const name = typeof trip.processorId === 'string' && trip.processorId ? trip.processorId : 'processor';
+        const name =
+          typeof trip.processorId === 'string' && trip.processorId ? trip.processorId : 'processor';
         this.recorder.recordGuardrailTrip({ name, kind: 'processor', at: endedAt });
       }
       if (this.tools.size > 0) {
@@ -155,7 +160,8 @@ class StandaloneRun {
     const add = (tools: unknown) => {
       if (!tools || typeof tools !== 'object') return;
       for (const [name, tool] of Object.entries(tools as Record<string, unknown>)) {
-        const isMcp = typeof tool === 'object' && tool !== null && 'mcpMetadata' in tool && !!tool.mcpMetadata;
+        const isMcp =
+          typeof tool === 'object' && tool !== null && 'mcpMetadata' in tool && !!tool.mcpMetadata;
         types.set(name, isMcp ? 'mcp' : 'api');
       }
     };
@@ -188,7 +194,8 @@ const runsByRecorder = new WeakMap<InvocationRecorder, StandaloneRun>();
  */
 export function withMetrics<T extends object>(agent: T, options: MastraMetricsOptions | Metrics = {}): T {
   const target = agent as unknown as AgentLike & { [WRAPPED]?: boolean };
-  if (target[WRAPPED] || typeof target.generate !== 'function' || typeof target.stream !== 'function') return agent;
+  if (target[WRAPPED] || typeof target.generate !== 'function' || typeof target.stream !== 'function')
+    return agent;
   const metrics = toMetrics(options);
   ensureResolver();
   if ('model' in target) {

@@ -112,7 +112,13 @@ export class MastraMetricsExporter implements ObservabilityExporter {
   /** Synchronous entry point, also usable directly with recorded events. */
   handle(event: { type: string; exportedSpan: unknown }): void {
     const span = event?.exportedSpan as SpanLike | undefined;
-    if (!span || span.type === 'model_chunk') return;
+    if (
+      !span ||
+      span.type === 'model_chunk' ||
+      typeof span.id !== 'string' ||
+      typeof span.traceId !== 'string'
+    )
+      return;
     if (event.type === 'span_started') {
       if (span.type !== 'agent_run' && this.traces.size === 0) return;
       this.guard(() => this.started(span));

@@ -5,6 +5,7 @@ import { Agent } from '@mastra/core/agent';
 import { Mastra } from '@mastra/core/mastra';
 import type { InputProcessor } from '@mastra/core/processors';
 import { createTool } from '@mastra/core/tools';
+import type { AnyWorkflow } from '@mastra/core/workflows';
 import { MCPClient } from '@mastra/mcp';
 import { Observability } from '@mastra/observability';
 import { type InvocationRecord, type Metrics, type ResourceMetric, toResourceMetric } from '@metrics/core';
@@ -124,11 +125,17 @@ export function createAgents(
 }
 
 /** The agents registered on a `Mastra` instance whose observability has the metrics exporter. */
-export function createMastraSetup(server: ModelServer, mcpTools: Record<string, unknown>, metrics: Metrics) {
+export function createMastraSetup(
+  server: ModelServer,
+  mcpTools: Record<string, unknown>,
+  metrics: Metrics,
+  workflows: Record<string, AnyWorkflow> = {},
+) {
   const exporter = new MastraMetricsExporter(metrics);
   const agents = createAgents(server, mcpTools);
   const mastra = new Mastra({
     agents: { ...agents },
+    workflows,
     observability: new Observability({
       configs: { default: { serviceName: 'metrics-test', exporters: [exporter] } },
     }),

@@ -69,6 +69,8 @@ export class MastraMetricsExporter implements ObservabilityExporter {
   private readonly observeModels: boolean;
   private mastra: { listAgents?: () => unknown; getAgentById?: (id: string) => unknown } | undefined;
   private unregister: (() => void) | undefined;
+  /** agent ids whose model was looked at (bounded: agents are few) */
+  private readonly observedIds = new Set<string>();
 
   constructor(options: MastraMetricsOptions | Metrics = {}) {
     this.metrics = toMetrics(options);
@@ -179,7 +181,10 @@ export class MastraMetricsExporter implements ObservabilityExporter {
     }
     const startedAt = epochMs(span.startTime);
     const name = span.entityName ?? span.entityId;
-    if (this.observeModels && span.entityId) this.observeAgent(this.mastra?.getAgentById?.(span.entityId));
+    if (this.observeModels && span.entityId && this.mastra && !this.observedIds.has(span.entityId)) {
+      this.observedIds.add(span.entityId);
+      this.observeAgent(this.mastra.getAgentById?.(span.entityId));
+    }
     if (parent && trace) {
       const recorder = parent.recorder.startMemberRun({
         kind: parentIsTool ? 'tool-agent' : 'subagent',

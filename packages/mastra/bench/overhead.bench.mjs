@@ -103,16 +103,16 @@ const summing = {
 };
 
 // The floor of the standalone path: a model wrapper that only times each call.
+const timing = { spent: 0 };
 function timedModel() {
   const model = fakeModel();
-  let spent = 0;
   return new Proxy(model, {
     get(target, key, receiver) {
       if (key === 'doGenerate' || key === 'doStream')
         return async (options) => {
           const start = performance.now();
           const result = await target[key](options);
-          spent += performance.now() - start;
+          timing.spent += performance.now() - start;
           return result;
         };
       return Reflect.get(target, key, receiver);

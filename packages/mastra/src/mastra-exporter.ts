@@ -57,6 +57,8 @@ interface Run {
   lastFailedAttemptEnd?: number;
   modelFailed: boolean;
   trips: number;
+  /** model and provider of the current generation span */
+  generation?: { model?: string; provider?: string };
 }
 
 interface Trace {
@@ -154,6 +156,14 @@ export class MastraMetricsExporter implements ObservabilityExporter {
     const owner = span.parentSpanId ? trace.owners.get(span.parentSpanId) : undefined;
     if (!owner || trace.owners.size >= MAX_SPANS_PER_TRACE) return;
     trace.owners.set(span.id, owner);
+    if (span.type === 'model_generation') {
+      const model = stringField(span.attributes, 'model');
+      const provider = stringField(span.attributes, 'provider');
+      owner.generation = {
+        ...(model !== undefined ? { model } : {}),
+        ...(provider !== undefined ? { provider } : {}),
+      };
+    }
     if (span.type === 'tool_call' || span.type === 'mcp_tool_call') {
       trace.toolSpans.add(span.id);
       const at = epochMs(span.startTime);
@@ -239,19 +249,7 @@ export class MastraMetricsExporter implements ObservabilityExporter {
     const endedAt = epochMs(span.endTime) ?? Date.now();
     switch (span.type) {
       case 'model_inference': {
-        const attributes = span.attributes ?? {};
-        const inference: Inference = {
-          startedAt: startedAt ?? endedAt,
-          endedAt,
-          usage: attributes.usage,
-          failed: attributes.finishReason === 'error' || span.errorInfo !== undefined,
-        };
-        const model = stringField(attributes, 'responseModel') ?? stringField(attributes, 'model');
-        if (model !== undefined) inference.model = model;
-        const provider = stringField(attributes, 'provider');
-        if (provider !== undefined) inference.provider = provider;
-        const cst = epochMs(attributes.completionStartTime);
-        if (cst !== undefined) inference.completionStartTime = cst;
+        const inference = readInference(span, startedAt ?? endedAt, endedAt, run.generation);
         const key = span.parentSpanId ?? span.id;
         const previous = run.inferences.get(key);
         if (previous) this.recordInference(run, previous, undefined, undefined);
@@ -259,7 +257,10 @@ export class MastraMetricsExporter implements ObservabilityExporter {
         return;
       }
       case 'model_step': {
-        const inference = run.inferences.get(span.id);
+        // Mastra versions without inference spans: the step (same usage) stands in for it.
+        let inference = run.inferences.get(span.id);
+        if (!inference && typeof span.attributes?.finishReason === 'string')
+          inference = readInference(span, startedAt ?? endedAt, endedAt, run.generation);
         if (!inference) return;
         run.inferences.delete(span.id);
         this.recordInference(run, inference, stepWasStreamed(span.metadata), run.firstToolStart.get(span.id));
@@ -488,6 +489,29 @@ function newRun(recorder: InvocationRecorder, top: boolean): Run {
     modelFailed: false,
     trips: 0,
   };
+}
+
+function readInference(
+  span: SpanLike,
+  startedAt: number,
+  endedAt: number,
+  generation: { model?: string; provider?: string } | undefined,
+): Inference {
+  const attributes = span.attributes ?? {};
+  const inference: Inference = {
+    startedAt,
+    endedAt,
+    usage: attributes.usage,
+    failed: attributes.finishReason === 'error' || span.errorInfo !== undefined,
+  };
+  const model =
+    stringField(attributes, 'responseModel') ?? stringField(attributes, 'model') ?? generation?.model;
+  if (model !== undefined) inference.model = model;
+  const provider = stringField(attributes, 'provider') ?? generation?.provider;
+  if (provider !== undefined) inference.provider = provider;
+  const cst = epochMs(attributes.completionStartTime);
+  if (cst !== undefined) inference.completionStartTime = cst;
+  return inference;
 }
 
 function modelIds(inference: Inference): { model?: string; provider?: string } {

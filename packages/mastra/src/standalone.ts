@@ -74,6 +74,8 @@ interface PendingTool {
 /** One `generate`/`stream` call being measured. */
 class StandaloneRun {
   readonly tools = new Map<string, PendingTool>();
+  /** set for a stream whose settling Mastra does not expose: `onFinish`/`onError` end the run */
+  endOnCallbacks = false;
   private ended = false;
 
   constructor(
@@ -95,7 +97,16 @@ class StandaloneRun {
       this.guard(() => this.onChunk(chunk));
       return user?.onChunk?.(chunk);
     };
-    return { ...(user ?? {}), onChunk };
+    const onFinish = (result: unknown) => {
+      if (this.endOnCallbacks) void this.finish(result);
+      return user?.onFinish?.(result);
+    };
+    const onError = (event: unknown) => {
+      if (this.endOnCallbacks)
+        void this.finish(undefined, { error: (event as { error?: unknown } | undefined)?.error });
+      return user?.onError?.(event);
+    };
+    return { ...(user ?? {}), onChunk, onFinish, onError };
   }
 
   private onChunk(chunk: unknown): void {
@@ -282,17 +293,18 @@ export function withMetrics<T extends object>(agent: T, options: MastraMetricsOp
 /**
  * Ends a streamed run when Mastra's output settles — as the caller consumes it; nothing here
  * reads the stream (that would run the agent without the caller). Uses Mastra's internal
- * `_waitUntilFinished` (present throughout 1.x as far as tested); without it the run is not
- * recorded and a diagnostic says so.
+ * `_waitUntilFinished`; versions without it end the run from `onFinish`/`onError` (a stream
+ * ended by a tripwire then goes unrecorded).
  */
 function settle(output: unknown, run: StandaloneRun, metrics: Metrics): void {
   const out = output as { _waitUntilFinished?: () => Promise<void>; status?: unknown; error?: unknown };
   if (typeof out?._waitUntilFinished !== 'function') {
+    run.endOnCallbacks = true;
     metrics.diagnostics.emit({
-      type: 'mastra.stream-end-unseen',
-      level: 'warn',
+      type: 'mastra.stream-end-from-callbacks',
+      level: 'debug',
       source: SOURCE,
-      message: 'this Mastra version does not expose when a stream settles; the run is not recorded',
+      message: 'this Mastra version does not expose when a stream settles; onFinish/onError end the run',
     });
     return;
   }

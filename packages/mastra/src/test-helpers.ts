@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { createOpenAI } from '@ai-sdk/openai';
 import { Agent } from '@mastra/core/agent';
+import { noopLogger } from '@mastra/core/logger';
 import { Mastra } from '@mastra/core/mastra';
 import type { InputProcessor } from '@mastra/core/processors';
 import { createTool } from '@mastra/core/tools';
@@ -70,7 +71,10 @@ export function createAgents(
   const openai = createOpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'test' });
   // @ai-sdk/openai's own LanguageModelV4 type and the copy Mastra vendors differ only in typing.
   const chat = (id: string) => openai.chat(id) as unknown as Agent['model'];
-  const w = wrap ?? ((agent: Agent) => agent);
+  const w = (agent: Agent) => {
+    agent.__setLogger(noopLogger); // keep Mastra's own error logging out of the test output
+    return wrap ? wrap(agent) : agent;
+  };
   const helper = w(
     new Agent({
       id: 'helper',

@@ -1,5 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { Agent } from '@mastra/core/agent';
+import { noopLogger } from '@mastra/core/logger';
 import { Mastra } from '@mastra/core/mastra';
 import { createTool } from '@mastra/core/tools';
 import { createStep, createWorkflow } from '@mastra/core/workflows';
@@ -21,6 +22,7 @@ import {
   type Mode,
   type ModelServer,
   NO_ERRORS,
+  add,
   createMastraSetup,
   createStandaloneSetup,
   payload,
@@ -215,6 +217,74 @@ describe('mixing the two registrations never double counts', () => {
     });
   });
 });
+
+describe.each(['generate', 'stream'] as Mode[])(
+  'standalone, a model given as a Mastra config the wrapper cannot reach (%s)',
+  (mode) => {
+    const build = () => {
+      const records = new InMemoryExporter();
+      const agent = withMetrics(
+        new Agent({
+          id: 'compat',
+          name: 'compat',
+          instructions: 'x',
+          model: { id: 'openai/gpt-compat', url: server.openaiBaseUrl, apiKey: 'test', api: 'chat' },
+          tools: { add },
+        }),
+        { exporters: [records], logger: false },
+      );
+      agent.__setLogger(noopLogger);
+      return { records, agent };
+    };
+
+    it('each step is one model call, with its usage and tools', async () => {
+      const { records, agent } = build();
+      server.script([
+        {
+          toolCalls: [{ name: 'add', arguments: { a: 1, b: 1 } }],
+          usage: { input: 30, output: 4, cached: 10 },
+        },
+        { text: 'Two', usage: { input: 40, output: 2 } },
+      ]);
+      expect((await run(agent, mode, 'add')).text).toBe('Two');
+      const [record] = await records.waitFor(1);
+      const metric = payload(record);
+      expect(metric).toMatchObject({
+        modelInvocationCount: 2,
+        tools: [{ toolType: 'api', toolCalls: 1, successCount: 1, failureCount: 0 }],
+        ...NO_ERRORS,
+      });
+      const askedForUsage = server.requests.map((r) =>
+        JSON.stringify(r.body).includes('"include_usage":true'),
+      );
+      if (mode === 'generate' || askedForUsage.every(Boolean)) {
+        expect(metric).toMatchObject({ inputTokenCount: 70, outputTokenCount: 6 });
+        expect(record?.summary.usage?.cacheReadTokens).toBe(10);
+      } else {
+        // Mastra's OpenAI-compatible model streams without `stream_options.include_usage`:
+        // no usage exists anywhere, so it is "not reported" (0 in the payload), never guessed.
+        expect(askedForUsage).toEqual([false, false]);
+        expect(record?.summary.usage).toBeUndefined();
+        expect(metric).toMatchObject({ inputTokenCount: 0, outputTokenCount: 0 });
+      }
+      if (mode === 'stream') expect(metric.ttft).toBeGreaterThan(0);
+      else expect(metric.ttft).toBe(0);
+      expect(metric.modelLatency ?? 0).toBeLessThanOrEqual(metric.totalTime ?? 0);
+    });
+
+    it('a 500 is one failed model call with its status', async () => {
+      const { records, agent } = build();
+      server.script([{ error: { status: 500 } }]);
+      expect((await run(agent, mode, 'hi')).error).toMatchObject({ statusCode: 500 });
+      const [record] = await records.waitFor(1);
+      expect(payload(record)).toMatchObject({
+        modelInvocationCount: 1,
+        ...NO_ERRORS,
+        modelInvocationServerErrors: 1,
+      });
+    });
+  },
+);
 
 it('the record reaches the ingestion collector through the HTTP exporter', async () => {
   const collector = await startCollector({ token: 'collector-secret' });

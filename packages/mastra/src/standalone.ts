@@ -2,6 +2,7 @@ import {
   type InvocationRecorder,
   type Metrics,
   type ToolType,
+  fromMastraUsage,
   getCurrentInvocation,
   now,
   runWithInvocation,
@@ -30,6 +31,8 @@ function ensureResolver(): void {
 }
 
 function recordAttempt(invocation: InvocationRecorder, attempt: ModelAttempt): void {
+  const run = runsByRecorder.get(invocation);
+  if (run) run.attemptsSeen++;
   invocation.recordModelCall({
     startedAt: attempt.startedAt,
     endedAt: attempt.endedAt,
@@ -55,6 +58,7 @@ interface AgentLike {
 
 interface ExecutionOptions {
   onChunk?: (chunk: unknown) => unknown;
+  onStepFinish?: (step: unknown) => unknown;
   onFinish?: (result: unknown) => unknown;
   onError?: (event: unknown) => unknown;
   toolsets?: Record<string, Record<string, unknown>>;
@@ -76,14 +80,25 @@ class StandaloneRun {
   readonly tools = new Map<string, PendingTool>();
   /** set for a stream whose settling Mastra does not expose: `onFinish`/`onError` end the run */
   endOnCallbacks = false;
+  /** model requests the model wrapper reported for this run */
+  attemptsSeen = 0;
   private ended = false;
+  // For models the wrapper cannot reach (router ids, OpenAI-compatible configs) — no request seen
+  // in the whole run — each step is one model call, from the end of the previous step to its
+  // first tool call or its end.
+  private stepStart: number;
+  private stepFirstToken: number | undefined;
+  private stepFirstTool: number | undefined;
 
   constructor(
     readonly recorder: InvocationRecorder,
     private readonly agent: AgentLike,
     private readonly metrics: Metrics,
     private readonly options: ExecutionOptions | undefined,
-  ) {}
+    private readonly streamed: boolean,
+  ) {
+    this.stepStart = recorder.startedAt;
+  }
 
   get hasOpenTool(): boolean {
     for (const tool of this.tools.values()) if (tool.outcome === undefined) return true;
@@ -97,6 +112,10 @@ class StandaloneRun {
       this.guard(() => this.onChunk(chunk));
       return user?.onChunk?.(chunk);
     };
+    const onStepFinish = (step: unknown) => {
+      this.guard(() => this.onStepFinish(step));
+      return user?.onStepFinish?.(step);
+    };
     const onFinish = (result: unknown) => {
       if (this.endOnCallbacks) void this.finish(result);
       return user?.onFinish?.(result);
@@ -106,11 +125,51 @@ class StandaloneRun {
         void this.finish(undefined, { error: (event as { error?: unknown } | undefined)?.error });
       return user?.onError?.(event);
     };
-    return { ...(user ?? {}), onChunk, onFinish, onError };
+    return { ...(user ?? {}), onChunk, onStepFinish, onFinish, onError };
+  }
+
+  private onStepFinish(step: unknown): void {
+    const at = now();
+    const { usage, response, model, finishReason } = (step ?? {}) as {
+      usage?: unknown;
+      response?: { modelId?: unknown };
+      model?: { modelId?: unknown };
+      finishReason?: unknown;
+    };
+    // a failed step is recorded with its error when the run ends
+    if (this.attemptsSeen === 0 && finishReason !== 'error') {
+      const modelId = typeof response?.modelId === 'string' ? response.modelId : model?.modelId;
+      // Mastra fills `totalTokens` (0) even when the provider reported nothing: that is no report.
+      const u = usage as { inputTokens?: unknown; outputTokens?: unknown } | undefined;
+      const reported = typeof u?.inputTokens === 'number' || typeof u?.outputTokens === 'number';
+      const parsed = reported ? fromMastraUsage(usage) : undefined;
+      const endedAt =
+        this.stepFirstTool !== undefined && this.stepFirstTool > this.stepStart ? this.stepFirstTool : at;
+      this.recorder.recordModelCall({
+        startedAt: this.stepStart,
+        endedAt,
+        streamed: this.streamed,
+        ...(this.streamed && this.stepFirstToken !== undefined ? { firstTokenAt: this.stepFirstToken } : {}),
+        ...(typeof modelId === 'string' ? { model: modelId } : {}),
+        ...(parsed ? { usage: parsed } : {}),
+      });
+    }
+    this.stepStart = at;
+    this.stepFirstToken = undefined;
+    this.stepFirstTool = undefined;
   }
 
   private onChunk(chunk: unknown): void {
     const { type, payload } = (chunk ?? {}) as { type?: string; payload?: Record<string, unknown> };
+    if (
+      this.stepFirstToken === undefined &&
+      (type === 'text-delta' ||
+        type === 'reasoning-delta' ||
+        type === 'tool-call-delta' ||
+        type === 'tool-call')
+    )
+      this.stepFirstToken = now();
+    if (type === 'tool-call' && this.stepFirstTool === undefined) this.stepFirstTool = now();
     if (!payload) return;
     const callId = typeof payload.toolCallId === 'string' ? payload.toolCallId : undefined;
     if (callId === undefined) return;
@@ -160,6 +219,10 @@ class StandaloneRun {
         }
       }
       const error = thrown ? thrown.error : out.error;
+      if (error !== undefined && error !== null && this.attemptsSeen === 0 && isModelApiError(error)) {
+        // the failed request of a model the wrapper could not reach
+        this.recorder.recordModelCall({ startedAt: this.stepStart, endedAt, streamed: this.streamed, error });
+      }
       if (error !== undefined && error !== null) this.recorder.end({ error, endedAt });
       else this.recorder.end({ endedAt });
     } catch (error) {
@@ -199,6 +262,17 @@ class StandaloneRun {
 
 const runsByRecorder = new WeakMap<InvocationRecorder, StandaloneRun>();
 
+/** An HTTP error from a provider API (AI SDK `APICallError` or anything with an HTTP status). */
+function isModelApiError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { name?: unknown; statusCode?: unknown; status?: unknown };
+  return (
+    (typeof e.name === 'string' && e.name.includes('APICallError')) ||
+    typeof e.statusCode === 'number' ||
+    typeof e.status === 'number'
+  );
+}
+
 /**
  * Measures an `Agent` used without a `Mastra` instance: `const agent = withMetrics(new Agent({...}), options)`.
  * Every `generate`/`stream` of the agent becomes one record (a member run when it happens inside
@@ -223,7 +297,10 @@ export function withMetrics<T extends object>(agent: T, options: MastraMetricsOp
   const generate = target.generate;
   const stream = target.stream;
 
-  const start = (opts: ExecutionOptions | undefined): StandaloneRun | undefined => {
+  const start = (
+    opts: ExecutionOptions | undefined,
+    method: 'generate' | 'stream',
+  ): StandaloneRun | undefined => {
     try {
       const mastra = target.getMastraInstance?.();
       if (mastra && typeof mastra === 'object' && instrumentedMastras.has(mastra)) return undefined;
@@ -245,7 +322,7 @@ export function withMetrics<T extends object>(agent: T, options: MastraMetricsOp
             })
           : metrics.startInvocation({ providerType: 'MASTRA', ...named });
       ours.add(recorder);
-      const run = new StandaloneRun(recorder, target, metrics, opts);
+      const run = new StandaloneRun(recorder, target, metrics, opts, method === 'stream');
       runsByRecorder.set(recorder, run);
       return run;
     } catch (error) {
@@ -255,7 +332,7 @@ export function withMetrics<T extends object>(agent: T, options: MastraMetricsOp
   };
 
   const measuredGenerate = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    const run = start(args[1] as ExecutionOptions | undefined);
+    const run = start(args[1] as ExecutionOptions | undefined, 'generate');
     if (!run) return generate.apply(this ?? target, args);
     const callArgs = [args[0], run.wrapOptions(), ...args.slice(2)];
     let result: unknown;
@@ -270,7 +347,7 @@ export function withMetrics<T extends object>(agent: T, options: MastraMetricsOp
   };
 
   const measuredStream = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    const run = start(args[1] as ExecutionOptions | undefined);
+    const run = start(args[1] as ExecutionOptions | undefined, 'stream');
     if (!run) return stream.apply(this ?? target, args);
     const callArgs = [args[0], run.wrapOptions(), ...args.slice(2)];
     let output: unknown;

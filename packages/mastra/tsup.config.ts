@@ -1,11 +1,4 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../scripts/tsup-preset.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  platform: 'node',
-  target: 'node22',
-  clean: true,
-});
+export default defineConfig(libraryBuild(['src/index.ts']));

@@ -1,21 +1,4 @@
 import { defineConfig } from 'tsup';
+import { binaryBuild, libraryBuild } from '../../scripts/tsup-preset.js';
 
-export default defineConfig([
-  {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    platform: 'node',
-    target: 'node22',
-    clean: true,
-  },
-  {
-    entry: ['src/cli.ts'],
-    format: ['esm'],
-    sourcemap: true,
-    platform: 'node',
-    target: 'node22',
-    banner: { js: '#!/usr/bin/env node' },
-  },
-]);
+export default defineConfig([libraryBuild(['src/index.ts']), binaryBuild(['src/cli.ts'])]);

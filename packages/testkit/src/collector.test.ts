@@ -264,6 +264,33 @@ describe('collector: auth', () => {
     }
   });
 
+  it('requires the configured Origin with 403 otherwise', async () => {
+    const withOrigin = await startCollector({ token: TOKEN, origin: 'https://agents.example.com' });
+    try {
+      const send = (headers: Record<string, string>) =>
+        fetch(withOrigin.endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
+          body: JSON.stringify({ resourceMetrics: [record()] }),
+        });
+      const missing = await send({});
+      expect(missing.status).toBe(403);
+      expect(((await missing.json()) as { message: string }).message).toMatch(/missing Origin header/);
+      expect((await send({ origin: 'https://other.example.com' })).status).toBe(403);
+      expect((await send({ origin: 'https://agents.example.com' })).status).toBe(200);
+      expect(withOrigin.records).toHaveLength(1);
+    } finally {
+      await withOrigin.close();
+    }
+  });
+
+  it('rejects a pending waitForRecords when it closes', async () => {
+    const short = await startCollector();
+    const waiting = short.waitForRecords(1, { timeoutMs: 60_000 });
+    await short.close();
+    await expect(waiting).rejects.toThrow(/closed while waiting/);
+  });
+
   it('answers 404 elsewhere and 405 for other methods', async () => {
     expect((await fetch(`${collector.url}/elsewhere`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(collector.endpoint)).status).toBe(405);

@@ -68,6 +68,22 @@ describe('@llamaindex/openai', () => {
     expect(fromLlamaIndexRaw(chunks)).toBeUndefined();
   });
 
+  it('chat stream: exact usage once additionalChatOptions asks for include_usage', async () => {
+    const withUsage = new OpenAI({
+      model: 'gpt-4o',
+      apiKey: 'test-key',
+      baseURL: server.openaiBaseUrl,
+      maxRetries: 0,
+      additionalChatOptions: { stream_options: { include_usage: true } } as never,
+    });
+    server.script([{ text: 'one two', usage }]);
+    const stream = await withUsage.chat({ messages: [{ role: 'user', content: 'count' }], stream: true });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.map((c) => c.delta).join('')).toBe('one two');
+    expectNormalizedUsage(fromLlamaIndexRaw(chunks), usage);
+  });
+
   it.each([429, 400, 401, 500, 503])('throws the scripted %i', async (status) => {
     server.script([{ error: { status, message: `scripted ${status}` } }]);
     const error = await llm.chat({ messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);

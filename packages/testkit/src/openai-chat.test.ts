@@ -49,6 +49,7 @@ describe('openai client: chat completions', () => {
       body: { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] },
     });
     expect(server.requests[0]?.headers.authorization).toBe('Bearer test-key');
+    expect(server.requests[0]?.status).toBe(200);
   });
 
   it('echoes the requested model when the step names none', async () => {
@@ -198,6 +199,7 @@ describe('openai client: chat completions', () => {
     expect(apiError.message).toContain(`scripted ${status}`);
     expect(apiError.error).toMatchObject({ message: `scripted ${status}`, type: expect.any(String) });
     if (status === 429) expect(apiError.headers?.get('retry-after')).toBe('7');
+    expect(server.requests[0]?.status).toBe(status);
   });
 
   it('retries a 429 with Retry-After and then succeeds (the client counts two requests)', async () => {
@@ -220,6 +222,22 @@ describe('openai client: chat completions', () => {
       .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
+    expect(server.requests[0]?.status).toBe(0);
+  });
+
+  it('cuts a stream after n chunks', async () => {
+    server.script([{ text: 'one two three four five', dropAfterChunks: 2 }]);
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? '');
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(seen.join('')).toBe('one two ');
   });
 
   it('hangs until the client times out', async () => {

@@ -52,3 +52,23 @@ describe('fanOut', () => {
     expect(cap.events[0]!.message).toContain('exporter exploded');
   });
 });
+
+describe('withFlush', () => {
+  it('flushes after every handler call, passing its result and its error through', async () => {
+    const { withFlush } = await import('./serverless.js');
+    let flushes = 0;
+    const exporter = {
+      flush: async () => {
+        flushes++;
+        throw new Error('flush failure stays inside');
+      },
+    };
+    const ok = withFlush(exporter, async (x: number) => x * 2);
+    expect(await ok(21)).toBe(42);
+    const failing = withFlush(exporter, () => {
+      throw new Error('handler error');
+    });
+    await expect(failing()).rejects.toThrow('handler error');
+    expect(flushes).toBe(2);
+  });
+});

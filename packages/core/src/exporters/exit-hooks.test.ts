@@ -54,7 +54,7 @@ describe('process exit', () => {
     servers.push(s);
     const result = await runChild({ ENDPOINT: s.url, MODE: 'none', COUNT: '5' });
     expect(result.code).toBe(0);
-    expect(result.ms).toBeLessThan(1000);
+    expect(result.ms).toBeLessThan(3000);
   });
 
   it('flushOnExit delivers the queued records on beforeExit and the process still exits promptly', async () => {
@@ -62,7 +62,7 @@ describe('process exit', () => {
     servers.push(s);
     const result = await runChild({ ENDPOINT: s.url, MODE: 'hook', COUNT: '7' });
     expect(result.code).toBe(0);
-    expect(result.ms).toBeLessThan(1000);
+    expect(result.ms).toBeLessThan(3000);
     expect(s.accepted).toHaveLength(7);
     expect(new Set(s.accepted.map((m) => m.sessionId)).size).toBe(7);
   });
@@ -71,7 +71,7 @@ describe('process exit', () => {
     const port = await freePort();
     const result = await runChild({ ENDPOINT: `http://127.0.0.1:${port}/x`, MODE: 'hook', COUNT: '3' });
     expect(result.code).toBe(0);
-    expect(result.ms).toBeLessThan(2000);
+    expect(result.ms).toBeLessThan(3000);
     expect(result.stderr).toContain('dropped 3 record(s) (shutdown_timeout)');
     for (const form of secretForms()) expect(result.stderr).not.toContain(form);
   });
@@ -83,7 +83,7 @@ describe('process exit', () => {
       kill('SIGTERM'),
     );
     expect(result.signal).toBe('SIGTERM');
-    expect(result.ms).toBeLessThan(1500);
+    expect(result.ms).toBeLessThan(3000);
     expect(s.accepted).toHaveLength(4);
   });
 });

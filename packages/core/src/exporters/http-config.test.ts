@@ -125,3 +125,26 @@ describe('resolveResourceMetricsExporterOptions', () => {
     for (const form of secretForms()) expect(resolved.secrets).toContain(form);
   });
 });
+
+describe('the default entry', () => {
+  it('uses no Node-only module in the delivery code it exports (runs on edge runtimes)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const files = [
+      'http-config.ts',
+      'resource-metrics-exporter.ts',
+      'retry-policy.ts',
+      'redact.ts',
+      'timers.ts',
+      'console-exporter.ts',
+      'fan-out.ts',
+      'serverless.ts',
+      'jsonl-events.ts',
+    ];
+    for (const file of files) {
+      const code = (await readFile(new URL(`./${file}`, import.meta.url), 'utf8'))
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '');
+      expect(code, file).not.toMatch(/from ['"]node:|require\(|\bBuffer\b|setImmediate|\bprocess\./);
+    }
+  });
+});

@@ -62,7 +62,9 @@ export interface DeliveryStats {
 interface Entry {
   seq: number;
   metric: ResourceMetric | undefined;
-  bytes: Uint8Array | undefined;
+  /** The serialized record and its UTF-8 length, once serialized (off the caller's stack). */
+  json: string | undefined;
+  bytes: number;
 }
 
 interface Batch {
@@ -193,7 +195,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
       this.shift();
       this.drop('queue_full', 1);
     }
-    this.queue.push({ seq: this.seq, metric, bytes: undefined });
+    this.queue.push({ seq: this.seq, metric, json: undefined, bytes: 0 });
     if (this.options.waitUntil && !this.waitUntilActive) this.startWaitUntil(this.options.waitUntil);
     this.schedule();
   }
@@ -293,7 +295,10 @@ export class ResourceMetricsExporter implements InvocationExporter {
     if (entry === undefined) return undefined;
     this.queue[this.queueHead] = undefined as unknown as Entry;
     this.queueHead++;
-    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+    if (this.queueHead === this.queue.length) {
+      this.queue = [];
+      this.queueHead = 0;
+    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueHead);
       this.queueHead = 0;
     }
@@ -387,21 +392,33 @@ export class ResourceMetricsExporter implements InvocationExporter {
     this.schedule();
   }
 
-  /** Takes records off the queue into one request body, serializing record by record and yielding every few ms. */
+  /**
+   * Takes records off the queue into one request body: serialized record by record (never one
+   * giant `JSON.stringify`), encoded straight into an exactly sized buffer, yielding to the event
+   * loop every few milliseconds. The records count as queued until the batch is handed to delivery.
+   */
   private async buildBatch(): Promise<Batch | undefined> {
     const { maxBatchSize, maxBatchBytes } = this.options;
     const entries: Entry[] = [];
     this.building = entries;
-    let size = PREFIX.length + SUFFIX.length;
-    let sliceStart = performance.now();
     const keepAlive = this.waiters.length > 0;
+    let sliceStart = performance.now();
+    const breathe = async () => {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToEventLoop(keepAlive);
+        sliceStart = performance.now();
+      }
+    };
     try {
-      while (entries.length < maxBatchSize) {
+      const overhead = PREFIX.length + SUFFIX.length;
+      let size = overhead;
+      while (entries.length < maxBatchSize && !this.deadlinePassed) {
         const entry = this.peek();
         if (entry === undefined) break;
-        if (entry.bytes === undefined) {
+        if (entry.json === undefined) {
           try {
-            entry.bytes = this.encoder.encode(JSON.stringify(entry.metric));
+            entry.json = JSON.stringify(entry.metric);
+            entry.bytes = utf8Length(entry.json);
             entry.metric = undefined;
           } catch (error) {
             this.shift();
@@ -410,57 +427,54 @@ export class ResourceMetricsExporter implements InvocationExporter {
             });
             continue;
           }
-          if (PREFIX.length + SUFFIX.length + entry.bytes.length > maxBatchBytes) {
+          if (overhead + entry.bytes > maxBatchBytes) {
             this.shift();
             this.drop('invalid', 1, {
-              detail: `the record serializes to ${entry.bytes.length} bytes, over the ${maxBatchBytes}-byte request limit`,
+              detail: `the record serializes to ${entry.bytes} bytes, over the ${maxBatchBytes}-byte request limit`,
             });
             continue;
           }
         }
-        const extra = entry.bytes.length + (entries.length > 0 ? 1 : 0);
+        const extra = entry.bytes + (entries.length > 0 ? 1 : 0);
         if (size + extra > maxBatchBytes) break;
         this.shift();
         entries.push(entry);
         size += extra;
-        if (performance.now() - sliceStart > SLICE_MS) {
-          await yieldToEventLoop(keepAlive);
-          if (this.deadlinePassed) break;
-          sliceStart = performance.now();
-        }
+        await breathe();
       }
+      if (entries.length === 0) return undefined;
+      const body = new Uint8Array(size);
+      body.set(PREFIX, 0);
+      let offset = PREFIX.length;
+      for (let index = 0; index < entries.length && !this.deadlinePassed; index++) {
+        if (index > 0) body[offset++] = COMMA;
+        offset += this.encoder.encodeInto(entries[index]!.json!, body.subarray(offset)).written;
+        await breathe();
+      }
+      body.set(SUFFIX, offset);
+      // At the shutdown deadline `abandonAll` already counted (and emptied) this batch.
+      if (this.deadlinePassed) return undefined;
+      const batch: Batch = {
+        count: entries.length,
+        minSeq: entries[0]!.seq,
+        body,
+        done: false,
+        controller: undefined,
+        sleepTimer: undefined,
+        wake: undefined,
+      };
+      // Counted as in flight from the same synchronous step that stops counting it as queued.
+      this.inFlight.add(batch);
+      return batch;
     } finally {
       this.building = undefined;
     }
-    if (entries.length === 0) return undefined;
-    if (this.deadlinePassed) {
-      this.drop('shutdown_timeout', entries.length);
-      return undefined;
-    }
-    const body = new Uint8Array(size);
-    body.set(PREFIX, 0);
-    let offset = PREFIX.length;
-    entries.forEach((entry, index) => {
-      if (index > 0) body[offset++] = COMMA;
-      body.set(entry.bytes!, offset);
-      offset += entry.bytes!.length;
-    });
-    body.set(SUFFIX, offset);
-    return {
-      count: entries.length,
-      minSeq: entries[0]!.seq,
-      body,
-      done: false,
-      controller: undefined,
-      sleepTimer: undefined,
-      wake: undefined,
-    };
   }
 
   // ---- delivery ------------------------------------------------------------------------------
 
+  /** Sends a batch that `buildBatch` registered as in flight. */
   private startDelivery(batch: Batch): void {
-    this.inFlight.add(batch);
     this.deliver(batch)
       .catch((error) => {
         this.options.diagnostics.reportError(SOURCE, error, 'delivery failed unexpectedly');
@@ -591,12 +605,13 @@ export class ResourceMetricsExporter implements InvocationExporter {
           reason: `HTTP ${status}`,
         };
       }
-      const reason =
-        status >= 300 && status < 400
-          ? 'a redirect, which is not followed so credentials never leave the configured host'
-          : text.trim()
-            ? `"${this.redact(text.trim().slice(0, BODY_EXCERPT))}${text.trim().length > BODY_EXCERPT ? '…' : ''}"`
-            : 'no response body';
+      // `redirect: 'manual'`: Node returns the 3xx itself, browsers an opaque redirect with status 0.
+      const redirected = response.type === 'opaqueredirect' || (status >= 300 && status < 400);
+      const reason = redirected
+        ? 'a redirect, which is not followed so credentials never leave the configured host'
+        : text.trim()
+          ? `"${this.redact(text.trim().slice(0, BODY_EXCERPT))}${text.trim().length > BODY_EXCERPT ? '…' : ''}"`
+          : 'no response body';
       return { kind: 'final', status, reason };
     } catch (error) {
       if (this.deadlinePassed || batch.done) return { kind: 'aborted' };
@@ -630,13 +645,37 @@ export class ResourceMetricsExporter implements InvocationExporter {
     this.queue = [];
     this.queueHead = 0;
     if (queued > 0) this.drop('shutdown_timeout', queued);
+    const building = this.building;
+    if (building && building.length > 0) {
+      const count = building.length;
+      building.length = 0;
+      this.drop('shutdown_timeout', count);
+    }
     for (const batch of this.inFlight) {
       this.settle(batch, 'shutdown_timeout');
       batch.controller?.abort();
       batch.wake?.();
     }
-    // A batch being serialized right now is dropped by `buildBatch` when it sees the deadline.
   }
+}
+
+/** UTF-8 byte length of a string, counted without encoding it (lone surrogates count as U+FFFD, 3 bytes). */
+export function utf8Length(text: string): number {
+  const length = text.length;
+  let bytes = length;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2; // 4 bytes for the two UTF-16 units
+        i++;
+      } else bytes += 2;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 /** Reads at most `limit` bytes of a response body as text, then releases the rest. */

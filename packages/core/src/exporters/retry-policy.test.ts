@@ -42,3 +42,12 @@ describe('retry policy', () => {
     expect(redact('Authorization: Bearer abcdefghijkl')).not.toContain('abcdefghijkl');
   });
 });
+
+describe('utf8Length', () => {
+  it('counts UTF-8 bytes exactly as TextEncoder does', async () => {
+    const { utf8Length } = await import('./resource-metrics-exporter.js');
+    for (const text of ['', 'ascii', 'é', '€uro', '😀', 'a😀b€é', '\ud800x', 'x\udc00', '\ud800']) {
+      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+    }
+  });
+});

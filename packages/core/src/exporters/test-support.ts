@@ -12,6 +12,7 @@ export type Behaviour =
       status: number;
       body?: string | ((headers: IncomingHttpHeaders) => string);
       headers?: Record<string, string>;
+      delayMs?: number;
     }
   | { hang: true }
   | { reset: true };
@@ -26,6 +27,8 @@ export interface ReceivedRequest {
 
 export interface TestServer {
   url: string;
+  /** The most requests that were open at the same time. */
+  maxConcurrent: () => number;
   port: number;
   requests: ReceivedRequest[];
   /** Records of requests answered 2xx, in arrival order. */
@@ -41,7 +44,14 @@ export async function startServer(port = 0): Promise<TestServer> {
   const requests: ReceivedRequest[] = [];
   const accepted: ResourceMetric[] = [];
   const sockets = new Set<Socket>();
+  let open = 0;
+  let maxOpen = 0;
   const server: Server = createServer((req, res) => {
+    open++;
+    maxOpen = Math.max(maxOpen, open);
+    res.on('close', () => {
+      open--;
+    });
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -66,11 +76,15 @@ export async function startServer(port = 0): Promise<TestServer> {
         req.socket.destroy();
         return;
       }
-      if (behaviour.status >= 200 && behaviour.status < 300) accepted.push(...records);
-      const body =
-        typeof behaviour.body === 'function' ? behaviour.body(req.headers) : (behaviour.body ?? '');
-      res.writeHead(behaviour.status, { 'content-type': 'text/plain', ...behaviour.headers });
-      res.end(body);
+      const answer = () => {
+        if (behaviour.status >= 200 && behaviour.status < 300) accepted.push(...records);
+        const body =
+          typeof behaviour.body === 'function' ? behaviour.body(req.headers) : (behaviour.body ?? '');
+        res.writeHead(behaviour.status, { 'content-type': 'text/plain', ...behaviour.headers });
+        res.end(body);
+      };
+      if (behaviour.delayMs) setTimeout(answer, behaviour.delayMs);
+      else answer();
     });
   });
   server.on('connection', (socket) => {
@@ -83,6 +97,7 @@ export async function startServer(port = 0): Promise<TestServer> {
   return {
     url: `http://127.0.0.1:${actualPort}/ingest`,
     port: actualPort,
+    maxConcurrent: () => maxOpen,
     requests,
     accepted,
     plan: (...behaviours) => planned.push(...behaviours),

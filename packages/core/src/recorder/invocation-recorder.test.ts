@@ -82,11 +82,17 @@ describe('InvocationRecorder', () => {
     expect(unstreamed.end({ endedAt: T0 + 400 })!.summary.ttftMs).toBe(0);
   });
 
-  it('ttft skips failed attempts: the first token of the call that answered after a 429', () => {
+  it("ttft skips failed attempts: a streamed 429 retried with success takes the retry's first token", () => {
     const { invocation } = recorder();
-    invocation.recordModelCall({ startedAt: T0 + 10, endedAt: T0 + 20, streamed: true, error: rateLimit() });
-    invocation.recordModelCall({ startedAt: T0 + 1020, endedAt: T0 + 1100, firstTokenAt: T0 + 1050 });
-    expect(invocation.end({ endedAt: T0 + 1200 })!.summary.ttftMs).toBe(1050);
+    invocation.startModelCall({ startedAt: T0 + 5, streamed: true }).fail(rateLimit(), {}, T0 + 10);
+    const retry = invocation.startModelCall({ startedAt: T0 + 20, streamed: true, attempt: 2 });
+    retry.firstToken(T0 + 60);
+    retry.end({}, T0 + 90);
+    expect(invocation.end({ endedAt: T0 + 100 })!.summary.ttftMs).toBe(60);
+
+    const allFailed = recorder().invocation;
+    allFailed.startModelCall({ startedAt: T0 + 5, streamed: true }).fail(serverError(), {}, T0 + 10);
+    expect(allFailed.end({ endedAt: T0 + 20, error: serverError() })!.summary.ttftMs).toBe(0);
   });
 
   it('a retried call counts each attempt, and each 429 counts as a throttle even when the retry succeeded', () => {

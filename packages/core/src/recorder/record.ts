@@ -62,10 +62,7 @@ export interface InvocationSummary {
   modelCalls: number;
   /** Wall time covered by at least one model call (union of intervals): tool time is outside. */
   modelLatencyMs: number;
-  /**
-   * From invocation start to the first token of the first model call (failed attempts before it
-   * skipped); 0 when that call was not streamed.
-   */
+  /** From invocation start to the first token of the first model call that did not fail; 0 when that call was not streamed. */
   ttftMs: number;
   tools: { api: ToolCounts; mcp: ToolCounts };
   errors: ErrorCounters;

@@ -49,7 +49,7 @@ function accumulate(record: InvocationRecord, acc: Accumulator, includeMembers: 
     summary.modelCalls++;
     summary.usage = addUsage(summary.usage, call.usage);
     acc.intervals.push([call.startedAt, call.endedAt]);
-    // A failed attempt (e.g. a 429 before the retry that answered) produced no token: skip it.
+    // a failed attempt answered nothing: the first token comes from the first call that did not fail
     if (call.outcome !== 'error' && (!acc.firstCall || call.startedAt < acc.firstCall.startedAt))
       acc.firstCall = call;
     const model = call.model ?? record.model;

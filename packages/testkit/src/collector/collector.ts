@@ -23,6 +23,8 @@ export interface CollectorOptions {
   /** With `password`: accepts `Authorization: Basic base64(user:password)`. */
   user?: string;
   password?: string;
+  /** When set, requests must carry `Origin: <origin>` (403 otherwise). */
+  origin?: string;
   /** Status of a successful answer: 200 (default) or 202. */
   successStatus?: 200 | 202;
   /** Added to every answer, in milliseconds. */
@@ -115,6 +117,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const waiters = new Set<() => void>();
+  const abandon = new Set<() => void>();
   let latencyMs = options.latencyMs ?? 0;
   const store = options.databasePath ? await SqliteStore.open(options.databasePath) : undefined;
   const authRequired = options.token !== undefined || options.user !== undefined;
@@ -242,6 +245,13 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
         { 'www-authenticate': options.token !== undefined ? 'Bearer' : 'Basic realm="resourceMetrics"' },
       );
     }
+    if (options.origin !== undefined && req.headers.origin !== options.origin)
+      return refuse(
+        403,
+        req.headers.origin === undefined
+          ? `missing Origin header (expected ${options.origin})`
+          : `Origin ${JSON.stringify(req.headers.origin)} is not allowed (expected ${options.origin})`,
+      );
     const contentType = req.headers['content-type'] ?? '';
     if (!/^application\/([\w.+-]*\+)?json\b/i.test(contentType))
       return refuse(
@@ -368,11 +378,19 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
           if (records.length >= count) {
             clearTimeout(timer);
             waiters.delete(check);
+            abandon.delete(giveUp);
             resolve(records.slice());
           }
         };
+        const giveUp = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          reject(new Error(`collector closed while waiting for ${count} records (got ${records.length})`));
+        };
+        abandon.add(giveUp);
         const timer = setTimeout(() => {
           waiters.delete(check);
+          abandon.delete(giveUp);
           reject(
             new Error(
               `collector: waited ${timeoutMs} ms for ${count} records, got ${records.length} (requests: ${requests
@@ -399,6 +417,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       closed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      for (const giveUp of [...abandon]) giveUp();
       await shutdown();
       store?.close();
     },

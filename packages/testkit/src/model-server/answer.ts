@@ -25,6 +25,7 @@ export interface Answer {
   usage: Required<ScriptUsage>;
   firstChunkDelayMs: number;
   chunkDelayMs: number;
+  dropAfterChunks?: number;
 }
 
 /** Splits text the way a tokenizer-ish stream would deliver it: words with their trailing space. */
@@ -99,6 +100,7 @@ export function toAnswer(
     usage: normalizeUsage(step.usage, defaults.usage),
     firstChunkDelayMs: step.firstChunkDelayMs ?? 0,
     chunkDelayMs: step.chunkDelayMs ?? 0,
+    ...(step.dropAfterChunks !== undefined ? { dropAfterChunks: step.dropAfterChunks } : {}),
   };
 }
 

@@ -56,6 +56,11 @@ export function validateStep(step: ScriptStep, where: string): void {
     throw new TypeError(`${where} must have text, toolCalls, error, drop or hang`);
   }
   normalizeUsage((step as { usage?: undefined }).usage, { input: 0, output: 0 });
+  for (const field of ['firstChunkDelayMs', 'chunkDelayMs', 'dropAfterChunks'] as const) {
+    const value = step[field];
+    if (value !== undefined && (!Number.isFinite(value) || value < 0))
+      throw new TypeError(`${where}.${field} must be a non-negative number, got ${value}`);
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -138,12 +143,18 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     });
     res.flushHeaders();
     for (let i = 0; i < frames.length; i++) {
+      if (answer.dropAfterChunks !== undefined && i >= answer.dropAfterChunks) {
+        res.socket?.destroy();
+        return;
+      }
       const alive = await sleep(i === 0 ? answer.firstChunkDelayMs : answer.chunkDelayMs);
       if (!alive || res.destroyed) {
         res.destroy();
         return;
       }
-      res.write(frames[i]!.join(''));
+      const frame = frames[i]!.join('');
+      if (answer.dropAfterChunks === undefined) res.write(frame);
+      else await new Promise<void>((resolve) => res.write(frame, () => resolve()));
     }
     res.end();
   };
@@ -197,8 +208,12 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       ...(scriptKey !== undefined ? { scriptKey } : {}),
       api,
       stream: request.stream === true,
+      status: 0,
       receivedAt: Date.now(),
     };
+    res.on('close', () => {
+      if (res.headersSent) record.status = res.statusCode;
+    });
     requests.push(record);
 
     if (api === 'models') {
@@ -289,7 +304,10 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       await stream(res, api, answer, frames);
       return;
     }
-    if (!(await sleep(answerDuration(answer, contentFrameCount(answer))))) {
+    if (
+      !(await sleep(answerDuration(answer, contentFrameCount(answer)))) ||
+      answer.dropAfterChunks !== undefined
+    ) {
       res.destroy();
       return;
     }

@@ -16,6 +16,11 @@ export interface ScriptUsage {
 export interface ScriptTiming {
   firstChunkDelayMs?: number;
   chunkDelayMs?: number;
+  /**
+   * Destroys the connection after this many chunks of a streamed answer (0: right after the headers),
+   * to test a stream cut mid-way. A non-streamed answer is dropped instead of sent.
+   */
+  dropAfterChunks?: number;
 }
 
 export interface ScriptToolCall {
@@ -71,6 +76,8 @@ export interface RecordedModelRequest {
   step?: ScriptStep;
   /** True when the queue was empty and the server answered with its "script ran out" error. */
   exhausted?: boolean;
+  /** HTTP status answered (set once the answer starts; 0 for a dropped or hanging request). */
+  status: number;
   receivedAt: number;
 }
 

@@ -1,0 +1,172 @@
+import { guard, type ModelCall } from '@metrics/core';
+import type { Model, ModelProvider, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
+import { currentRunState, type RunState } from './run-state.js';
+import { isOutputEvent, rawEventModel, rawUsageOf, readResponse } from './stream-events.js';
+
+const SOURCE = '@metrics/openai-agents';
+
+/** Every proxy this module made, so nothing is wrapped twice. */
+const metered = new WeakSet<object>();
+/** original model or provider → its proxy */
+const proxies = new WeakMap<object, object>();
+
+export function isMetered(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && metered.has(value);
+}
+
+export function isModel(value: unknown): value is Model {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Model).getResponse === 'function' &&
+    typeof (value as Model).getStreamedResponse === 'function'
+  );
+}
+
+function startCall(state: RunState, request: ModelRequest, modelName: string | undefined, streamed: boolean) {
+  return guard(state.diagnostics, SOURCE, () => {
+    const attempt = request?.modelSettings?.retry ? state.failedAttempts + 1 : 1;
+    return state.current.startModelCall({
+      ...(modelName !== undefined ? { model: modelName } : {}),
+      attempt,
+      streamed,
+    });
+  });
+}
+
+function endCall(
+  state: RunState,
+  call: ModelCall | undefined,
+  response: unknown,
+  stream?: { model: string | undefined; rawUsageSeen: boolean | undefined },
+): void {
+  guard(state.diagnostics, SOURCE, () => {
+    state.failedAttempts = 0;
+    if (!call) return;
+    const { usage, model = stream?.model } = readResponse(response, stream?.rawUsageSeen);
+    call.end({ ...(usage ? { usage } : {}), ...(model ? { model } : {}) });
+  });
+}
+
+function failCall(state: RunState, call: ModelCall | undefined, error: unknown): void {
+  guard(state.diagnostics, SOURCE, () => {
+    state.failedAttempts++;
+    call?.fail(error);
+  });
+}
+
+async function meteredResponse(
+  target: Model,
+  request: ModelRequest,
+  modelName: string | undefined,
+): Promise<ModelResponse> {
+  const state = currentRunState();
+  if (!state) return target.getResponse(request);
+  const call = startCall(state, request, modelName, false);
+  let response: ModelResponse;
+  try {
+    response = await target.getResponse(request);
+  } catch (error) {
+    failCall(state, call, error);
+    throw error;
+  }
+  endCall(state, call, response);
+  return response;
+}
+
+async function* meteredStream(
+  target: Model,
+  request: ModelRequest,
+  modelName: string | undefined,
+): AsyncGenerator<StreamEvent> {
+  const state = currentRunState();
+  if (!state) {
+    yield* target.getStreamedResponse(request);
+    return;
+  }
+  const call = startCall(state, request, modelName, true);
+  let firstSeen = false;
+  let done: unknown;
+  const seen: { model: string | undefined; rawUsageSeen: boolean | undefined } = {
+    model: undefined,
+    rawUsageSeen: undefined,
+  };
+  try {
+    for await (const event of target.getStreamedResponse(request)) {
+      try {
+        if (!firstSeen && call && isOutputEvent(event)) {
+          firstSeen = true;
+          call.firstToken();
+        }
+        seen.model ??= rawEventModel(event);
+        const raw = rawUsageOf(event);
+        if (raw?.usage) seen.rawUsageSeen = true;
+        else if (raw?.chatChunk) seen.rawUsageSeen ??= false;
+        if ((event as { type?: unknown }).type === 'response_done')
+          done = (event as { response?: unknown }).response;
+      } catch (error) {
+        state.diagnostics.reportError(SOURCE, error);
+      }
+      yield event;
+    }
+  } catch (error) {
+    failCall(state, call, error);
+    throw error;
+  } finally {
+    // also runs when the consumer stops early; a call already failed ignores this
+    if (call && !call.ended) endCall(state, call, done, seen);
+  }
+}
+
+/**
+ * A transparent proxy of a `Model`: inside a metered run, each `getResponse` /
+ * `getStreamedResponse` is one model call (one attempt) with its timing, first token, status and
+ * usage; outside one, it only forwards. Every other member is the original's, bound to it, so
+ * `instanceof`, private fields and `getRetryAdvice` keep working.
+ */
+export function meterModel(model: Model, modelName?: string): Model {
+  if (metered.has(model)) return model;
+  const existing = proxies.get(model);
+  if (existing) return existing as Model;
+  const bound = new Map<PropertyKey, unknown>();
+  const getResponse = (request: ModelRequest) => meteredResponse(model, request, modelName);
+  const getStreamedResponse = (request: ModelRequest) => meteredStream(model, request, modelName);
+  const proxy = new Proxy(model, {
+    get(target, property) {
+      if (property === 'getResponse') return getResponse;
+      if (property === 'getStreamedResponse') return getStreamedResponse;
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      let fn = bound.get(property);
+      if (fn === undefined || (fn as { original?: unknown }).original !== value) {
+        fn = Object.assign((value as (...args: unknown[]) => unknown).bind(target), { original: value });
+        bound.set(property, fn);
+      }
+      return fn;
+    },
+  });
+  metered.add(proxy);
+  proxies.set(model, proxy);
+  return proxy;
+}
+
+/** A proxy of a `ModelProvider` whose `getModel` returns metered models (named after the requested model). */
+export function meterModelProvider(provider: ModelProvider): ModelProvider {
+  if (metered.has(provider)) return provider;
+  const existing = proxies.get(provider);
+  if (existing) return existing as ModelProvider;
+  const getModel = async (modelName?: string): Promise<Model> => {
+    const model = await provider.getModel(modelName);
+    return isModel(model) ? meterModel(model, modelName) : model;
+  };
+  const proxy = new Proxy(provider, {
+    get(target, property) {
+      if (property === 'getModel') return getModel;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  metered.add(proxy);
+  proxies.set(provider, proxy);
+  return proxy;
+}

@@ -203,7 +203,13 @@ export class MastraMetricsExporter implements ObservabilityExporter {
     }
     const startedAt = epochMs(span.startTime);
     const name = span.entityName ?? span.entityId;
-    if (this.observeModels && span.entityId && this.mastra && !this.observedIds.has(span.entityId)) {
+    if (
+      this.observeModels &&
+      span.entityId &&
+      this.mastra &&
+      !this.observedIds.has(span.entityId) &&
+      this.observedIds.size < 10_000
+    ) {
       this.observedIds.add(span.entityId);
       this.observeAgent(this.mastra.getAgentById?.(span.entityId));
     }

@@ -1,0 +1,41 @@
+import type { Usage } from '@metrics/core';
+import { get } from './langchain-shapes.js';
+
+/**
+ * `@langchain/anthropic` adds the placeholder `output_tokens` of the streamed `message_start`
+ * event (1 on Anthropic's API) to the running total of `message_delta`, so every streamed call
+ * reports one output token too many. Unstreamed calls are exact.
+ *
+ * Affected: every `@langchain/anthropic` release up to and including 1.5.x (checked on 1.5.11).
+ * A release that fixes it must be added to `isAffectedVersion` only once its behaviour is known;
+ * until then versions >= 1.6 are left uncorrected (never double-correct).
+ */
+export function isAffectedVersion(version: string | undefined): boolean {
+  if (version === undefined) return false;
+  const match = /^(\d+)\.(\d+)\./.exec(version);
+  if (!match) return false;
+  const major = Number(match[1]);
+  const minor = Number(match[2]);
+  return major === 0 || (major === 1 && minor <= 5);
+}
+
+/** The `@langchain/anthropic` version a chat model start reports, if any. */
+export function anthropicVersion(serialized: unknown, metadata: unknown): string | undefined {
+  const id = get(serialized, 'id');
+  const isAnthropic =
+    (Array.isArray(id) && id.includes('ChatAnthropic')) || get(metadata, 'ls_provider') === 'anthropic';
+  if (!isAnthropic) return undefined;
+  const versions = get(metadata, 'versions');
+  const version = get(versions, '@langchain/anthropic');
+  return typeof version === 'string' ? version : 'unknown';
+}
+
+/** Removes the placeholder token from a streamed call's usage; returns the usage unchanged otherwise. */
+export function correctAnthropicStreamedUsage(usage: Usage | undefined): Usage | undefined {
+  if (usage?.outputTokens === undefined || usage.outputTokens < 1) return usage;
+  const corrected: Usage = { ...usage, outputTokens: usage.outputTokens - 1 };
+  if (usage.totalTokens !== undefined && usage.totalTokens >= 1)
+    corrected.totalTokens = usage.totalTokens - 1;
+  Object.defineProperty(corrected, 'raw', { value: usage.raw, enumerable: false });
+  return corrected;
+}

@@ -1,0 +1,273 @@
+import { createWorkflow, createStep } from '@mastra/core/workflows';
+import type { MCPClient } from '@mastra/mcp';
+import {
+  type DiagnosticEvent,
+  type InvocationExporter,
+  Metrics,
+  createResourceMetricsExporter,
+} from '@metrics/core';
+import { InMemoryExporter } from '@metrics/core/testing';
+import { startCollector, startModelServer } from '@metrics/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { MastraMetricsExporter } from './mastra-exporter.js';
+import {
+  type Mode,
+  type ModelServer,
+  NO_ERRORS,
+  createMastraSetup,
+  createStandaloneSetup,
+  payload,
+  run,
+  startMcp,
+} from './test-helpers.js';
+
+let server: ModelServer;
+let mcp: MCPClient;
+let mcpTools: Record<string, unknown>;
+
+beforeAll(async () => {
+  server = await startModelServer();
+  mcp = startMcp('robustness');
+  mcpTools = await mcp.listTools();
+});
+
+afterAll(async () => {
+  await mcp?.disconnect();
+  await server?.close();
+});
+
+beforeEach(() => server.reset());
+
+const ACCOUNT = '5f0c7a8e-1b2c-4d3e-8f9a-0b1c2d3e4f50';
+
+const paths = [
+  ['exporter', createMastraSetup],
+  ['standalone', createStandaloneSetup],
+] as const;
+
+describe.each(paths)('%s: failures inside the instrumentation never reach the agent', (_title, setup) => {
+  it.each(['generate', 'stream'] as Mode[])(
+    'a throwing exporter (%s): same answer, a diagnostic',
+    async (mode) => {
+      const events: DiagnosticEvent[] = [];
+      const throwing: InvocationExporter = {
+        name: 'throwing',
+        export() {
+          throw new Error('exporter exploded');
+        },
+      };
+      const metrics = new Metrics({
+        exporters: [throwing],
+        logger: false,
+        diagnostics: (e) => events.push(e),
+      });
+      const { agents } = setup(server, mcpTools, metrics);
+      server.script([{ text: 'still fine', usage: { input: 3, output: 2 } }]);
+      const outcome = await run(agents.main, mode, 'hi');
+      expect(outcome).toEqual({ text: 'still fine', tripwire: undefined });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(events.some((e) => e.type === 'adapter.error' && e.source === 'throwing')).toBe(true);
+    },
+  );
+
+  it('a fault in the adapter itself: the answer and the error the caller gets are untouched', async () => {
+    const events: DiagnosticEvent[] = [];
+    const metrics = new Metrics({ logger: false, diagnostics: (e) => events.push(e) });
+    metrics.startInvocation = () => {
+      throw new Error('recorder unavailable');
+    };
+    const { agents } = setup(server, mcpTools, metrics);
+    server.script([{ text: 'unharmed', usage: { input: 3, output: 2 } }]);
+    expect((await run(agents.main, 'generate', 'hi')).text).toBe('unharmed');
+    server.script([{ error: { status: 500, message: 'really broken' } }]);
+    const failed = await run(agents.main, 'generate', 'hi');
+    expect(failed.error).toMatchObject({ statusCode: 500, message: 'really broken' });
+    expect(
+      events.filter((e) => e.type === 'adapter.error' && e.source === '@metrics/mastra').length,
+    ).toBeGreaterThan(0);
+  });
+});
+
+it('the same run gives the same record through the exporter and through the standalone wrapper', async () => {
+  const script = () =>
+    server.script([
+      {
+        toolCalls: [
+          { name: 'add', arguments: { a: 2, b: 3 } },
+          { name: 'weather_forecast', arguments: { city: 'Bergen' } },
+        ],
+        usage: { input: 80, output: 12, cached: 16, reasoning: 4 },
+      },
+      { text: 'Done', usage: { input: 120, output: 9 } },
+    ]);
+  const viaExporter = new InMemoryExporter();
+  const viaWrapper = new InMemoryExporter();
+  const exporterSetup = createMastraSetup(
+    server,
+    mcpTools,
+    new Metrics({ exporters: [viaExporter], logger: false }),
+  );
+  const wrapperSetup = createStandaloneSetup(
+    server,
+    mcpTools,
+    new Metrics({ exporters: [viaWrapper], logger: false }),
+  );
+  for (const mode of ['generate', 'stream'] as Mode[]) {
+    script();
+    await run(exporterSetup.agents.main, mode, 'go');
+    script();
+    await run(wrapperSetup.agents.main, mode, 'go');
+  }
+  const a = await viaExporter.waitFor(2);
+  const b = await viaWrapper.waitFor(2);
+  const stable = (record: (typeof a)[number]) => {
+    const { sessionId, time, totalTime, ttft, modelLatency, ...rest } = payload(record);
+    return {
+      ...rest,
+      streamed: record.modelCalls.map((c) => c.streamed),
+      usage: record.summary.usage,
+      ttft: (ttft ?? 0) > 0,
+    };
+  };
+  expect(a.map(stable)).toEqual(b.map(stable));
+  expect(a.map(stable)[1]).toMatchObject({ modelInvocationCount: 2, inputTokenCount: 200, ttft: true });
+});
+
+it('the record reaches the ingestion collector through the HTTP exporter', async () => {
+  const collector = await startCollector({ token: 'collector-secret' });
+  try {
+    const http = createResourceMetricsExporter({
+      endpoint: collector.endpoint,
+      accountId: ACCOUNT,
+      token: 'collector-secret',
+      batchDelayMs: 10,
+    });
+    const metrics = new Metrics({ exporters: [http], logger: false });
+    const { agents } = createMastraSetup(server, mcpTools, metrics);
+    server.script([
+      {
+        toolCalls: [{ name: 'weather_forecast', arguments: { city: 'Oslo' } }],
+        usage: { input: 40, output: 6 },
+      },
+      { text: 'Sunny', usage: { input: 50, output: 2 } },
+    ]);
+    await run(agents.main, 'stream', 'weather?');
+    await collector.waitForRecords(1, { timeoutMs: 5000 });
+    await metrics.shutdown();
+    expect(collector.records).toHaveLength(1);
+    expect(collector.records[0]).toMatchObject({
+      extAccountAliasId: ACCOUNT,
+      providerType: 'MASTRA',
+      operation: 'InvokeAgent',
+      schemaVersion: '1.0.0',
+      modelInvocationCount: 2,
+      inputTokenCount: 90,
+      outputTokenCount: 8,
+      tools: [{ toolType: 'mcp', toolCalls: 1, successCount: 1, failureCount: 0 }],
+      ...NO_ERRORS,
+    });
+    expect(collector.records[0]?.ttft).toBeGreaterThan(0);
+  } finally {
+    await collector.close();
+  }
+});
+
+it('a workflow step that calls an agent yields one record per agent call', async () => {
+  const records = new InMemoryExporter();
+  const metrics = new Metrics({ exporters: [records], logger: false });
+  const step = createStep({
+    id: 'ask',
+    inputSchema: z.object({ question: z.string() }),
+    outputSchema: z.object({ answer: z.string() }),
+    execute: async ({ inputData, mastra }) => {
+      const result = await mastra.getAgent('main').generate(inputData.question);
+      return { answer: result.text };
+    },
+  });
+  const workflow = createWorkflow({
+    id: 'qa',
+    inputSchema: z.object({ question: z.string() }),
+    outputSchema: z.object({ answer: z.string() }),
+  })
+    .then(step)
+    .commit();
+  const { mastra } = createMastraSetup(server, mcpTools, metrics, { qa: workflow });
+  server.script([{ text: 'Forty-two', usage: { input: 21, output: 4 } }]);
+  const wf = mastra.getWorkflow('qa');
+  const runHandle = await wf.createRun();
+  const result = await runHandle.start({ inputData: { question: 'meaning of life?' } });
+  expect(result.status).toBe('success');
+  const [record] = await records.waitFor(1);
+  expect(record?.name).toBe('main');
+  expect(payload(record)).toMatchObject({
+    modelInvocationCount: 1,
+    inputTokenCount: 21,
+    outputTokenCount: 4,
+    ...NO_ERRORS,
+  });
+});
+
+describe('the map of open runs is bounded', () => {
+  const agentRun = (traceId: string, id: string, end?: boolean) => ({
+    type: end ? 'span_ended' : 'span_started',
+    exportedSpan: {
+      id,
+      traceId,
+      type: 'agent_run',
+      isRootSpan: true,
+      name: `agent run: '${id}'`,
+      entityId: 'a',
+      entityName: 'a',
+      startTime: new Date(),
+      ...(end ? { endTime: new Date() } : {}),
+      isEvent: false,
+    },
+  });
+
+  it('by count: the oldest open run is closed and exported, with a diagnostic', () => {
+    const records = new InMemoryExporter();
+    const events: DiagnosticEvent[] = [];
+    const exporter = new MastraMetricsExporter({
+      exporters: [records],
+      maxOpenRuns: 2,
+      logger: false,
+      diagnostics: (e) => events.push(e),
+    });
+    exporter.handle(agentRun('t1', 's1'));
+    exporter.handle(agentRun('t2', 's2'));
+    expect(records.records).toHaveLength(0);
+    exporter.handle(agentRun('t3', 's3'));
+    expect(records.records).toHaveLength(1);
+    expect(events.map((e) => e.type)).toEqual(['mastra.run-evicted']);
+    exporter.handle(agentRun('t1', 's1', true)); // too late: ignored
+    exporter.handle(agentRun('t3', 's3', true));
+    exporter.handle(agentRun('t2', 's2', true));
+    expect(records.records).toHaveLength(3);
+    void exporter.shutdown();
+  });
+
+  it('by age: a run older than maxRunAgeMs is closed when a new one opens', async () => {
+    const records = new InMemoryExporter();
+    const exporter = new MastraMetricsExporter({ exporters: [records], maxRunAgeMs: 10, logger: false });
+    exporter.handle(agentRun('old', 'o1'));
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    exporter.handle(agentRun('new', 'n1'));
+    expect(records.records).toHaveLength(1);
+    exporter.handle(agentRun('new', 'n1', true));
+    expect(records.records).toHaveLength(2);
+    await exporter.shutdown();
+  });
+
+  it('malformed events are ignored without throwing', () => {
+    const events: DiagnosticEvent[] = [];
+    const exporter = new MastraMetricsExporter({ logger: false, diagnostics: (e) => events.push(e) });
+    expect(() => {
+      exporter.handle({ type: 'span_started', exportedSpan: null });
+      exporter.handle({ type: 'span_started', exportedSpan: { type: 'agent_run' } });
+      exporter.handle({ type: 'span_ended', exportedSpan: { type: 'tool_call', traceId: 'x', id: 'y' } });
+      exporter.handle(undefined as never);
+    }).not.toThrow();
+    void exporter.shutdown();
+  });
+});

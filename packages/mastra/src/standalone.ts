@@ -1,0 +1,292 @@
+import {
+  type InvocationRecorder,
+  type Metrics,
+  type ToolType,
+  getCurrentInvocation,
+  now,
+  runWithInvocation,
+} from '@metrics/core';
+import { instrumentedMastras } from './mastra-exporter.js';
+import { type ModelAttempt, observeModelConfig, registerSinkResolver } from './model-observer.js';
+import { type MastraMetricsOptions, SOURCE, toMetrics } from './options.js';
+
+const WRAPPED = Symbol.for('@metrics/mastra.with-metrics');
+
+/** Recorders started by `withMetrics` (the model wrapper reports only into these). */
+const ours = new WeakSet<InvocationRecorder>();
+let resolverRegistered = false;
+
+function ensureResolver(): void {
+  if (resolverRegistered) return;
+  resolverRegistered = true;
+  registerSinkResolver(() => {
+    const invocation = getCurrentInvocation();
+    if (!invocation || !ours.has(invocation) || invocation.ended) return undefined;
+    return (attempt) => recordAttempt(invocation, attempt);
+  });
+}
+
+function recordAttempt(invocation: InvocationRecorder, attempt: ModelAttempt): void {
+  invocation.recordModelCall({
+    startedAt: attempt.startedAt,
+    endedAt: attempt.endedAt,
+    streamed: attempt.streamed,
+    ...(attempt.firstTokenAt !== undefined ? { firstTokenAt: attempt.firstTokenAt } : {}),
+    ...(attempt.model !== undefined ? { model: attempt.model } : {}),
+    ...(attempt.provider !== undefined ? { provider: attempt.provider } : {}),
+    ...(attempt.usage ? { usage: attempt.usage } : {}),
+    ...(attempt.error !== undefined ? { error: attempt.error } : {}),
+  });
+}
+
+/** The shape of a Mastra `Agent` this wrapper relies on (every member optional but the two calls). */
+interface AgentLike {
+  id?: string;
+  name?: string;
+  model?: unknown;
+  generate: (...args: unknown[]) => Promise<unknown>;
+  stream: (...args: unknown[]) => Promise<unknown>;
+  getMastraInstance?: () => unknown;
+  listTools?: (options?: { requestContext?: unknown }) => unknown;
+}
+
+interface ExecutionOptions {
+  onChunk?: (chunk: unknown) => unknown;
+  onFinish?: (result: unknown) => unknown;
+  onError?: (event: unknown) => unknown;
+  toolsets?: Record<string, Record<string, unknown>>;
+  requestContext?: unknown;
+  [key: string]: unknown;
+}
+
+interface PendingTool {
+  name: string;
+  callId: string;
+  startedAt: number;
+  endedAt?: number;
+  outcome?: 'success' | 'failure';
+  error?: unknown;
+}
+
+/** One `generate`/`stream` call being measured. */
+class StandaloneRun {
+  readonly tools = new Map<string, PendingTool>();
+  private ended = false;
+
+  constructor(
+    readonly recorder: InvocationRecorder,
+    private readonly agent: AgentLike,
+    private readonly metrics: Metrics,
+    private readonly options: ExecutionOptions | undefined,
+  ) {}
+
+  get hasOpenTool(): boolean {
+    for (const tool of this.tools.values()) if (tool.outcome === undefined) return true;
+    return false;
+  }
+
+  /** The caller's options plus an `onChunk` that sees tool calls; the caller's own callbacks still run. */
+  wrapOptions(): ExecutionOptions {
+    const user = this.options;
+    const onChunk = (chunk: unknown) => {
+      this.guard(() => this.onChunk(chunk));
+      return user?.onChunk?.(chunk);
+    };
+    return { ...(user ?? {}), onChunk };
+  }
+
+  private onChunk(chunk: unknown): void {
+    const { type, payload } = (chunk ?? {}) as { type?: string; payload?: Record<string, unknown> };
+    if (!payload) return;
+    const callId = typeof payload.toolCallId === 'string' ? payload.toolCallId : undefined;
+    if (callId === undefined) return;
+    if (type === 'tool-call') {
+      if (this.tools.size >= 10_000 || this.tools.has(callId)) return;
+      const name = typeof payload.toolName === 'string' ? payload.toolName : 'tool';
+      this.tools.set(callId, { name, callId, startedAt: now() });
+    } else if (type === 'tool-result' || type === 'tool-error') {
+      const tool = this.tools.get(callId);
+      if (!tool || tool.outcome !== undefined) return;
+      tool.endedAt = now();
+      const failed = type === 'tool-error' || payload.isError === true;
+      tool.outcome = failed ? 'failure' : 'success';
+      if (failed) tool.error = payload.error ?? payload.result;
+    }
+  }
+
+  /** Ends the run from what `generate` returned or `stream` settled with. */
+  async finish(output: unknown, thrown?: { error: unknown }): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    const endedAt = now();
+    try {
+      const out = (output ?? {}) as {
+        tripwire?: { processorId?: unknown };
+        error?: unknown;
+        status?: unknown;
+      };
+      const trip = out.tripwire;
+      if (trip) {
+        const name =
+          typeof trip.processorId === 'string' && trip.processorId ? trip.processorId : 'processor';
+        this.recorder.recordGuardrailTrip({ name, kind: 'processor', at: endedAt });
+      }
+      if (this.tools.size > 0) {
+        const types = await this.toolTypes();
+        for (const tool of this.tools.values()) {
+          this.recorder.recordToolCall({
+            name: tool.name,
+            type: types.get(tool.name) ?? 'api',
+            callId: tool.callId,
+            startedAt: tool.startedAt,
+            endedAt: tool.endedAt ?? endedAt,
+            outcome: tool.outcome ?? 'failure',
+            ...(tool.error !== undefined ? { error: tool.error } : {}),
+          });
+        }
+      }
+      const error = thrown ? thrown.error : out.error;
+      if (error !== undefined && error !== null) this.recorder.end({ error, endedAt });
+      else this.recorder.end({ endedAt });
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+      if (!this.recorder.ended) this.recorder.end({ endedAt });
+    }
+  }
+
+  /** Which of the agent's tools (and the call's toolsets) are served over MCP. */
+  private async toolTypes(): Promise<Map<string, ToolType>> {
+    const types = new Map<string, ToolType>();
+    const add = (tools: unknown) => {
+      if (!tools || typeof tools !== 'object') return;
+      for (const [name, tool] of Object.entries(tools as Record<string, unknown>)) {
+        const isMcp =
+          typeof tool === 'object' && tool !== null && 'mcpMetadata' in tool && !!tool.mcpMetadata;
+        types.set(name, isMcp ? 'mcp' : 'api');
+      }
+    };
+    try {
+      add(await this.agent.listTools?.({ requestContext: this.options?.requestContext }));
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error, 'listing the agent tools failed');
+    }
+    for (const toolset of Object.values(this.options?.toolsets ?? {})) add(toolset);
+    return types;
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
+  }
+}
+
+const runsByRecorder = new WeakMap<InvocationRecorder, StandaloneRun>();
+
+/**
+ * Measures an `Agent` used without a `Mastra` instance: `const agent = withMetrics(new Agent({...}), options)`.
+ * Every `generate`/`stream` of the agent becomes one record (a member run when it happens inside
+ * another measured agent's run, e.g. from one of its tools). The agent's model is wrapped to see
+ * every request, retries included. An agent registered on a `Mastra` instance whose observability
+ * has a `MastraMetricsExporter` is left to that exporter (no double counting).
+ */
+export function withMetrics<T extends object>(agent: T, options: MastraMetricsOptions | Metrics = {}): T {
+  const target = agent as unknown as AgentLike & { [WRAPPED]?: boolean };
+  if (target[WRAPPED] || typeof target.generate !== 'function' || typeof target.stream !== 'function')
+    return agent;
+  const metrics = toMetrics(options);
+  ensureResolver();
+  if ('model' in target) {
+    try {
+      const wrapped = observeModelConfig(target.model);
+      if (wrapped !== target.model) target.model = wrapped;
+    } catch (error) {
+      metrics.diagnostics.reportError(SOURCE, error, 'wrapping the agent model failed');
+    }
+  }
+  const generate = target.generate;
+  const stream = target.stream;
+
+  const start = (opts: ExecutionOptions | undefined): StandaloneRun | undefined => {
+    try {
+      const mastra = target.getMastraInstance?.();
+      if (mastra && typeof mastra === 'object' && instrumentedMastras.has(mastra)) return undefined;
+      const name = target.name ?? target.id;
+      const current = getCurrentInvocation();
+      const parent = current && ours.has(current) && !current.ended ? current : undefined;
+      const recorder = parent
+        ? parent.startMemberRun({
+            kind: runsByRecorder.get(parent)?.hasOpenTool ? 'tool-agent' : 'subagent',
+            ...(name !== undefined ? { name } : {}),
+          })
+        : metrics.startInvocation({ providerType: 'MASTRA', ...(name !== undefined ? { name } : {}) });
+      ours.add(recorder);
+      const run = new StandaloneRun(recorder, target, metrics, opts);
+      runsByRecorder.set(recorder, run);
+      return run;
+    } catch (error) {
+      metrics.diagnostics.reportError(SOURCE, error);
+      return undefined;
+    }
+  };
+
+  const measuredGenerate = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    const run = start(args[1] as ExecutionOptions | undefined);
+    if (!run) return generate.apply(this ?? target, args);
+    const callArgs = [args[0], run.wrapOptions(), ...args.slice(2)];
+    let result: unknown;
+    try {
+      result = await runWithInvocation(run.recorder, () => generate.apply(this ?? target, callArgs));
+    } catch (error) {
+      await run.finish(undefined, { error });
+      throw error;
+    }
+    await run.finish(result);
+    return result;
+  };
+
+  const measuredStream = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    const run = start(args[1] as ExecutionOptions | undefined);
+    if (!run) return stream.apply(this ?? target, args);
+    const callArgs = [args[0], run.wrapOptions(), ...args.slice(2)];
+    let output: unknown;
+    try {
+      output = await runWithInvocation(run.recorder, () => stream.apply(this ?? target, callArgs));
+    } catch (error) {
+      await run.finish(undefined, { error });
+      throw error;
+    }
+    settle(output, run, metrics);
+    return output;
+  };
+
+  Object.defineProperty(target, 'generate', { value: measuredGenerate, configurable: true, writable: true });
+  Object.defineProperty(target, 'stream', { value: measuredStream, configurable: true, writable: true });
+  Object.defineProperty(target, WRAPPED, { value: true, configurable: true });
+  return agent;
+}
+
+/**
+ * Ends a streamed run when Mastra's output settles — as the caller consumes it; nothing here
+ * reads the stream (that would run the agent without the caller). Uses Mastra's internal
+ * `_waitUntilFinished` (present throughout 1.x as far as tested); without it the run is not
+ * recorded and a diagnostic says so.
+ */
+function settle(output: unknown, run: StandaloneRun, metrics: Metrics): void {
+  const out = output as { _waitUntilFinished?: () => Promise<void>; status?: unknown; error?: unknown };
+  if (typeof out?._waitUntilFinished !== 'function') {
+    metrics.diagnostics.emit({
+      type: 'mastra.stream-end-unseen',
+      level: 'warn',
+      source: SOURCE,
+      message: 'this Mastra version does not expose when a stream settles; the run is not recorded',
+    });
+    return;
+  }
+  out._waitUntilFinished().then(
+    () => run.finish(out),
+    (error: unknown) => run.finish(undefined, { error }),
+  );
+}

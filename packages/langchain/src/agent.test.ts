@@ -1,8 +1,9 @@
-import type { InvocationRecord, ResourceMetric } from '@metrics/core';
+import type { InvocationRecord, ResourceMetric, ToolTypeOverride } from '@metrics/core';
 import { InMemoryExporter } from '@metrics/core/testing';
 import { type ModelServer, type ScriptStep, startModelServer } from '@metrics/testkit';
-import { createAgent } from 'langchain';
+import { createAgent, toolStrategy } from 'langchain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { MetricsCallbackHandler } from './handler.js';
 import { createMetricsMiddleware } from './middleware.js';
 import { boom, mcpTools, openai, payload, weather } from './test-helpers.js';
@@ -25,10 +26,20 @@ async function run(
   mode: Mode,
   key: string,
   steps: ScriptStep[],
-  options: { drive?: Drive; modelFields?: Record<string, unknown>; fetch?: boolean } = {},
+  options: {
+    responseFormat?: unknown;
+    drive?: Drive;
+    modelFields?: Record<string, unknown>;
+    fetch?: boolean;
+    toolTypes?: ToolTypeOverride;
+  } = {},
 ): Promise<{ record: InvocationRecord; p: ResourceMetric; result: unknown; error: unknown }> {
   const exporter = new InMemoryExporter();
-  const metricsOptions = { exporters: [exporter], logger: false as const };
+  const metricsOptions = {
+    exporters: [exporter],
+    logger: false as const,
+    ...(options.toolTypes ? { toolTypes: options.toolTypes } : {}),
+  };
   const handler = mode === 'handler' ? new MetricsCallbackHandler(metricsOptions) : undefined;
   const middleware = mode === 'middleware' ? createMetricsMiddleware(metricsOptions) : undefined;
   const fetch = options.fetch ? (handler ?? middleware)?.fetch() : undefined;
@@ -40,6 +51,7 @@ async function run(
     model,
     tools: [weather, boom, ...mcp.tools],
     ...(middleware ? { middleware: [middleware] } : {}),
+    ...(options.responseFormat ? { responseFormat: options.responseFormat as any } : {}),
   });
   server.script(key, steps);
   const input = { messages: [{ role: 'user', content: `script:${key} go` }] };
@@ -111,6 +123,59 @@ describe.each<Mode>(['handler', 'middleware'])('createAgent with tools (%s)', (m
     expect(record.summary.usage).toMatchObject({ cacheReadTokens: 40, reasoningTokens: 4 });
   });
 
+  it.each<[string, ToolTypeOverride]>([
+    ['a name → type map', { weather: 'mcp', lookup: 'api' }],
+    ['a predicate', ({ name }) => (name === 'weather' ? 'mcp' : name === 'lookup' ? 'api' : undefined)],
+  ])('the user overrides tool types with %s', async (_, toolTypes) => {
+    const { p } = await run(mode, `override-${mode}-${typeof toolTypes}`, toolLoop(), { toolTypes });
+    expect(p.tools).toEqual([
+      { toolType: 'api', toolCalls: 3, successCount: 1, failureCount: 2 },
+      { toolType: 'mcp', toolCalls: 2, successCount: 1, failureCount: 1 },
+    ]);
+  });
+
+  it('a response with only an unknown tool call is not the end of the run', async () => {
+    const { p, error } = await run(mode, `only-unknown-${mode}`, [
+      { toolCalls: [{ name: 'not_a_tool', arguments: {}, id: 'u1' }], usage: { input: 3, output: 1 } },
+      { text: 'ok', usage: { input: 6, output: 2 } },
+    ]);
+    expect(error).toBeUndefined();
+    expect(p).toMatchObject({
+      modelInvocationCount: 2,
+      inputTokenCount: 9,
+      outputTokenCount: 3,
+      ...noErrors,
+    });
+    expect(p.tools).toEqual([{ toolType: 'api', toolCalls: 1, successCount: 0, failureCount: 1 }]);
+  });
+
+  it('structured output (tool strategy) ends the run with its answer', async () => {
+    const { p, result, error } = await run(
+      mode,
+      `structured-${mode}`,
+      [
+        {
+          toolCalls: [{ name: 'weather', arguments: { city: 'Nice' }, id: 's1' }],
+          usage: { input: 4, output: 2 },
+        },
+        {
+          toolCalls: [{ name: 'Answer', arguments: { answer: '42' }, id: 's2' }],
+          usage: { input: 8, output: 3 },
+        },
+      ],
+      { responseFormat: toolStrategy(z.object({ answer: z.string() }).meta({ title: 'Answer' })) },
+    );
+    expect(error).toBeUndefined();
+    expect((result as { structuredResponse?: unknown }).structuredResponse).toEqual({ answer: '42' });
+    expect(p).toMatchObject({
+      modelInvocationCount: 2,
+      inputTokenCount: 12,
+      outputTokenCount: 5,
+      ...noErrors,
+    });
+    expect(p.tools).toEqual([{ toolType: 'api', toolCalls: 1, successCount: 1, failureCount: 0 }]);
+  });
+
   it('a plain answer', async () => {
     const { p } = await run(mode, `plain-${mode}`, [{ text: 'Hi!', usage: { input: 7, output: 3 } }]);
     expect(p).toMatchObject({
@@ -143,6 +208,22 @@ describe.each<Mode>(['handler', 'middleware'])('createAgent with tools (%s)', (m
       modelInvocationCount: 1,
       inputTokenCount: 0,
     });
+  });
+
+  it('a 400 is not retried and counts as a model client error', async () => {
+    const { p, error } = await run(mode, `e400-${mode}`, [
+      { error: { status: 400, message: 'bad request' } },
+    ]);
+    expect(error).toBeDefined();
+    expect(p).toMatchObject({ ...noErrors, modelInvocationClientErrors: 1, modelInvocationCount: 1 });
+  });
+
+  it('a dropped connection fails the run and counts as a model server error', async () => {
+    const { p, error } = await run(mode, `drop-${mode}`, [{ drop: true }], {
+      modelFields: { maxRetries: 0 },
+    });
+    expect(error).toBeDefined();
+    expect(p).toMatchObject({ ...noErrors, modelInvocationServerErrors: 1, modelInvocationCount: 1 });
   });
 
   it('a retried 429 is one clean call by default (LangChain retries below callbacks)', async () => {

@@ -77,4 +77,16 @@ describe('ChatOpenAI chain', () => {
     expect(p.ttft).toBeLessThanOrEqual(p.totalTime as number);
     expect(p.modelLatency).toBeLessThanOrEqual(p.totalTime as number);
   });
+
+  it('a model invoked on its own is one record', async () => {
+    const { exporter, handler } = setup();
+    server.script('bare-model', [{ text: 'hi', usage: { input: 3, output: 1 } }]);
+    await openai(server).invoke('script:bare-model hello', { callbacks: [handler] });
+    expect(payload(exporter.records[0])).toMatchObject({
+      providerType: 'LANGCHAIN',
+      inputTokenCount: 3,
+      outputTokenCount: 1,
+      modelInvocationCount: 1,
+    });
+  });
 });

@@ -95,4 +95,41 @@ describe.each(['handler', 'middleware'] as const)('%s shared by concurrent runs'
     expect(seen.size).toBe(RUNS);
     if (handler) expect(handler.tree.openInvocations).toBe(0);
   });
+
+  it('ties each retried HTTP attempt to its own run with the opt-in fetch', async () => {
+    const exporter = new InMemoryExporter();
+    const options = { exporters: [exporter], logger: false as const };
+    const handler = mode === 'handler' ? new MetricsCallbackHandler(options) : undefined;
+    const middleware = mode === 'middleware' ? createMetricsMiddleware(options) : undefined;
+    const fetch = (handler ?? middleware)?.fetch();
+    const agent = createAgent({
+      model: openai(server, { maxRetries: 1, configuration: { fetch } }),
+      tools: [weather],
+      ...(middleware ? { middleware: [middleware] } : {}),
+    });
+    const N = 6;
+    await Promise.all(
+      Array.from({ length: N }, (_, i) => {
+        const key = `conc-fetch-${mode}-${i}`;
+        // even runs are throttled once, odd runs are not
+        server.script(key, [
+          ...(i % 2 === 0 ? [{ error: { status: 429, retryAfter: 0 } }] : []),
+          { text: `r${i}`, usage: { input: 1000 + i, output: 1 } },
+        ]);
+        return agent.invoke(
+          { messages: [{ role: 'user', content: `script:${key} go` }] },
+          handler ? { callbacks: [handler] } : {},
+        );
+      }),
+    );
+    expect(exporter.records).toHaveLength(N);
+    for (const record of exporter.records) {
+      const p = payload(record);
+      const i = (p.inputTokenCount as number) - 1000;
+      expect(p).toMatchObject({
+        modelInvocationThrottles: i % 2 === 0 ? 1 : 0,
+        modelInvocationCount: i % 2 === 0 ? 2 : 1,
+      });
+    }
+  });
 });

@@ -28,10 +28,18 @@ import {
   RunTree,
 } from './run-tree.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A LangChain run id (a UUID): cheap shape check, no regex on the hot path. */
+function isRunId(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length === 36 &&
+    value.charCodeAt(8) === 45 &&
+    value.charCodeAt(23) === 45
+  );
+}
 
 function runIdArg(value: unknown): string | undefined {
-  return typeof value === 'string' && UUID.test(value) ? value : undefined;
+  return isRunId(value) ? value : undefined;
 }
 
 /** A tool whose error came back as an error `ToolMessage` (no exception to classify). */
@@ -160,7 +168,7 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
       // @langchain/core 1.x passes (…, runId, parentRunId, tags, metadata, runType, runName);
       // its .d.ts documents (…, runId, runType, tags, metadata, runName, parentRunId).
       const parentRunId = runIdArg(a3) ?? runIdArg(a7);
-      const runName = typeof a7 === 'string' && !UUID.test(a7) ? a7 : typeof a6 === 'string' ? a6 : undefined;
+      const runName = typeof a7 === 'string' && !isRunId(a7) ? a7 : typeof a6 === 'string' ? a6 : undefined;
       const graph = isGraph(chain);
       const parent = this.parentOf(parentRunId);
       if (!parent) {

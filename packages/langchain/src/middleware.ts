@@ -76,14 +76,33 @@ function readModel(message: unknown, request: unknown): string | undefined {
   return typeof configured === 'string' && configured ? configured : undefined;
 }
 
+/**
+ * The AI message of a model response: the message itself, or the one inside the
+ * `{ structuredResponse, messages }` result of a structured-output (tool strategy) answer.
+ */
+function aiMessageOf(response: unknown): unknown {
+  if (get(response, 'usage_metadata') !== undefined || get(response, 'tool_calls') !== undefined)
+    return response;
+  const messages = get(response, 'messages');
+  if (Array.isArray(messages))
+    for (const message of messages) if (get(message, 'type') === 'ai') return message;
+  return response;
+}
+
 /** A final answer: no tool call that the agent's tool node would run (structured output calls do not count). */
 function isFinalAnswer(response: unknown, request: unknown): boolean {
   const calls = get(response, 'tool_calls');
   if (!Array.isArray(calls) || calls.length === 0) return true;
+  // With structured output (tool strategy), the answer is a call to the response-format tool,
+  // which is not one of the agent's tools; without it, an unknown tool is a failed call.
+  if (get(request, 'responseFormat') === undefined) return false;
   const tools = get(request, 'tools');
   if (!Array.isArray(tools)) return false;
-  const names = new Set(tools.map((tool) => get(tool, 'name')));
-  return calls.every((call) => !names.has(get(call, 'name')));
+  for (const call of calls) {
+    const name = get(call, 'name');
+    for (const tool of tools) if (get(tool, 'name') === name) return false;
+  }
+  return true;
 }
 
 /**
@@ -150,9 +169,13 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
     toolTypes,
   };
 
+  /** Invocations already ended: later events of theirs are ignored, not recorded as a new run. */
+  const finished = new WeakSet<object>();
+
   const finish = (run: OpenRun, error?: unknown): void => {
     if (open.get(run.key) !== run) return;
     open.delete(run.key);
+    finished.add(run.key);
     if (error === undefined) {
       run.recorder.end();
       return;
@@ -162,9 +185,18 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
     run.recorder.end({ error, countError: guardrail === undefined });
   };
 
-  const runFor = (scope: Scope): OpenRun => {
+  const runFor = (scope: Scope): OpenRun | undefined => {
     const existing = open.get(scope.key);
     if (existing) return existing;
+    if (finished.has(scope.key)) {
+      diagnostics.emit({
+        type: 'recorder.late-event',
+        level: 'debug',
+        source: SOURCE,
+        message: 'a model or tool call arrived after the run ended (final answer) and was ignored',
+      });
+      return undefined;
+    }
     const run: OpenRun = {
       key: scope.key,
       depth: scope.depth,
@@ -236,6 +268,7 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
         const scope = scopeOrWarn();
         if (!scope) return undefined;
         const run = runFor(scope);
+        if (!run) return undefined;
         accountUnseenToolMessages(run, get(request, 'messages'));
         claimFromHandlers(scope.config);
         return { run, scope, detach: attachFirstTokenTimer(target, scope.config) };
@@ -285,13 +318,14 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
       guard(diagnostics, SOURCE, () => {
         detach?.();
         const attempt = recordAttempts(target.attempts?.failed.length ?? 0);
-        let usage = fromLangChainUsageMetadata(get(response, 'usage_metadata'));
+        const message = aiMessageOf(response);
+        let usage = fromLangChainUsageMetadata(get(message, 'usage_metadata'));
         if (fixAnthropic && target.streamed === true) {
           const version = get(get(get(request.model, 'metadata'), 'versions'), '@langchain/anthropic');
           if (typeof version === 'string' && isAffectedVersion(version))
             usage = correctAnthropicStreamedUsage(usage);
         }
-        const model = readModel(response, request);
+        const model = readModel(message, request);
         run.recorder.recordModelCall({
           startedAt: target.attempts && attempt > 1 ? target.attempts.lastStartedAt : startedAt,
           endedAt: now(),
@@ -310,6 +344,7 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
         const scope = scopeOrWarn();
         if (!scope) return undefined;
         const run = runFor(scope);
+        if (!run) return undefined;
         const id = request.toolCall.id;
         if (id) run.seenToolCalls.add(id);
         return run.recorder.startToolCall({

@@ -18,6 +18,18 @@ import { type SpanLike, epochMs, spanError, stepWasStreamed, stringField, toolNa
 /** Mastra instances an exporter of this package was registered on (the standalone wrapper defers to it). */
 export const instrumentedMastras = new WeakSet<object>();
 
+/** Exporters not shut down: a `withMetrics` agent called inside one of their runs joins that run. */
+const liveExporters = new Set<MastraMetricsExporter>();
+
+/** The run (of any live exporter) whose span Mastra is executing now, as a parent for a member run. */
+export function exporterRunForCurrentSpan(): { recorder: InvocationRecorder; inTool: boolean } | undefined {
+  for (const exporter of liveExporters) {
+    const found = exporter.runForCurrentSpan();
+    if (found) return found;
+  }
+  return undefined;
+}
+
 const MAX_SPANS_PER_TRACE = 20_000;
 const MAX_PENDING_ATTEMPTS = 64;
 const OBSERVED_AGENT = Symbol.for('@metrics/mastra.observed-agent');
@@ -80,6 +92,7 @@ export class MastraMetricsExporter implements ObservabilityExporter {
     this.observeModels = opts.observeModels !== false;
     void loadAmbientSpan();
     this.unregister = registerSinkResolver(() => this.sinkForCurrentSpan());
+    liveExporters.add(this);
   }
 
   /** Called by Mastra with the instance this exporter serves. */
@@ -105,6 +118,7 @@ export class MastraMetricsExporter implements ObservabilityExporter {
   }
 
   async shutdown(): Promise<void> {
+    liveExporters.delete(this);
     this.unregister?.();
     this.unregister = undefined;
     for (const trace of new Set(this.traces.values())) this.closeTrace(trace, 'shutdown');
@@ -131,7 +145,7 @@ export class MastraMetricsExporter implements ObservabilityExporter {
   }
 
   private started(span: SpanLike): void {
-    let trace = this.traces.get(span.traceId);
+    const trace = this.traces.get(span.traceId);
     if (span.type === 'agent_run') {
       this.startRun(span, trace);
       return;
@@ -148,7 +162,6 @@ export class MastraMetricsExporter implements ObservabilityExporter {
         if (first === undefined || at < first) owner.firstToolStart.set(span.parentSpanId, at);
       }
     }
-    trace = undefined;
   }
 
   private startRun(span: SpanLike, known: Trace | undefined): void {
@@ -168,12 +181,11 @@ export class MastraMetricsExporter implements ObservabilityExporter {
         if (candidate && run) {
           parent = run;
           parentIsTool = candidate.toolSpans.has(live.id as string);
-          if (trace !== candidate) {
-            if (!trace) {
-              trace = candidate;
-              trace.ids.push(span.traceId);
-              this.traces.set(span.traceId, trace);
-            }
+          if (!trace) {
+            // the new trace joins the caller's: its spans are looked up there, and forgotten with it
+            trace = candidate;
+            trace.ids.push(span.traceId);
+            this.traces.set(span.traceId, trace);
           }
           break;
         }
@@ -368,13 +380,28 @@ export class MastraMetricsExporter implements ObservabilityExporter {
 
   /** The model wrapper's sink for the run whose span Mastra is executing right now. */
   private sinkForCurrentSpan(): AttemptSink | undefined {
+    const found = this.currentRun();
+    if (!found) return undefined;
+    const { run } = found;
+    return (attempt) => this.guard(() => this.onAttempt(run, attempt));
+  }
+
+  /** @internal the run whose span Mastra is executing now, for `withMetrics` agents called inside it */
+  runForCurrentSpan(): { recorder: InvocationRecorder; inTool: boolean } | undefined {
+    const found = this.currentRun();
+    return found && !found.run.recorder.ended
+      ? { recorder: found.run.recorder, inTool: found.inTool }
+      : undefined;
+  }
+
+  private currentRun(): { run: Run; inTool: boolean } | undefined {
     if (this.traces.size === 0) return undefined;
     const live = currentSpan();
     const trace = live?.traceId ? this.traces.get(live.traceId) : undefined;
     if (!trace) return undefined;
     for (const span of spanChain(live)) {
       const run = span.id ? trace.owners.get(span.id) : undefined;
-      if (run) return (attempt) => this.guard(() => this.onAttempt(run, attempt));
+      if (run) return { run, inTool: trace.toolSpans.has(span.id as string) };
     }
     return undefined;
   }

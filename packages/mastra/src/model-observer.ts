@@ -18,16 +18,17 @@ export type AttemptSink = (attempt: ModelAttempt) => void;
 /** Finds the sink of the current run, or `undefined` when no run is being measured. */
 export type SinkResolver = () => AttemptSink | undefined;
 
-const resolvers = new Set<SinkResolver>();
+let resolvers: SinkResolver[] = [];
 
 /**
  * Registers a way to find the run a model request belongs to (the standalone wrapper's async
- * context, an exporter's open traces); the first resolver that answers wins.
+ * context, an exporter's open traces); the first resolver that answers wins, and `first` ones
+ * (the most specific: an explicit async context) are asked before the others.
  */
-export function registerSinkResolver(resolver: SinkResolver): () => void {
-  resolvers.add(resolver);
+export function registerSinkResolver(resolver: SinkResolver, options: { first?: boolean } = {}): () => void {
+  resolvers = options.first ? [resolver, ...resolvers] : [...resolvers, resolver];
   return () => {
-    resolvers.delete(resolver);
+    resolvers = resolvers.filter((r) => r !== resolver);
   };
 }
 
@@ -103,7 +104,7 @@ export function observeModel<T>(model: T): T {
   ) => Promise<{ stream: ReadableStream<StreamPart> } & Record<string, unknown>>;
 
   async function observedGenerate(this: unknown, options: unknown): Promise<Record<string, unknown>> {
-    const sink = resolvers.size === 0 ? undefined : resolveSink();
+    const sink = resolvers.length === 0 ? undefined : resolveSink();
     if (!sink) return doGenerate.call(this ?? target, options);
     const startedAt = now();
     let result: Record<string, unknown>;
@@ -134,7 +135,7 @@ export function observeModel<T>(model: T): T {
     this: unknown,
     options: unknown,
   ): Promise<{ stream: ReadableStream<StreamPart> } & Record<string, unknown>> {
-    const sink = resolvers.size === 0 ? undefined : resolveSink();
+    const sink = resolvers.length === 0 ? undefined : resolveSink();
     if (!sink) return doStream.call(this ?? target, options);
     const startedAt = now();
     let result: { stream: ReadableStream<StreamPart> } & Record<string, unknown>;

@@ -1,4 +1,9 @@
-import { createWorkflow, createStep } from '@mastra/core/workflows';
+import { createOpenAI } from '@ai-sdk/openai';
+import { Agent } from '@mastra/core/agent';
+import { Mastra } from '@mastra/core/mastra';
+import { createTool } from '@mastra/core/tools';
+import { createStep, createWorkflow } from '@mastra/core/workflows';
+import { Observability } from '@mastra/observability';
 import type { MCPClient } from '@mastra/mcp';
 import {
   type DiagnosticEvent,
@@ -11,6 +16,7 @@ import { startCollector, startModelServer } from '@metrics/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MastraMetricsExporter } from './mastra-exporter.js';
+import { withMetrics } from './standalone.js';
 import {
   type Mode,
   type ModelServer,
@@ -132,6 +138,82 @@ it('the same run gives the same record through the exporter and through the stan
   };
   expect(a.map(stable)).toEqual(b.map(stable));
   expect(a.map(stable)[1]).toMatchObject({ modelInvocationCount: 2, inputTokenCount: 200, ttft: true });
+});
+
+describe('mixing the two registrations never double counts', () => {
+  it('withMetrics on an agent whose Mastra instance has the exporter: the exporter alone records', async () => {
+    const records = new InMemoryExporter();
+    const wrapped = new InMemoryExporter();
+    const { agents } = createMastraSetup(
+      server,
+      mcpTools,
+      new Metrics({ exporters: [records], logger: false }),
+    );
+    const main = withMetrics(agents.main, { exporters: [wrapped], logger: false });
+    for (const mode of ['generate', 'stream'] as Mode[]) {
+      server.script([{ text: 'once', usage: { input: 9, output: 1 } }]);
+      expect((await run(main, mode, 'hi')).text).toBe('once');
+    }
+    await records.waitFor(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(records.records.map((r) => payload(r).modelInvocationCount)).toEqual([1, 1]);
+    expect(wrapped.records).toHaveLength(0);
+  });
+
+  it('a withMetrics agent (not on the Mastra instance) called from a tool joins the exporter run as a member', async () => {
+    const records = new InMemoryExporter();
+    const metrics = new Metrics({ exporters: [records], logger: false });
+    const openai = createOpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'test' });
+    const outsider = withMetrics(
+      new Agent({
+        id: 'outsider',
+        name: 'outsider',
+        instructions: 'x',
+        model: openai.chat('gpt-outsider') as unknown as Agent['model'],
+      }),
+      { exporters: [records], logger: false },
+    );
+    const askOutsider = createTool({
+      id: 'ask_outsider',
+      description: 'asks the outsider',
+      inputSchema: z.object({ question: z.string() }),
+      execute: async ({ question }) => ({ answer: (await outsider.generate(question)).text }),
+    });
+    const host = new Agent({
+      id: 'host',
+      name: 'host',
+      instructions: 'x',
+      model: openai.chat('gpt-host') as unknown as Agent['model'],
+      tools: { ask_outsider: askOutsider },
+    });
+    new Mastra({
+      agents: { host },
+      observability: new Observability({
+        configs: { default: { serviceName: 't', exporters: [new MastraMetricsExporter(metrics)] } },
+      }),
+      logger: false,
+    });
+    server.script([
+      {
+        toolCalls: [{ name: 'ask_outsider', arguments: { question: 'q' } }],
+        usage: { input: 10, output: 2 },
+      },
+      { text: 'inner', usage: { input: 4, output: 1 } },
+      { text: 'outer', usage: { input: 20, output: 3 } },
+    ]);
+    expect((await run(host, 'stream', 'go')).text).toBe('outer');
+    const [record] = await records.waitFor(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(records.records).toHaveLength(1);
+    expect(record?.members.map((m) => `${m.name}:${m.memberKind}:${m.modelCalls.length}`)).toEqual([
+      'outsider:tool-agent:1',
+    ]);
+    expect(payload(record)).toMatchObject({
+      modelInvocationCount: 3,
+      inputTokenCount: 34,
+      outputTokenCount: 6,
+    });
+  });
 });
 
 it('the record reaches the ingestion collector through the HTTP exporter', async () => {

@@ -6,7 +6,7 @@ import {
   now,
   runWithInvocation,
 } from '@metrics/core';
-import { instrumentedMastras } from './mastra-exporter.js';
+import { exporterRunForCurrentSpan, instrumentedMastras } from './mastra-exporter.js';
 import { type ModelAttempt, observeModelConfig, registerSinkResolver } from './model-observer.js';
 import { type MastraMetricsOptions, SOURCE, toMetrics } from './options.js';
 
@@ -19,11 +19,14 @@ let resolverRegistered = false;
 function ensureResolver(): void {
   if (resolverRegistered) return;
   resolverRegistered = true;
-  registerSinkResolver(() => {
-    const invocation = getCurrentInvocation();
-    if (!invocation || !ours.has(invocation) || invocation.ended) return undefined;
-    return (attempt) => recordAttempt(invocation, attempt);
-  });
+  registerSinkResolver(
+    () => {
+      const invocation = getCurrentInvocation();
+      if (!invocation || !ours.has(invocation) || invocation.ended) return undefined;
+      return (attempt) => recordAttempt(invocation, attempt);
+    },
+    { first: true },
+  );
 }
 
 function recordAttempt(invocation: InvocationRecorder, attempt: ModelAttempt): void {
@@ -216,12 +219,20 @@ export function withMetrics<T extends object>(agent: T, options: MastraMetricsOp
       const name = target.name ?? target.id;
       const current = getCurrentInvocation();
       const parent = current && ours.has(current) && !current.ended ? current : undefined;
+      // Called from inside a run that a MastraMetricsExporter records (e.g. from one of its tools)?
+      const exporterRun = parent ? undefined : exporterRunForCurrentSpan();
+      const named = name !== undefined ? { name } : {};
       const recorder = parent
         ? parent.startMemberRun({
             kind: runsByRecorder.get(parent)?.hasOpenTool ? 'tool-agent' : 'subagent',
-            ...(name !== undefined ? { name } : {}),
+            ...named,
           })
-        : metrics.startInvocation({ providerType: 'MASTRA', ...(name !== undefined ? { name } : {}) });
+        : exporterRun
+          ? exporterRun.recorder.startMemberRun({
+              kind: exporterRun.inTool ? 'tool-agent' : 'subagent',
+              ...named,
+            })
+          : metrics.startInvocation({ providerType: 'MASTRA', ...named });
       ours.add(recorder);
       const run = new StandaloneRun(recorder, target, metrics, opts);
       runsByRecorder.set(recorder, run);

@@ -74,6 +74,7 @@ export async function main(
       systemPrompt: 'You are a support agent. Use the tools; be brief.',
       middleware: [agentMetrics], // first in the list
     });
+    // 'messages' mode streams the model's tokens, so time to first token is measured too
     let answer = '';
     const stream = await agent.stream(
       { messages: [{ role: 'user', content: question }] },

@@ -35,6 +35,7 @@ const env = {
   AI_METRICS_EVENTS_FILE: eventsFile,
   // keep every framework's own telemetry off: nothing leaves this machine
   MASTRA_TELEMETRY_DISABLED: '1',
+  OPENAI_AGENTS_DISABLE_TRACING: '1',
   LANGCHAIN_TRACING_V2: 'false',
   LANGSMITH_TRACING: 'false',
 };

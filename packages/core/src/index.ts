@@ -104,6 +104,7 @@ export type {
 } from './sessions/session-aggregator.js';
 
 export {
+  DELIVERY_EVENT_TYPES,
   DROP_REASONS,
   ResourceMetricsExporter,
   createResourceMetricsExporter,

@@ -1,6 +1,7 @@
-import { type DiagnosticListener, Diagnostics } from '../diagnostics.js';
+import type { DiagnosticListener, Diagnostics } from '../diagnostics.js';
 import type { InvocationExporter } from '../exporter.js';
 import type { InvocationRecord } from '../recorder/record.js';
+import { resolveDiagnosticsOption } from './diagnostics-option.js';
 
 export interface FanOutOptions {
   /** Where an exporter's failure is reported. Default: a `Diagnostics` printing warnings to the console. */
@@ -18,11 +19,7 @@ export class FanOutExporter implements InvocationExporter {
 
   constructor(exporters: readonly InvocationExporter[], options: FanOutOptions = {}) {
     this.exporters = exporters;
-    if (options.diagnostics instanceof Diagnostics) this.diagnostics = options.diagnostics;
-    else {
-      this.diagnostics = new Diagnostics();
-      if (typeof options.diagnostics === 'function') this.diagnostics.on(options.diagnostics);
-    }
+    this.diagnostics = resolveDiagnosticsOption(options.diagnostics);
   }
 
   export(record: InvocationRecord): void {

@@ -139,6 +139,8 @@ describe('the default entry', () => {
       'fan-out.ts',
       'serverless.ts',
       'jsonl-events.ts',
+      'diagnostics-option.ts',
+      'bytes.ts',
     ];
     for (const file of files) {
       const code = (await readFile(new URL(`./${file}`, import.meta.url), 'utf8'))

@@ -1,4 +1,4 @@
-import { type DiagnosticListener, Diagnostics } from '../diagnostics.js';
+import type { DiagnosticListener, Diagnostics } from '../diagnostics.js';
 import { ConfigurationError } from '../errors/metrics-error.js';
 import { type ProviderType, isProviderType } from '../schema/provider-types.js';
 import {
@@ -7,6 +7,7 @@ import {
   PROMPT_TYPES,
   type PromptType,
 } from '../schema/resource-metric.js';
+import { resolveDiagnosticsOption } from './diagnostics-option.js';
 
 /** What the exporter does with a new record when the queue is full. */
 export type DropPolicy = 'drop-newest' | 'drop-oldest';
@@ -297,12 +298,7 @@ export function resolveResourceMetricsExporterOptions(
     });
   }
 
-  let diagnostics: Diagnostics;
-  if (options.diagnostics instanceof Diagnostics) diagnostics = options.diagnostics;
-  else {
-    diagnostics = new Diagnostics(options.logger === undefined ? {} : { logger: options.logger });
-    if (typeof options.diagnostics === 'function') diagnostics.on(options.diagnostics);
-  }
+  const diagnostics = resolveDiagnosticsOption(options.diagnostics, options.logger);
 
   const retryInitialDelayMs = integer(options, 'retryInitialDelayMs', 0, 3_600_000);
   return {

@@ -150,3 +150,19 @@ describe('JsonlExporter', () => {
     expect(exporter.stats().dropped.after_shutdown).toBe(1);
   });
 });
+
+describe('JsonlExporter with an unserializable record', () => {
+  it('drops only that record, counted as invalid, and writes the others', async () => {
+    const path = join(dir, 'events.jsonl');
+    const cap = capture();
+    const exporter = new JsonlExporter({ path, diagnostics: cap.diagnostics });
+    const bad = { ...runWithTwoCalls(), metadata: { big: 1n } } as never;
+    exporter.export(bad);
+    exporter.export(runWithTwoCalls());
+    await exporter.flush();
+    const stats = exporter.stats();
+    expect(stats).toMatchObject({ accepted: 2, written: 1, pending: 0 });
+    expect(stats.dropped.invalid).toBe(1);
+    expect((await lines(path)).map((e) => e.type)).toEqual(['llm_usage', 'invocation']);
+  });
+});

@@ -1,9 +1,10 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type DiagnosticListener, Diagnostics } from '../diagnostics.js';
+import type { DiagnosticListener, Diagnostics } from '../diagnostics.js';
 import { ConfigurationError } from '../errors/metrics-error.js';
 import type { InvocationExporter } from '../exporter.js';
 import type { InvocationRecord } from '../recorder/record.js';
+import { resolveDiagnosticsOption } from './diagnostics-option.js';
 import { toJsonlEvents } from './jsonl-events.js';
 import { type Timer, startTimer, yieldToEventLoop } from './timers.js';
 
@@ -80,11 +81,7 @@ export class JsonlExporter implements InvocationExporter {
     this.flushIntervalMs = options.flushIntervalMs ?? 200;
     this.maxBufferedRecords = options.maxBufferedRecords ?? 10_000;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5000;
-    if (options.diagnostics instanceof Diagnostics) this.diagnostics = options.diagnostics;
-    else {
-      this.diagnostics = new Diagnostics(options.logger === undefined ? {} : { logger: options.logger });
-      if (typeof options.diagnostics === 'function') this.diagnostics.on(options.diagnostics);
-    }
+    this.diagnostics = resolveDiagnosticsOption(options.diagnostics, options.logger);
   }
 
   /** Buffers the record; synchronous, never throws. */
@@ -163,8 +160,7 @@ export class JsonlExporter implements InvocationExporter {
         for (const event of events) text += `${JSON.stringify(event)}\n`;
         lines.push(text);
       } catch (error) {
-        this.settle(1);
-        this.drop('invalid', 1);
+        if (this.settle(1)) this.drop('invalid', 1);
         this.diagnostics.reportError(SOURCE, error, 'a record could not be serialized');
       }
       if (performance.now() - sliceStart > SLICE_MS) {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMetrics } from '../metrics.js';
 import type { InvocationRecord } from '../recorder/record.js';
 import { validateResourceMetricsPayload } from '../schema/validate-resource-metric.js';
 import type { ResourceMetricsExporterOptions } from './http-config.js';
@@ -175,7 +176,10 @@ describe('ResourceMetricsExporter against a loopback server', () => {
       s.setDefault({
         status,
         body: (h) =>
-          `{"error":"bad request","echo":"${h.authorization}","token":"${SECRET}"}${'x'.repeat(2000)}`,
+          // the secret also straddles the 300-character excerpt boundary
+          `{"error":"bad request","echo":"${h.authorization}","token":"${SECRET}"}`.padEnd(290, ' ') +
+          SECRET +
+          'x'.repeat(2000),
       });
       const { exporter, cap } = setup(s.url, { user: USER });
       const records = makeRecords(3);
@@ -189,6 +193,7 @@ describe('ResourceMetricsExporter against a loopback server', () => {
       expect(rejected.message).toContain(`HTTP ${status}`);
       expect(rejected.message).toContain('bad request');
       expect(rejected.message.length).toBeLessThan(600);
+      expect(cap.text()).not.toContain(SECRET.slice(0, 8));
       expect(cap.printed.join('\n')).toContain(`HTTP ${status}`);
     });
   }
@@ -349,6 +354,36 @@ describe('ResourceMetricsExporter against a loopback server', () => {
       cap,
     );
     expect(stats.delivered + sumDropped(stats)).toBe(exported.length);
+  });
+
+  it('delivers what a Metrics instance records, through its diagnostics channel', async () => {
+    const s = await server();
+    const cap = capture();
+    const exporter = new ResourceMetricsExporter({
+      endpoint: s.url,
+      accountId: ACCOUNT,
+      token: SECRET,
+      providerType: 'LANGCHAIN',
+      ...FAST,
+      diagnostics: cap.diagnostics,
+    });
+    exporters.push(exporter);
+    const metrics = createMetrics({ exporters: [exporter], diagnostics: cap.diagnostics });
+    await metrics.withInvocation({ model: 'gpt-4o' }, async (run) => {
+      run.startToolCall({ name: 'search', type: 'mcp' }).end();
+    });
+    await expect(
+      metrics.withInvocation({}, async () => Promise.reject(new Error('agent failed'))),
+    ).rejects.toThrow('agent failed');
+    await metrics.flush();
+    expect(s.accepted).toHaveLength(2);
+    expect(s.accepted[0]).toMatchObject({
+      providerType: 'LANGCHAIN',
+      extModelId: 'gpt-4o',
+      tools: [{ toolType: 'mcp', toolCalls: 1, successCount: 1, failureCount: 0 }],
+    });
+    expect(cap.events.filter((e) => e.type === 'delivery.sent')).toHaveLength(1);
+    expect(exporter.stats().delivered).toBe(2);
   });
 
   it('drop-oldest keeps the newest records', async () => {

@@ -11,6 +11,7 @@ import {
   type ResourceMetricsExporterOptions,
   resolveResourceMetricsExporterOptions,
 } from './http-config.js';
+import { readCapped, utf8Length } from './bytes.js';
 import { createRedactor } from './redact.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
 import { type Timer, refTimer, startTimer, yieldToEventLoop } from './timers.js';
@@ -38,6 +39,18 @@ export const DROP_REASONS: readonly DropReason[] = [
   'shutdown_timeout',
   'after_shutdown',
 ];
+
+/** The diagnostic event types the HTTP exporter emits (see docs/delivery.md). */
+export const DELIVERY_EVENT_TYPES = {
+  /** debug: a batch was answered 2xx (`records`, `bytes`, `status`, `attempt`). */
+  sent: 'delivery.sent',
+  /** debug: an attempt failed retryably; the batch waits `delayMs` (`records`, `attempt`, `delayMs`, `status`?). */
+  retry: 'delivery.retry',
+  /** warn: the endpoint answered a final status (`records`, `status`); the message holds its body excerpt. */
+  rejected: 'delivery.rejected',
+  /** warn: records were dropped (`reason`, `count`, `status`?, `detail`?). */
+  dropped: 'record.dropped',
+} as const;
 
 /**
  * A snapshot of the exporter's accounting. Always:
@@ -163,8 +176,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
         ...(promptType ? { promptType } : {}),
       });
     } catch (error) {
-      const message =
-        error instanceof ValidationError ? issuesText(error.issues) : classifyError(error).message;
+      const message = error instanceof ValidationError ? issuesText(error.issues) : this.safeMessage(error);
       this.drop('invalid', 1, { detail: this.redact(message) });
       return;
     }
@@ -423,7 +435,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
           } catch (error) {
             this.shift();
             this.drop('invalid', 1, {
-              detail: `not serializable: ${this.redact(classifyError(error).message)}`,
+              detail: `not serializable: ${this.safeMessage(error)}`,
             });
             continue;
           }
@@ -512,7 +524,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
         this.requests.succeeded++;
         this.settle(batch, 'delivered');
         diagnostics.emit({
-          type: 'delivery.sent',
+          type: DELIVERY_EVENT_TYPES.sent,
           level: 'debug',
           source: SOURCE,
           message: `delivered ${batch.count} record(s) to ${this.options.endpointOrigin} (HTTP ${result.status}, attempt ${attempt})`,
@@ -523,7 +535,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
       if (result.kind === 'final') {
         this.requests.failed++;
         diagnostics.emit({
-          type: 'delivery.rejected',
+          type: DELIVERY_EVENT_TYPES.rejected,
           level: 'warn',
           source: SOURCE,
           message: `${this.options.endpointOrigin} rejected ${batch.count} record(s) with HTTP ${result.status} (not retried): ${result.reason}`,
@@ -543,7 +555,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delayMs);
       this.requests.retries++;
       diagnostics.emit({
-        type: 'delivery.retry',
+        type: DELIVERY_EVENT_TYPES.retry,
         level: 'debug',
         source: SOURCE,
         message: `attempt ${attempt} to ${this.options.endpointOrigin} failed with ${result.reason}; retrying ${batch.count} record(s) in ${delayMs} ms`,
@@ -607,29 +619,44 @@ export class ResourceMetricsExporter implements InvocationExporter {
       }
       // `redirect: 'manual'`: Node returns the 3xx itself, browsers an opaque redirect with status 0.
       const redirected = response.type === 'opaqueredirect' || (status >= 300 && status < 400);
+      // Redacted before it is cut, so a secret straddling the cut cannot leak its first half.
+      const excerpt = this.redact(text.trim());
       const reason = redirected
         ? 'a redirect, which is not followed so credentials never leave the configured host'
-        : text.trim()
-          ? `"${this.redact(text.trim().slice(0, BODY_EXCERPT))}${text.trim().length > BODY_EXCERPT ? '…' : ''}"`
+        : excerpt
+          ? `"${excerpt.slice(0, BODY_EXCERPT)}${excerpt.length > BODY_EXCERPT ? '…' : ''}"`
           : 'no response body';
       return { kind: 'final', status, reason };
     } catch (error) {
       if (this.deadlinePassed || batch.done) return { kind: 'aborted' };
       if (timedOut) return { kind: 'retry', reason: `a timeout after ${requestTimeoutMs} ms` };
-      const info = classifyError(error);
-      const code = info.code ?? classifyError((error as { cause?: unknown })?.cause).code;
-      return { kind: 'retry', reason: `a network error (${this.redact(code ?? info.message)})` };
+      const code = classifyError(error).code ?? classifyError((error as { cause?: unknown })?.cause).code;
+      return {
+        kind: 'retry',
+        reason: `a network error (${code ? this.redact(code) : this.safeMessage(error)})`,
+      };
     } finally {
       clearTimeout(timer);
       batch.controller = undefined;
     }
   }
 
+  /** An error's message with the secrets removed before it is shortened (never cut mid-secret). */
+  private safeMessage(error: unknown): string {
+    let message: unknown;
+    try {
+      message = (error as { message?: unknown })?.message;
+    } catch {
+      message = undefined;
+    }
+    return typeof message === 'string' ? this.redact(message.slice(0, 4096)).slice(0, 200) : 'unknown error';
+  }
+
   private drop(reason: DropReason, count: number, data: Record<string, string | number> = {}): void {
     this.dropped[reason] += count;
     const detail = typeof data.detail === 'string' ? `: ${data.detail}` : '';
     this.options.diagnostics.emit({
-      type: 'record.dropped',
+      type: DELIVERY_EVENT_TYPES.dropped,
       level: 'warn',
       source: SOURCE,
       message: `dropped ${count} record(s) (${reason})${detail}`,
@@ -657,58 +684,6 @@ export class ResourceMetricsExporter implements InvocationExporter {
       batch.wake?.();
     }
   }
-}
-
-/** UTF-8 byte length of a string, counted without encoding it (lone surrogates count as U+FFFD, 3 bytes). */
-export function utf8Length(text: string): number {
-  const length = text.length;
-  let bytes = length;
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) continue;
-    if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 2; // 4 bytes for the two UTF-16 units
-        i++;
-      } else bytes += 2;
-    } else bytes += 2;
-  }
-  return bytes;
-}
-
-/** Reads at most `limit` bytes of a response body as text, then releases the rest. */
-async function readCapped(response: Response, limit: number): Promise<string> {
-  const body = response.body;
-  if (!body) return '';
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    while (total < limit) {
-      const { done, value } = await reader.read();
-      if (done) return decode(chunks, total);
-      chunks.push(value);
-      total += value.length;
-    }
-    await reader.cancel().catch(() => {});
-  } catch {
-    // an unreadable body is treated as empty; the status decides
-  }
-  return decode(chunks, Math.min(total, limit));
-}
-
-function decode(chunks: Uint8Array[], length: number): string {
-  const all = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    const part = chunk.subarray(0, length - offset);
-    all.set(part, offset);
-    offset += part.length;
-    if (offset >= length) break;
-  }
-  return new TextDecoder().decode(all);
 }
 
 /** Creates a `ResourceMetricsExporter` (options or the environment; see `ResourceMetricsExporterOptions`). */

@@ -45,7 +45,7 @@ describe('retry policy', () => {
 
 describe('utf8Length', () => {
   it('counts UTF-8 bytes exactly as TextEncoder does', async () => {
-    const { utf8Length } = await import('./resource-metrics-exporter.js');
+    const { utf8Length } = await import('./bytes.js');
     for (const text of ['', 'ascii', 'é', '€uro', '😀', 'a😀b€é', '\ud800x', 'x\udc00', '\ud800']) {
       expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
     }

@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Collector, startCollector } from '@metrics/testkit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { main, script } from './index.js';
+
+let collector: Collector;
+const dir = mkdtempSync(join(tmpdir(), 'openai-agents-example-'));
+
+beforeAll(async () => {
+  collector = await startCollector({ token: 'example-test-token' });
+  process.env.AI_METRICS_ENDPOINT = collector.endpoint;
+  process.env.AI_METRICS_JWT_TOKEN = 'example-test-token';
+  process.env.EXT_ACCOUNT_ALIAS_ID = '3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70';
+  process.env.AI_METRICS_EVENTS_FILE = join(dir, 'events.jsonl');
+  delete process.env.OPENAI_API_KEY;
+});
+afterAll(() => collector.close());
+
+it('records exactly what the script fed the agent, delivered to the collector and the JSONL file', async () => {
+  const answer = await main();
+  expect(answer).toBe((script.at(-1) as { text: string }).text);
+  expect(collector.records).toHaveLength(1);
+  const [record] = collector.records;
+  expect(record).toMatchObject({
+    providerType: 'OPENAI_AGENTS_SDK',
+    extModelId: 'gpt-4o-mini',
+    modelInvocationCount: 4, // a 429, then three answers
+    inputTokenCount: 310 + 450 + 690,
+    outputTokenCount: 12 + 48 + 70,
+    invocationServerErrors: 0,
+    invocationClientErrors: 0,
+    modelInvocationThrottles: 1,
+    modelInvocationClientErrors: 0,
+    modelInvocationServerErrors: 0,
+    modelInvocationUnknownErrors: 0,
+    guardrailHits: 0,
+    tools: [
+      { toolType: 'api', toolCalls: 2, successCount: 1, failureCount: 1 },
+      { toolType: 'mcp', toolCalls: 1, successCount: 1, failureCount: 0 },
+    ],
+  });
+  expect(record!.ttft).toBeGreaterThanOrEqual(30);
+  expect(record!.modelLatency).toBeLessThanOrEqual(record!.totalTime!);
+  const events = readFileSync(join(dir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  expect(events.find((e) => e.type === 'llm_usage')).toMatchObject({
+    session_id: 'openai-agents-example',
+    input_tokens: 1450,
+    output_tokens: 130,
+    total_tokens: 1580,
+    cache_read_input_tokens: 640,
+    reasoning_tokens: 24,
+  });
+  // the handoff: the shipping agent is a member run of the triage agent's one invocation
+  const invocation = events.find((e) => e.type === 'invocation').record;
+  expect(invocation.name).toBe('triage');
+  expect(
+    invocation.modelCalls.map((c: { attempt: number; outcome: string; status?: number }) => [
+      c.attempt,
+      c.outcome,
+      c.status,
+    ]),
+  ).toEqual([
+    [1, 'error', 429],
+    [2, 'success', undefined],
+  ]);
+  expect(
+    invocation.members.map(
+      (m: { name: string; memberKind: string; modelCalls: unknown[]; toolCalls: unknown[] }) => [
+        m.name,
+        m.memberKind,
+        m.modelCalls.length,
+        m.toolCalls.length,
+      ],
+    ),
+  ).toEqual([['shipping', 'handoff', 2, 3]]);
+});

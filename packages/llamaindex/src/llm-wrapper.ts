@@ -1,0 +1,186 @@
+import { fromLlamaIndexRaw, now } from '@metrics/core';
+import { observeAttempts } from './attempts.js';
+import { isAsyncIterable, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
+import { type OpenModelCall, type RunState, SOURCE, runStorage } from './run-state.js';
+
+const WRAPPED = Symbol.for('@metrics/llamaindex.llm');
+
+interface LLMLike {
+  chat: (...args: unknown[]) => unknown;
+  metadata?: { model?: unknown };
+  [WRAPPED]?: true;
+}
+
+/**
+ * Wraps an LLM's `chat` (in place, once) so that the errors LlamaIndex never reports as events
+ * (a 429, a 500, a dropped stream) reach the record of the run that made the call. Outside a run
+ * the wrapper only forwards. Results and errors are passed through untouched.
+ */
+export function instrumentLLM<T>(llm: T): T {
+  const target = llm as unknown as LLMLike;
+  if (!isObject(target) || typeof target.chat !== 'function' || target[WRAPPED]) return llm;
+  const original = target.chat;
+  const chat = function (this: unknown, ...args: unknown[]): unknown {
+    const state = runStorage.getStore();
+    if (!state || state.isEnded) return original.apply(this, args);
+    return observeCall(state, original, this, args, target);
+  };
+  try {
+    Object.defineProperty(target, 'chat', { value: chat, writable: true, configurable: true });
+    Object.defineProperty(target, WRAPPED, { value: true, configurable: true });
+    observeAttempts(target as unknown as Record<string, unknown>);
+  } catch {
+    // a frozen LLM stays unwrapped: its calls are still seen through events
+  }
+  return llm;
+}
+
+function observeCall(
+  state: RunState,
+  original: (...args: unknown[]) => unknown,
+  thisArg: unknown,
+  args: unknown[],
+  llm: LLMLike,
+): unknown {
+  const params = args[0];
+  const streamed = isObject(params) && params.stream === true;
+  const model = typeof llm.metadata?.model === 'string' ? llm.metadata.model : undefined;
+  const before = state.llmStarts;
+  const since = now();
+  state.pendingModel = model;
+  state.pendingStream = streamed;
+  let result: unknown;
+  try {
+    result = original.apply(thisArg, args);
+  } catch (error) {
+    state.pendingModel = state.pendingStream = undefined;
+    const entry = announced(state, before) ?? state.startUnannouncedCall(model, streamed);
+    state.failModelCall(entry, error);
+    state.flushAttempts(since, model, error);
+    throw error;
+  }
+  state.pendingModel = state.pendingStream = undefined;
+  // wrapLLMEvent sends `llm-start` synchronously on call: if none arrived, this LLM reports to
+  // another copy of @llamaindex/core, and the wrapper records the call itself.
+  let entry = announced(state, before);
+  const viaEvents = entry !== undefined;
+  if (!entry) {
+    entry = state.startUnannouncedCall(model, streamed);
+    warnNoEvents(state);
+  }
+  const call = entry;
+  if (!isObject(result) || typeof (result as unknown as Promise<unknown>).then !== 'function') return result;
+  return (result as unknown as Promise<unknown>).then(
+    (response) => {
+      try {
+        if (isAsyncIterable(response)) wrapStream(state, call, response, viaEvents, since, model);
+        else {
+          if (!viaEvents) {
+            const raw = isObject(response) ? response.raw : undefined;
+            state.endModelCall(call, fromLlamaIndexRaw(raw), rawModel(raw));
+          }
+          state.flushAttempts(since, model);
+        }
+      } catch (error) {
+        state.diagnostics.reportError(SOURCE, error);
+      }
+      return response;
+    },
+    (error: unknown) => {
+      try {
+        state.failModelCall(call, error);
+        state.flushAttempts(since, model, error);
+      } catch (inner) {
+        state.diagnostics.reportError(SOURCE, inner);
+      }
+      throw error;
+    },
+  );
+}
+
+function announced(state: RunState, before: number): OpenModelCall | undefined {
+  return state.llmStarts > before ? state.lastStarted : undefined;
+}
+
+/**
+ * Observes the stream the caller iterates: errors, early exits and, without events, tokens and
+ * usage. A plain iterator object (no generator layer): one `.then` per chunk.
+ */
+function wrapStream(
+  state: RunState,
+  entry: OpenModelCall,
+  response: AsyncIterable<unknown>,
+  viaEvents: boolean,
+  since: number,
+  model: string | undefined,
+): void {
+  const inner = response[Symbol.asyncIterator].bind(response);
+  const chunks: unknown[] = [];
+  const close = () => {
+    // after the last chunk `llm-end` already ended the call; otherwise (no events, or the agent
+    // stopped reading early, e.g. on an unknown tool) it ends with what was seen
+    if (!entry.call.ended) state.endModelCall(entry, fromLlamaIndexRaw(chunks), rawModel(chunks));
+    state.flushAttempts(since, model);
+  };
+  const onResult = (result: IteratorResult<unknown>) => {
+    try {
+      if (result.done) close();
+      else if (!viaEvents) {
+        const chunk = result.value;
+        if (isFirstTokenChunk(chunk)) entry.call.firstToken();
+        if (isObject(chunk) && isObject(chunk.raw) && (chunk.raw.usage || chunk.raw.model)) {
+          chunks.push(chunk);
+          if (chunks.length > 4) chunks.shift();
+        }
+      }
+    } catch (error) {
+      state.diagnostics.reportError(SOURCE, error);
+    }
+    return result;
+  };
+  const onError = (error: unknown) => {
+    try {
+      state.failModelCall(entry, error);
+      state.flushAttempts(since, model, error);
+    } catch (inner) {
+      state.diagnostics.reportError(SOURCE, inner);
+    }
+    throw error;
+  };
+  (response as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] = () => {
+    const iterator = inner();
+    const observed: AsyncIterator<unknown> & AsyncIterable<unknown> = {
+      next: (...args: [] | [unknown]) => iterator.next(...args).then(onResult, onError),
+      return: (value?: unknown) => {
+        if (!entry.call.ended) state.stoppedReading(entry);
+        close();
+        return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value });
+      },
+      [Symbol.asyncIterator]() {
+        return observed;
+      },
+    };
+    if (iterator.throw)
+      observed.throw = (error?: unknown) =>
+        (iterator.throw as (e?: unknown) => Promise<IteratorResult<unknown>>)(error);
+    return observed;
+  };
+}
+
+function warnNoEvents(state: RunState): void {
+  if (state.warnedNoEvents) return;
+  state.warnedNoEvents = true;
+  state.diagnostics.emit({
+    type: 'llamaindex.events-not-received',
+    level: 'warn',
+    source: SOURCE,
+    message:
+      'an instrumented LLM made a call that sent no llm-start event to the @llamaindex/core copy ' +
+      '@metrics/llamaindex uses: either it emits no llm-* events at all (e.g. OpenAIResponses) or it ' +
+      'emits them to another copy (two versions installed, e.g. llamaindex@0.12.1 pins 0.6.22 while ' +
+      '@llamaindex/openai uses 0.6.23). Calls of instrumented LLMs are still recorded by the wrapper; ' +
+      'calls of other LLMs and tool events of that copy are missed. Fix: install one version ' +
+      '(package.json "overrides" / "pnpm.overrides": { "@llamaindex/core": "<version>" }) or pass that ' +
+      "copy's Settings: llamaindexMetrics({ settings: [Settings] })",
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * Mastra (>= 1.40) keeps the span being executed in an AsyncLocalStorage
+ * (`@mastra/core/observability/context-storage`). It links a model request, or an agent that a
+ * tool calls without passing its tracing context, to the run it belongs to. Older versions lack
+ * the module: then these links are simply not made.
+ */
+export interface LiveSpan {
+  readonly id?: string;
+  readonly traceId?: string;
+  readonly parent?: LiveSpan;
+}
+
+let getCurrentSpan: (() => LiveSpan | undefined) | undefined;
+let loading: Promise<void> | undefined;
+
+/** Starts loading Mastra's context storage (once); safe to call many times. */
+export function loadAmbientSpan(): Promise<void> {
+  loading ??= import('@mastra/core/observability/context-storage')
+    .then((mod: { getCurrentSpan?: () => LiveSpan | undefined }) => {
+      if (typeof mod.getCurrentSpan === 'function') getCurrentSpan = mod.getCurrentSpan;
+    })
+    .catch(() => {
+      // not available in this Mastra version
+    });
+  return loading;
+}
+
+/** The span Mastra is executing in the current async context, if known. */
+export function currentSpan(): LiveSpan | undefined {
+  try {
+    return getCurrentSpan?.();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The span and its ancestors, nearest first (at most `limit`). */
+export function* spanChain(span: LiveSpan | undefined, limit = 64): Generator<LiveSpan> {
+  let current = span;
+  for (let i = 0; current && i < limit; i++) {
+    yield current;
+    current = current.parent;
+  }
+}

@@ -1,0 +1,254 @@
+import { type Usage, fromAiSdkProviderUsage, now } from '@metrics/core';
+
+/** One request to the model (one attempt of Mastra's retry loop), as the model wrapper saw it. */
+export interface ModelAttempt {
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly firstTokenAt?: number;
+  readonly streamed: boolean;
+  readonly usage?: Usage;
+  readonly model?: string;
+  readonly provider?: string;
+  readonly error?: unknown;
+}
+
+/** Where an attempt is reported; resolved when the attempt starts (in the caller's async context). */
+export type AttemptSink = (attempt: ModelAttempt) => void;
+
+/** Finds the sink of the current run, or `undefined` when no run is being measured. */
+export type SinkResolver = () => AttemptSink | undefined;
+
+let resolvers: SinkResolver[] = [];
+
+/**
+ * Registers a way to find the run a model request belongs to (the standalone wrapper's async
+ * context, an exporter's open traces); the first resolver that answers wins, and `first` ones
+ * (the most specific: an explicit async context) are asked before the others.
+ */
+export function registerSinkResolver(resolver: SinkResolver, options: { first?: boolean } = {}): () => void {
+  resolvers = options.first ? [resolver, ...resolvers] : [...resolvers, resolver];
+  return () => {
+    resolvers = resolvers.filter((r) => r !== resolver);
+  };
+}
+
+function resolveSink(): AttemptSink | undefined {
+  for (const resolver of resolvers) {
+    try {
+      const sink = resolver();
+      if (sink) return sink;
+    } catch {
+      // a failing resolver is skipped
+    }
+  }
+  return undefined;
+}
+
+const OBSERVED = Symbol.for('@metrics/mastra.observed-model');
+
+interface StreamPart {
+  type?: string;
+  usage?: unknown;
+  modelId?: unknown;
+  error?: unknown;
+}
+
+const FIRST_TOKEN_PARTS = new Set([
+  'text-delta',
+  'reasoning-delta',
+  'tool-input-start',
+  'tool-input-delta',
+  'tool-call-delta',
+  'tool-call',
+]);
+
+/** True for an AI SDK language model object (spec v2, v3 or v4) that this wrapper can observe. */
+export function isObservableModel(model: unknown): model is Record<string | symbol, unknown> {
+  if (typeof model !== 'object' || model === null) return false;
+  const m = model as Record<string, unknown>;
+  return (
+    typeof m.doGenerate === 'function' &&
+    typeof m.doStream === 'function' &&
+    (m.specificationVersion === 'v2' || m.specificationVersion === 'v3' || m.specificationVersion === 'v4')
+  );
+}
+
+function modelId(model: Record<string | symbol, unknown>): string | undefined {
+  return typeof model.modelId === 'string' ? model.modelId : undefined;
+}
+
+function providerName(model: Record<string | symbol, unknown>): string | undefined {
+  return typeof model.provider === 'string' ? model.provider : undefined;
+}
+
+function safe(report: (() => void) | undefined): void {
+  try {
+    report?.();
+  } catch {
+    // the sink reports its own faults; nothing reaches the model call
+  }
+}
+
+/**
+ * Wraps an AI SDK language model (the object given to Mastra as `model`) so that every request
+ * Mastra sends through it — each retry attempt included — is reported with its timing, first
+ * token, usage and error. The wrapper is a `Proxy`: everything but `doGenerate`/`doStream` is the
+ * original model, and the original's results and errors pass through untouched.
+ */
+export function observeModel<T>(model: T): T {
+  if (!isObservableModel(model) || model[OBSERVED] === true) return model;
+  const target = model;
+  const doGenerate = target.doGenerate as (options: unknown) => Promise<Record<string, unknown>>;
+  const doStream = target.doStream as (
+    options: unknown,
+  ) => Promise<{ stream: ReadableStream<StreamPart> } & Record<string, unknown>>;
+
+  async function observedGenerate(this: unknown, options: unknown): Promise<Record<string, unknown>> {
+    const sink = resolvers.length === 0 ? undefined : resolveSink();
+    if (!sink) return doGenerate.call(this ?? target, options);
+    const startedAt = now();
+    let result: Record<string, unknown>;
+    try {
+      result = await doGenerate.call(this ?? target, options);
+    } catch (error) {
+      const endedAt = now();
+      safe(() => sink({ startedAt, endedAt, streamed: false, error, ...ids(target) }));
+      throw error;
+    }
+    const endedAt = now();
+    safe(() => {
+      const response = result.response as { modelId?: unknown } | undefined;
+      const usage = fromAiSdkProviderUsage(result.usage);
+      sink({
+        startedAt,
+        endedAt,
+        streamed: false,
+        ...ids(target),
+        ...(typeof response?.modelId === 'string' ? { model: response.modelId } : {}),
+        ...(usage ? { usage } : {}),
+      });
+    });
+    return result;
+  }
+
+  async function observedStream(
+    this: unknown,
+    options: unknown,
+  ): Promise<{ stream: ReadableStream<StreamPart> } & Record<string, unknown>> {
+    const sink = resolvers.length === 0 ? undefined : resolveSink();
+    if (!sink) return doStream.call(this ?? target, options);
+    const startedAt = now();
+    let result: { stream: ReadableStream<StreamPart> } & Record<string, unknown>;
+    try {
+      result = await doStream.call(this ?? target, options);
+    } catch (error) {
+      const endedAt = now();
+      safe(() => sink({ startedAt, endedAt, streamed: true, error, ...ids(target) }));
+      throw error;
+    }
+    let firstTokenAt: number | undefined;
+    let usage: Usage | undefined;
+    let responseModel: string | undefined;
+    let failure: unknown;
+    let reported = false;
+    const report = (error?: unknown) => {
+      if (reported) return;
+      reported = true;
+      const endedAt = now();
+      const err = error ?? failure;
+      safe(() =>
+        sink({
+          startedAt,
+          endedAt,
+          streamed: true,
+          ...ids(target),
+          ...(responseModel !== undefined ? { model: responseModel } : {}),
+          ...(firstTokenAt !== undefined ? { firstTokenAt } : {}),
+          ...(usage ? { usage } : {}),
+          ...(err !== undefined ? { error: err } : {}),
+        }),
+      );
+    };
+    const observe = (part: StreamPart) => {
+      const type = part?.type;
+      if (firstTokenAt === undefined && type !== undefined && FIRST_TOKEN_PARTS.has(type))
+        firstTokenAt = now();
+      else if (type === 'finish') usage = fromAiSdkProviderUsage(part.usage);
+      else if (type === 'response-metadata' && typeof part.modelId === 'string') responseModel = part.modelId;
+      else if (type === 'error' && failure === undefined) failure = part.error ?? new Error('stream error');
+    };
+    const reader = result.stream.getReader();
+    // Pull-based: a consumer that cancels, or a source that errors, still ends the attempt.
+    const stream = new ReadableStream<StreamPart>({
+      async pull(controller) {
+        let next: { done: boolean; value?: StreamPart };
+        try {
+          next = await reader.read();
+        } catch (error) {
+          report(error);
+          controller.error(error);
+          return;
+        }
+        if (next.done) {
+          report();
+          controller.close();
+          return;
+        }
+        try {
+          observe(next.value as StreamPart);
+        } catch {
+          // observation is best effort
+        }
+        controller.enqueue(next.value as StreamPart);
+      },
+      cancel(reason) {
+        report();
+        return reader.cancel(reason);
+      },
+    });
+    return { ...result, stream };
+  }
+
+  return new Proxy(target, {
+    get(obj, key, receiver) {
+      if (key === 'doGenerate') return observedGenerate;
+      if (key === 'doStream') return observedStream;
+      if (key === OBSERVED) return true;
+      return Reflect.get(obj, key, receiver);
+    },
+  }) as T;
+}
+
+function ids(model: Record<string | symbol, unknown>): { model?: string; provider?: string } {
+  const id = modelId(model);
+  const provider = providerName(model);
+  return { ...(id !== undefined ? { model: id } : {}), ...(provider !== undefined ? { provider } : {}) };
+}
+
+/**
+ * Wraps every model a Mastra `model` setting can hold: a model object, a function returning one
+ * (dynamic models), or a fallback list (`[{ model, maxRetries }]`). Router ids (`'openai/gpt-4o'`)
+ * are resolved by Mastra itself and are left as they are.
+ */
+export function observeModelConfig(config: unknown): unknown {
+  if (isObservableModel(config)) return observeModel(config);
+  if (Array.isArray(config)) {
+    return config.map((entry) =>
+      typeof entry === 'object' && entry !== null && 'model' in entry
+        ? { ...entry, model: observeModelConfig((entry as { model: unknown }).model) }
+        : entry,
+    );
+  }
+  if (typeof config === 'function') {
+    const original = config as (...args: unknown[]) => unknown;
+    if ((original as unknown as Record<symbol, unknown>)[OBSERVED] === true) return original;
+    const wrapped = function (this: unknown, ...args: unknown[]) {
+      const value = original.apply(this, args);
+      if (value instanceof Promise) return value.then((v) => observeModelConfig(v));
+      return observeModelConfig(value);
+    };
+    Object.defineProperty(wrapped, OBSERVED, { value: true });
+    return wrapped;
+  }
+  return config;
+}

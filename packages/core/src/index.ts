@@ -44,6 +44,7 @@ export { fromAiSdkProviderUsage, fromAiSdkUsage } from './usage/from-ai-sdk.js';
 export { fromOpenAIAgentsUsage } from './usage/from-openai-agents.js';
 export { fromMastraSpanUsage, fromMastraUsage } from './usage/from-mastra.js';
 export { fromLlamaIndexRaw, fromProviderUsage } from './usage/detect-usage.js';
+export { readField } from './usage/read-fields.js';
 
 export { MetricsError, ValidationError, ConfigurationError } from './errors/metrics-error.js';
 export { classifyError, maskSecrets } from './errors/classify-error.js';

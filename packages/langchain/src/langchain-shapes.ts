@@ -1,14 +1,7 @@
-import { type ToolType, type Usage, addUsage, fromLangChainUsageMetadata } from '@metrics/core';
+import { type ToolType, type Usage, addUsage, fromLangChainUsageMetadata, readField } from '@metrics/core';
 
-/** Reads a property without trusting the object (hostile getters, proxies). */
-export function get(value: unknown, key: string): unknown {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
+/** Reads a property without trusting the object (hostile getters, proxies): core's `readField`. */
+export const get = readField;
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;

@@ -1,3 +1,5 @@
+import { readField } from '../usage/read-fields.js';
+
 /**
  * What kind of failure a thrown value is:
  * - `throttle`: HTTP 429;
@@ -54,16 +56,8 @@ const TIMEOUT_NAMES = new Set([
 const ABORT_NAMES = new Set(['AbortError', 'APIUserAbortError', 'ResponseAborted']);
 const NETWORK_NAMES = new Set(['APIConnectionError', 'FetchError', 'SocketError']);
 const MAX_DEPTH = 8;
+const get = readField;
 const MESSAGE_LIMIT = 200;
-
-function get(value: unknown, key: string): unknown {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
 
 function httpStatus(value: unknown): number | undefined {
   const n = typeof value === 'string' && /^\d{3}$/.test(value) ? Number(value) : value;

@@ -201,7 +201,7 @@ describe('ResourceMetricsExporter against a loopback server', () => {
   it('times out a hanging server and retries', async () => {
     const s = await server();
     s.plan({ hang: true });
-    const { exporter, cap } = setup(s.url, { requestTimeoutMs: 200 });
+    const { exporter, cap } = setup(s.url, { requestTimeoutMs: 600 });
     const records = makeRecords(6);
     for (const record of records) exporter.export(record);
     await exporter.flush();

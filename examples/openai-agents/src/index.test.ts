@@ -1,28 +1,15 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Collector, startCollector } from '@metrics/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startExampleHarness } from '@metrics-example/shared/testing';
+import { afterAll, expect, it } from 'vitest';
 import { main, script } from './index.js';
 
-let collector: Collector;
-const dir = mkdtempSync(join(tmpdir(), 'openai-agents-example-'));
-
-beforeAll(async () => {
-  collector = await startCollector({ token: 'example-test-token' });
-  process.env.AI_METRICS_ENDPOINT = collector.endpoint;
-  process.env.AI_METRICS_JWT_TOKEN = 'example-test-token';
-  process.env.EXT_ACCOUNT_ALIAS_ID = '3f1c2a4e-8b7d-4c6e-9a1f-2b3c4d5e6f70';
-  process.env.AI_METRICS_EVENTS_FILE = join(dir, 'events.jsonl');
-  delete process.env.OPENAI_API_KEY;
-});
-afterAll(() => collector.close());
+const harness = await startExampleHarness('openai-agents');
+afterAll(() => harness.close());
 
 it('records exactly what the script fed the agent, delivered to the collector and the JSONL file', async () => {
   const answer = await main();
   expect(answer).toBe((script.at(-1) as { text: string }).text);
-  expect(collector.records).toHaveLength(1);
-  const [record] = collector.records;
+  expect(harness.collector.records).toHaveLength(1);
+  const [record] = harness.collector.records;
   expect(record).toMatchObject({
     providerType: 'OPENAI_AGENTS_SDK',
     extModelId: 'gpt-4o-mini',
@@ -43,10 +30,7 @@ it('records exactly what the script fed the agent, delivered to the collector an
   });
   expect(record!.ttft).toBeGreaterThanOrEqual(30);
   expect(record!.modelLatency).toBeLessThanOrEqual(record!.totalTime!);
-  const events = readFileSync(join(dir, 'events.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
+  const events = harness.events();
   expect(events.find((e) => e.type === 'llm_usage')).toMatchObject({
     session_id: 'openai-agents-example',
     input_tokens: 1450,

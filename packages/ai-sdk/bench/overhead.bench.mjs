@@ -1,12 +1,12 @@
-// Overhead of @metrics/ai-sdk on an AI SDK 7 agent with an in-process fake model (2 model calls and
-// 1 tool call per run). Variants are interleaved run by run (so machine noise hits them alike);
-// each reports the median time per run, its ratio to the bare agent and the microseconds added
-// per model call. `pnpm bench` runs ../dist (`pnpm build` first); ~5–15 s.
+// Overhead of @metrics/ai-sdk on an AI SDK 7 generateText loop with an in-process fake model (2
+// model calls and 1 tool call per run), against the framework's floor for each hook kind. Each
+// variant runs in its own processes, rounds interleaved with the bare run (scripts/paired-bench.mjs
+// explains why). `pnpm bench` runs ../dist (`pnpm build` first).
 import { createMetrics } from '@metrics/core';
 import { generateText, jsonSchema, stepCountIs, tool, wrapLanguageModel } from 'ai';
+import { pairedBench } from '../../../scripts/paired-bench.mjs';
 import { aiSdkMiddleware, aiSdkTelemetry } from '../dist/index.js';
 
-const RUNS = Number(process.env.RUNS ?? 2500);
 const MODEL_CALLS = 2;
 
 const usage = (input, output) => ({
@@ -75,28 +75,7 @@ const sameHooks = Object.fromEntries(
 );
 
 const off = { isEnabled: false };
-const adapterMiddleware = aiSdkMiddleware(metrics);
-const adapterTelemetry = aiSdkTelemetry(metrics);
-const variants = {
-  bare: { model: fakeModel, telemetry: off },
-  'floor: middleware': {
-    model: wrapLanguageModel({ model: fakeModel, middleware: floorMiddleware }),
-    telemetry: off,
-  },
-  'adapter: middleware': {
-    model: wrapLanguageModel({ model: fakeModel, middleware: adapterMiddleware }),
-    telemetry: off,
-  },
-  'floor: telemetry': { model: fakeModel, telemetry: { integrations: [floorTelemetry] } },
-  'SDK cost of the same hooks, empty': { model: fakeModel, telemetry: { integrations: [sameHooks] } },
-  'adapter: telemetry': { model: fakeModel, telemetry: { integrations: [adapterTelemetry] } },
-  'adapter: both': {
-    model: wrapLanguageModel({ model: fakeModel, middleware: adapterMiddleware }),
-    telemetry: { integrations: [adapterTelemetry] },
-  },
-};
-
-async function runOnce({ model, telemetry }) {
+const variant = (model, telemetry) => () => async () => {
   const result = await generateText({
     model,
     tools,
@@ -105,44 +84,39 @@ async function runOnce({ model, telemetry }) {
     telemetry,
   });
   if (result.steps.length !== MODEL_CALLS) throw new Error(`expected ${MODEL_CALLS} steps`);
-}
-
-const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
-const names = Object.keys(variants);
-for (const name of names) for (let i = 0; i < 100; i++) await runOnce(variants[name]); // warm up
-for (let i = 0; i < RUNS; i++) {
-  const order = i % 2 ? names : [...names].reverse();
-  for (const name of order) {
-    const start = performance.now();
-    await runOnce(variants[name]);
-    samples[name].push((performance.now() - start) * 1000);
-  }
-}
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 };
-const bare = median(samples.bare);
-const rows = Object.keys(variants).map((name) => {
-  const us = median(samples[name]);
-  return {
-    variant: name,
-    'µs/run': us.toFixed(1),
-    'ratio to bare': (us / bare).toFixed(3),
-    'µs added per model call': ((us - bare) / MODEL_CALLS).toFixed(1),
-  };
+const adapterMiddleware = () => aiSdkMiddleware(metrics);
+const adapterTelemetry = () => aiSdkTelemetry(metrics);
+
+await pairedBench({
+  title: `AI SDK 7 generateText, ${MODEL_CALLS} model calls + 1 tool call per run`,
+  modelCallsPerRun: MODEL_CALLS,
+  runsPerRound: 400,
+  variants: {
+    bare: variant(fakeModel, off),
+    'floor: middleware (times the call)': variant(
+      wrapLanguageModel({ model: fakeModel, middleware: floorMiddleware }),
+      off,
+    ),
+    'adapter: middleware': () =>
+      variant(wrapLanguageModel({ model: fakeModel, middleware: adapterMiddleware() }), off)(),
+    'floor: telemetry (sums usage)': variant(fakeModel, { integrations: [floorTelemetry] }),
+    'SDK cost of the adapter hooks, empty': variant(fakeModel, { integrations: [sameHooks] }),
+    'adapter: telemetry': () => variant(fakeModel, { integrations: [adapterTelemetry()] })(),
+    'adapter: both': () =>
+      variant(wrapLanguageModel({ model: fakeModel, middleware: adapterMiddleware() }), {
+        integrations: [adapterTelemetry()],
+      })(),
+  },
+  budgets: [
+    { adapter: 'adapter: middleware', floor: 'floor: middleware (times the call)', maxRatio: 1.25 },
+    { adapter: 'adapter: telemetry', floor: 'floor: telemetry (sums usage)', maxRatio: 1.25 },
+  ],
+  check: (name) => {
+    if (name.includes('times the call') && timed === 0) throw new Error('the floor middleware did not run');
+    if (name.includes('sums usage') && summed === 0) throw new Error('the floor integration did not run');
+  },
+  notes: [
+    "Peers (issue #6, same shape of run): AI SDK's OpenTelemetry integration 185-200 µs, Langfuse's 210-245 µs per model call.",
+  ],
 });
-console.log(
-  `AI SDK 7 generateText, ${MODEL_CALLS} model calls + 1 tool call per run; median of ${RUNS} runs per variant, interleaved`,
-);
-console.table(rows);
-const added = (name) => (median(samples[name]) - bare) / MODEL_CALLS;
-for (const kind of ['middleware', 'telemetry']) {
-  const floor = added(`floor: ${kind}`);
-  const adapter = added(`adapter: ${kind}`);
-  console.log(
-    `${kind}: adapter adds ${adapter.toFixed(1)} µs per model call, floor ${floor.toFixed(1)} µs ` +
-      `(adapter − floor = ${(adapter - floor).toFixed(1)} µs; total time ${((median(samples[`adapter: ${kind}`]) / median(samples[`floor: ${kind}`]) - 1) * 100).toFixed(1)}% over the floor)`,
-  );
-}
-if (timed < 0 || summed < 0) console.log('');

@@ -1,17 +1,17 @@
 // Overhead of @metrics/llamaindex on an agent() run with an in-process fake model (2 model calls,
 // 1 tool call per run), against the bare agent and against the framework's own floor: a per-run
 // callback manager (Settings.withCallbackManager) whose llm-end handler only sums usage.
-// Rounds are interleaved; run `pnpm build` first. Usage: node bench/overhead.bench.mjs [rounds] [runsPerRound]
+// Each variant runs in its own processes, rounds interleaved with the bare run
+// (scripts/paired-bench.mjs explains why). Run `pnpm build` first.
 import { wrapLLMEvent } from '@llamaindex/core/decorator';
 import { CallbackManager, Settings } from '@llamaindex/core/global';
 import { ToolCallLLM } from '@llamaindex/core/llms';
 import { tool } from '@llamaindex/core/tools';
 import { agent } from '@llamaindex/workflow';
 import { z } from 'zod';
+import { pairedBench } from '../../../scripts/paired-bench.mjs';
 import { llamaindexMetrics } from '../dist/index.js';
 
-const ROUNDS = Number(process.argv[2] ?? 12);
-const RUNS = Number(process.argv[3] ?? 150);
 const MODEL_CALLS_PER_RUN = 2;
 
 class FakeLLM extends ToolCallLLM {
@@ -71,45 +71,20 @@ let records = 0;
 const metrics = llamaindexMetrics({ exporters: [{ export: () => void records++ }], logger: false });
 const instrumented = metrics.instrument(agent({ llm: new FakeLLM(), tools: [add] }));
 
-const variants = {
-  bare: (input) => bare.run(input),
-  floor,
-  adapter: (input) => instrumented.run(input),
-};
-
-// CPU time (user + system) per run: on a shared 2-core machine wall time mostly measures the
-// neighbours; the work the process does is what the adapter adds.
-async function round(run) {
-  globalThis.gc?.();
-  const start = process.cpuUsage();
-  for (let i = 0; i < RUNS; i++) await run('what is 1 + 2?');
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / RUNS; // µs per run
-}
-
-for (const run of Object.values(variants)) await round(run); // warm-up
-const samples = { bare: [], floor: [], adapter: [] };
-const names = Object.keys(variants);
-for (let r = 0; r < ROUNDS; r++) {
-  // rotate the order so no variant always runs first (or last) in a round
-  const order = names.map((_, i) => names[(i + r) % names.length]);
-  for (const name of order) samples[name].push(await round(variants[name]));
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-// paired differences per round cancel the drift of a shared machine
-const added = (name) => median(samples[name].map((v, i) => v - samples.bare[i])) / MODEL_CALLS_PER_RUN;
-const bareUs = median(samples.bare);
-console.log(
-  `agent() run, ${MODEL_CALLS_PER_RUN} model calls + 1 tool call, ${ROUNDS} rounds x ${RUNS} runs, CPU µs (user+system), medians`,
-);
-console.log(`bare      ${bareUs.toFixed(1).padStart(8)} µs/run`);
-for (const name of ['floor', 'adapter']) {
-  const perCall = added(name);
-  const ratio = (bareUs + perCall * MODEL_CALLS_PER_RUN) / bareUs;
-  console.log(
-    `${name.padEnd(8)}  x${ratio.toFixed(3)}  ${perCall >= 0 ? '+' : ''}${perCall.toFixed(1)} µs per model call`,
-  );
-}
-console.log(
-  `adapter cost / floor cost: ${(added('adapter') / Math.max(added('floor'), 1e-9)).toFixed(2)} (records ${records}, floor tokens ${floorTokens})`,
-);
+await pairedBench({
+  title: `agent() run, ${MODEL_CALLS_PER_RUN} streamed model calls + 1 tool call per run`,
+  modelCallsPerRun: MODEL_CALLS_PER_RUN,
+  runsPerRound: 100,
+  gcBetweenRounds: true,
+  variants: {
+    bare: () => () => bare.run('what is 1 + 2?'),
+    'floor: per-run callback manager summing usage': () => () => floor('what is 1 + 2?'),
+    adapter: () => () => instrumented.run('what is 1 + 2?'),
+  },
+  budgets: [{ adapter: 'adapter', floor: 'floor: per-run callback manager summing usage', maxRatio: 1.25 }],
+  check: (name) => {
+    if (name === 'adapter' && records === 0) throw new Error('the adapter recorded nothing');
+    if (name.startsWith('floor') && floorTokens === 0) throw new Error('the floor summed nothing');
+  },
+  notes: ['No peer integration instruments @llamaindex/workflow agents to compare with.'],
+});

@@ -24,7 +24,8 @@ const CHILD_ENV = 'PAIRED_BENCH_VARIANT';
  *   name → factory of a function doing one run; must contain `bare`
  * @param {Array<{ adapter: string, floor: string, maxRatio: number }>} [spec.budgets]
  * @param {(variant: string) => void} [spec.check] throws when a hook did not run (called in the child)
- * @param {number} [spec.processes] child processes per variant (default 3, env BENCH_PROCESSES)
+ * @param {number} [spec.processes] child processes per variant (default 3, env BENCH_PROCESSES);
+ *   env BENCH_ONLY=<substring> measures only the variants whose name contains it
  * @param {number} [spec.rounds] rounds per process (default 12, env BENCH_ROUNDS)
  * @param {number} [spec.runsPerRound] runs per round (env BENCH_RUNS)
  * @param {boolean} [spec.gcBetweenRounds] collect garbage before every round, outside the timing:
@@ -104,7 +105,11 @@ function runChild(name, gc) {
 
 async function coordinate(spec, rounds, runsPerRound) {
   const processes = Number(process.env.BENCH_PROCESSES ?? spec.processes ?? 3);
-  const names = Object.keys(spec.variants).filter((name) => name !== 'bare');
+  // BENCH_ONLY=substring measures only the variants whose name contains it (and bare)
+  const only = process.env.BENCH_ONLY;
+  const names = Object.keys(spec.variants).filter(
+    (name) => name !== 'bare' && (only === undefined || name.includes(only)),
+  );
   if (!spec.variants.bare) throw new Error('pairedBench needs a `bare` variant');
   const results = Object.fromEntries(names.map((name) => [name, []]));
   const started = performance.now();
@@ -134,6 +139,7 @@ async function coordinate(spec, rounds, runsPerRound) {
   ]);
   let over = false;
   for (const { adapter, floor, maxRatio } of spec.budgets ?? []) {
+    if (!(adapter in added) || !(floor in added)) continue;
     const a = added[adapter];
     const f = added[floor];
     if (!(f > 0)) {

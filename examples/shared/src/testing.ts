@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Collector, startCollector } from '@metrics/testkit';
+import { expect } from 'vitest';
 
 export interface ExampleHarness {
   collector: Collector;
@@ -29,4 +30,42 @@ export async function startExampleHarness(name: string): Promise<ExampleHarness>
         .map((line) => JSON.parse(line)),
     close: () => collector.close(),
   };
+}
+
+/** The counters a run that went as scripted leaves at 0 (a test overrides the ones its script sets). */
+const NO_ERRORS = {
+  invocationServerErrors: 0,
+  invocationClientErrors: 0,
+  modelInvocationThrottles: 0,
+  modelInvocationClientErrors: 0,
+  modelInvocationServerErrors: 0,
+  modelInvocationUnknownErrors: 0,
+  guardrailHits: 0,
+};
+
+export interface ExpectedExampleRun {
+  /** Record fields the script determines; error counters not given must be 0. */
+  record: Record<string, unknown>;
+  /** The scripted delay before the first streamed chunk: the record's ttft is at least this. */
+  minTtftMs: number;
+  /** Fields of the `llm_usage` JSONL event. */
+  usageEvent: Record<string, unknown>;
+}
+
+/**
+ * Asserts that the example's run produced exactly one record at the collector, matching what its
+ * script fed in, and the matching usage event in the JSONL file. Returns both for further checks.
+ */
+export function expectOneExampleRecord(
+  harness: ExampleHarness,
+  expected: ExpectedExampleRun,
+): { record: Record<string, any>; events: any[] } {
+  expect(harness.collector.records).toHaveLength(1);
+  const record = harness.collector.records[0] as Record<string, any>;
+  expect(record).toMatchObject({ ...NO_ERRORS, ...expected.record });
+  expect(record.ttft).toBeGreaterThanOrEqual(expected.minTtftMs);
+  expect(record.modelLatency).toBeLessThanOrEqual(record.totalTime);
+  const events = harness.events();
+  expect(events.find((e) => e.type === 'llm_usage')).toMatchObject(expected.usageEvent);
+  return { record, events };
 }

@@ -10,6 +10,7 @@ import {
   type AttemptSink,
   type ModelAttempt,
   observeModelConfig,
+  recordAttempt,
   registerSinkResolver,
 } from './model-observer.js';
 import { type MastraMetricsOptions, SOURCE, toMetrics } from './options.js';
@@ -420,16 +421,7 @@ export class MastraMetricsExporter implements ObservabilityExporter {
     }
     run.modelFailed = true;
     run.lastFailedAttemptEnd = attempt.endedAt;
-    run.recorder.recordModelCall({
-      startedAt: attempt.startedAt,
-      endedAt: attempt.endedAt,
-      streamed: attempt.streamed,
-      ...(attempt.firstTokenAt !== undefined ? { firstTokenAt: attempt.firstTokenAt } : {}),
-      ...(attempt.model !== undefined ? { model: attempt.model } : {}),
-      ...(attempt.provider !== undefined ? { provider: attempt.provider } : {}),
-      ...(attempt.usage ? { usage: attempt.usage } : {}),
-      error: attempt.error,
-    });
+    recordAttempt(run.recorder, attempt);
   }
 
   private observeAgent(agent: unknown): void {

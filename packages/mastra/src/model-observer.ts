@@ -1,4 +1,4 @@
-import { type Usage, fromAiSdkProviderUsage, now } from '@metrics/core';
+import { type InvocationRecorder, type Usage, fromAiSdkProviderUsage, now } from '@metrics/core';
 
 /** One request to the model (one attempt of Mastra's retry loop), as the model wrapper saw it. */
 export interface ModelAttempt {
@@ -10,6 +10,20 @@ export interface ModelAttempt {
   readonly model?: string;
   readonly provider?: string;
   readonly error?: unknown;
+}
+
+/** Records an attempt as one model call of `recorder` (only the fields the attempt has). */
+export function recordAttempt(recorder: InvocationRecorder, attempt: ModelAttempt): void {
+  recorder.recordModelCall({
+    startedAt: attempt.startedAt,
+    endedAt: attempt.endedAt,
+    streamed: attempt.streamed,
+    ...(attempt.firstTokenAt !== undefined ? { firstTokenAt: attempt.firstTokenAt } : {}),
+    ...(attempt.model !== undefined ? { model: attempt.model } : {}),
+    ...(attempt.provider !== undefined ? { provider: attempt.provider } : {}),
+    ...(attempt.usage ? { usage: attempt.usage } : {}),
+    ...(attempt.error !== undefined ? { error: attempt.error } : {}),
+  });
 }
 
 /** Where an attempt is reported; resolved when the attempt starts (in the caller's async context). */

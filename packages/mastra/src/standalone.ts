@@ -8,7 +8,12 @@ import {
   runWithInvocation,
 } from '@metrics/core';
 import { exporterRunForCurrentSpan, instrumentedMastras } from './mastra-exporter.js';
-import { type ModelAttempt, observeModelConfig, registerSinkResolver } from './model-observer.js';
+import {
+  type ModelAttempt,
+  observeModelConfig,
+  recordAttempt,
+  registerSinkResolver,
+} from './model-observer.js';
 import { type MastraMetricsOptions, SOURCE, toMetrics } from './options.js';
 
 const WRAPPED = Symbol.for('@metrics/mastra.with-metrics');
@@ -24,25 +29,16 @@ function ensureResolver(): void {
     () => {
       const invocation = getCurrentInvocation();
       if (!invocation || !ours.has(invocation) || invocation.ended) return undefined;
-      return (attempt) => recordAttempt(invocation, attempt);
+      return (attempt) => recordOwnAttempt(invocation, attempt);
     },
     { first: true },
   );
 }
 
-function recordAttempt(invocation: InvocationRecorder, attempt: ModelAttempt): void {
+function recordOwnAttempt(invocation: InvocationRecorder, attempt: ModelAttempt): void {
   const run = runsByRecorder.get(invocation);
   if (run) run.attemptsSeen++;
-  invocation.recordModelCall({
-    startedAt: attempt.startedAt,
-    endedAt: attempt.endedAt,
-    streamed: attempt.streamed,
-    ...(attempt.firstTokenAt !== undefined ? { firstTokenAt: attempt.firstTokenAt } : {}),
-    ...(attempt.model !== undefined ? { model: attempt.model } : {}),
-    ...(attempt.provider !== undefined ? { provider: attempt.provider } : {}),
-    ...(attempt.usage ? { usage: attempt.usage } : {}),
-    ...(attempt.error !== undefined ? { error: attempt.error } : {}),
-  });
+  recordAttempt(invocation, attempt);
 }
 
 /** The shape of a Mastra `Agent` this wrapper relies on (every member optional but the two calls). */

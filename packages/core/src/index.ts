@@ -133,4 +133,10 @@ export { FanOutExporter, fanOut } from './exporters/fan-out.js';
 export type { FanOutOptions } from './exporters/fan-out.js';
 export { withFlush } from './exporters/serverless.js';
 export { toJsonlEvents } from './exporters/jsonl-events.js';
-export type { InvocationEvent, JsonlEvent, LlmCallEvent, LlmUsageEvent } from './exporters/jsonl-events.js';
+export type {
+  InvocationEvent,
+  JsonlEvent,
+  JsonlTokenFields,
+  LlmCallEvent,
+  LlmUsageEvent,
+} from './exporters/jsonl-events.js';

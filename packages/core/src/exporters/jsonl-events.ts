@@ -2,15 +2,8 @@ import type { InvocationRecord, ModelCallRecord } from '../recorder/record.js';
 import { primaryModel } from '../recorder/summarize.js';
 import { type Usage, isUsageReported } from '../usage/usage.js';
 
-/** The per-invoke usage event agent runtimes already log: usage summed over all of a run's model calls. */
-export interface LlmUsageEvent {
-  type: 'llm_usage';
-  /** ISO time the run ended. */
-  timestamp: string;
-  run_id: string;
-  /** The conversation id, when the run had one; else null. */
-  session_id: string | null;
-  model: string | null;
+/** Token counts as the events write them: 0 where the framework reported none. */
+export interface JsonlTokenFields {
   input_tokens: number;
   output_tokens: number;
   total_tokens: number;
@@ -19,8 +12,19 @@ export interface LlmUsageEvent {
   reasoning_tokens: number;
 }
 
+/** The per-invoke usage event agent runtimes already log: usage summed over all of a run's model calls. */
+export interface LlmUsageEvent extends JsonlTokenFields {
+  type: 'llm_usage';
+  /** ISO time the run ended. */
+  timestamp: string;
+  run_id: string;
+  /** The conversation id, when the run had one; else null. */
+  session_id: string | null;
+  model: string | null;
+}
+
 /** One model call (attempt), written only when the user turns it on. */
-export interface LlmCallEvent {
+export interface LlmCallEvent extends JsonlTokenFields {
   type: 'llm_call';
   timestamp: string;
   run_id: string;
@@ -34,12 +38,6 @@ export interface LlmCallEvent {
   status?: number;
   duration_ms: number;
   ttft_ms?: number;
-  input_tokens: number;
-  output_tokens: number;
-  total_tokens: number;
-  cache_read_input_tokens: number;
-  cache_creation_input_tokens: number;
-  reasoning_tokens: number;
   error?: { category: string; name: string; status?: number; code?: string };
 }
 
@@ -58,7 +56,7 @@ function iso(epochMs: number): string {
   return new Date(Math.round(epochMs)).toISOString();
 }
 
-function tokenFields(usage: Usage | undefined) {
+function tokenFields(usage: Usage | undefined): JsonlTokenFields {
   return {
     input_tokens: usage?.inputTokens ?? 0,
     output_tokens: usage?.outputTokens ?? 0,

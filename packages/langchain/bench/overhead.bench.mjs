@@ -59,31 +59,15 @@ class SumUsage extends BaseCallbackHandler {
   }
 }
 let timed = 0;
-const timing = createMiddleware({
-  name: 'Timing',
-  wrapModelCall: async (request, handler) => {
-    const start = performance.now();
-    const result = await handler(request);
-    timed += performance.now() - start;
-    return result;
-  },
-});
-
-const timingBoth = createMiddleware({
-  name: 'TimingBoth',
-  wrapModelCall: async (request, handler) => {
-    const start = performance.now();
-    const result = await handler(request);
-    timed += performance.now() - start;
-    return result;
-  },
-  wrapToolCall: async (request, handler) => {
-    const start = performance.now();
-    const result = await handler(request);
-    timed += performance.now() - start;
-    return result;
-  },
-});
+/** A wrap hook that only times the call it wraps. */
+const timeCall = async (request, handler) => {
+  const start = performance.now();
+  const result = await handler(request);
+  timed += performance.now() - start;
+  return result;
+};
+const timing = createMiddleware({ name: 'Timing', wrapModelCall: timeCall });
+const timingBoth = createMiddleware({ name: 'TimingBoth', wrapModelCall: timeCall, wrapToolCall: timeCall });
 
 const sumUsage = new SumUsage();
 let handler;

@@ -122,57 +122,59 @@ export function aiSdkMiddleware(options?: AiSdkMetricsOptions & AutoRunOptions):
     else if (target.run) target.run.failed = true;
   };
 
+  /** Finds where this attempt is recorded and starts its model call (never throws). */
+  const begin = (
+    params: CallParams | undefined,
+    model: ModelInfo | undefined,
+    streamed: boolean,
+  ): { target: Target; call: ModelCall } | undefined =>
+    guard(diagnostics, SOURCE, () => {
+      const target = resolve(params, model);
+      return target ? { target, call: start(target, model, streamed) } : undefined;
+    });
+
+  const attemptFailed = (attempt: { target: Target; call: ModelCall } | undefined, error: unknown): void => {
+    if (!attempt) return;
+    guard(diagnostics, SOURCE, () => {
+      attempt.call.fail(error);
+      failed(attempt.target, error);
+    });
+  };
+
   return {
     specificationVersion: 'v3',
     metrics,
     endOpenRuns: () => guard(diagnostics, SOURCE, () => autoRuns.endAll()),
 
     async wrapGenerate({ doGenerate, params, model }) {
-      let target: Target | undefined;
-      let call: ModelCall | undefined;
-      guard(diagnostics, SOURCE, () => {
-        target = resolve(params, model);
-        if (target) call = start(target, model, false);
-      });
+      const attempt = begin(params, model, false);
       let result: unknown;
       try {
         result = await doGenerate();
       } catch (error) {
-        guard(diagnostics, SOURCE, () => {
-          call?.fail(error);
-          if (target) failed(target, error);
-        });
+        attemptFailed(attempt, error);
         throw error;
       }
       guard(diagnostics, SOURCE, () => {
-        if (call && target) endGenerate(call, result, outcomeOf(target));
+        if (attempt) endGenerate(attempt.call, result, outcomeOf(attempt.target));
       });
       return result;
     },
 
     async wrapStream({ doStream, params, model }) {
-      let target: Target | undefined;
-      let call: ModelCall | undefined;
-      guard(diagnostics, SOURCE, () => {
-        target = resolve(params, model);
-        if (target) call = start(target, model, true);
-      });
+      const attempt = begin(params, model, true);
       let result: StreamResult;
       try {
         result = await doStream();
       } catch (error) {
-        guard(diagnostics, SOURCE, () => {
-          call?.fail(error);
-          if (target) failed(target, error);
-        });
+        attemptFailed(attempt, error);
         throw error;
       }
-      const handle = call;
-      const owner = target;
-      if (!handle || !owner || !result?.stream) return result;
+      if (!attempt || !result?.stream) return result;
       return (
-        guard(diagnostics, SOURCE, () => observeStream(result, handle, outcomeOf(owner), diagnostics)) ??
-        result
+        guard(diagnostics, SOURCE, () =>
+          observeStream(result, attempt.call, outcomeOf(attempt.target), diagnostics),
+        ) ?? result
       );
     },
   };

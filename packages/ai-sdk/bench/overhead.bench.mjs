@@ -1,10 +1,10 @@
 // Overhead of @metrics/ai-sdk on an AI SDK 7 generateText loop with an in-process fake model (2
 // model calls and 1 tool call per run), against the framework's floor for each hook kind. Each
-// variant runs in its own processes, rounds interleaved with the bare run (scripts/paired-bench.mjs
-// explains why). `pnpm bench` runs ../dist (`pnpm build` first).
+// process runs one variant (scripts/overhead-bench.mjs explains why). `pnpm bench` runs ../dist
+// (`pnpm build` first).
 import { createMetrics } from '@metrics/core';
 import { generateText, jsonSchema, stepCountIs, tool, wrapLanguageModel } from 'ai';
-import { pairedBench } from '../../../scripts/paired-bench.mjs';
+import { overheadBench } from '../../../scripts/overhead-bench.mjs';
 import { aiSdkMiddleware, aiSdkTelemetry } from '../dist/index.js';
 
 const MODEL_CALLS = 2;
@@ -88,10 +88,10 @@ const variant = (model, telemetry) => () => async () => {
 const adapterMiddleware = () => aiSdkMiddleware(metrics);
 const adapterTelemetry = () => aiSdkTelemetry(metrics);
 
-await pairedBench({
+await overheadBench({
   title: `AI SDK 7 generateText, ${MODEL_CALLS} model calls + 1 tool call per run`,
+  runs: 20000,
   modelCallsPerRun: MODEL_CALLS,
-  runsPerRound: 400,
   variants: {
     bare: variant(fakeModel, off),
     'floor: middleware (times the call)': variant(

@@ -4,15 +4,14 @@
 //   middleware: a createMiddleware that only times the model and tool calls (wrapModelCall +
 //               wrapToolCall, the same hooks the adapter uses) vs createMetricsMiddleware
 //               (a wrapModelCall-only timer is shown for reference)
-// Each variant runs in its own processes, rounds interleaved with the bare agent
-// (scripts/paired-bench.mjs explains why). Run `pnpm build` first.
+// Each process runs one variant (scripts/overhead-bench.mjs explains why). Run `pnpm build` first.
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { createAgent, createMiddleware } from 'langchain';
 import { z } from 'zod';
-import { pairedBench } from '../../../scripts/paired-bench.mjs';
+import { overheadBench } from '../../../scripts/overhead-bench.mjs';
 import { MetricsCallbackHandler } from '../dist/index.js';
 import { createMetricsMiddleware } from '../dist/middleware.js';
 
@@ -76,8 +75,9 @@ const agentWith = (options, config = {}) => {
   return () => () => agent.invoke(input, config);
 };
 
-await pairedBench({
+await overheadBench({
   title: `createAgent, ${MODEL_CALLS} model calls + 1 tool call per run`,
+  runs: 2000,
   modelCallsPerRun: MODEL_CALLS,
   variants: {
     bare: agentWith({}),

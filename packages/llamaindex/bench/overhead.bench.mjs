@@ -1,15 +1,14 @@
 // Overhead of @metrics/llamaindex on an agent() run with an in-process fake model (2 model calls,
 // 1 tool call per run), against the bare agent and against the framework's own floor: a per-run
 // callback manager (Settings.withCallbackManager) whose llm-end handler only sums usage.
-// Each variant runs in its own processes, rounds interleaved with the bare run
-// (scripts/paired-bench.mjs explains why). Run `pnpm build` first.
+// Each process runs one variant (scripts/overhead-bench.mjs explains why). Run `pnpm build` first.
 import { wrapLLMEvent } from '@llamaindex/core/decorator';
 import { CallbackManager, Settings } from '@llamaindex/core/global';
 import { ToolCallLLM } from '@llamaindex/core/llms';
 import { tool } from '@llamaindex/core/tools';
 import { agent } from '@llamaindex/workflow';
 import { z } from 'zod';
-import { pairedBench } from '../../../scripts/paired-bench.mjs';
+import { overheadBench } from '../../../scripts/overhead-bench.mjs';
 import { llamaindexMetrics } from '../dist/index.js';
 
 const MODEL_CALLS_PER_RUN = 2;
@@ -71,11 +70,10 @@ let records = 0;
 const metrics = llamaindexMetrics({ exporters: [{ export: () => void records++ }], logger: false });
 const instrumented = metrics.instrument(agent({ llm: new FakeLLM(), tools: [add] }));
 
-await pairedBench({
+await overheadBench({
   title: `agent() run, ${MODEL_CALLS_PER_RUN} streamed model calls + 1 tool call per run`,
+  runs: 4000,
   modelCallsPerRun: MODEL_CALLS_PER_RUN,
-  runsPerRound: 100,
-  gcBetweenRounds: true,
   variants: {
     bare: () => () => bare.run('what is 1 + 2?'),
     'floor: per-run callback manager summing usage': () => () => floor('what is 1 + 2?'),

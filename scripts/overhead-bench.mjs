@@ -127,7 +127,7 @@ async function coordinate(spec) {
     over ||= !ok;
     console.log(
       `${adapter} adds ${(a / perCall).toFixed(1)} µs per model call, ${ratio.toFixed(2)}x what ${floor} adds ` +
-        `(${(f / perCall).toFixed(1)} µs): ${ok ? 'within' : 'OVER'} the budget of ${maxRatio}x`,
+        `(${(f / perCall).toFixed(1)} µs): ${ok ? 'within' : 'OVER'} the budget of ${maxRatio.toFixed(2)}x`,
     );
   }
   for (const note of spec.notes ?? []) console.log(note);

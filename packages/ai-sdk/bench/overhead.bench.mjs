@@ -2,6 +2,10 @@
 // model calls and 1 tool call per run), against the framework's floor for each hook kind. Each
 // process runs one variant (scripts/overhead-bench.mjs explains why). `pnpm bench` runs ../dist
 // (`pnpm build` first).
+import { OpenTelemetry } from '@ai-sdk/otel';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createMetrics } from '@metrics/core';
 import { generateText, jsonSchema, stepCountIs, tool, wrapLanguageModel } from 'ai';
 import { overheadBench } from '../../../scripts/overhead-bench.mjs';
@@ -74,6 +78,22 @@ const sameHooks = Object.fromEntries(
     .map((key) => [key, key.startsWith('execute') ? ({ execute }) => execute() : () => {}]),
 );
 
+// the peer: AI SDK's own OpenTelemetry integration, set up as an OTel user would (async context
+// manager, batch span processor) with an exporter that drops the spans
+let exportedSpans = 0;
+const peerTelemetry = () => {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const exporter = {
+    export(spans, done) {
+      exportedSpans += spans.length;
+      done({ code: 0 });
+    },
+    shutdown: async () => {},
+  };
+  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+  return new OpenTelemetry({ tracer: provider.getTracer('ai') });
+};
+
 const off = { isEnabled: false };
 const variant = (model, telemetry) => () => async () => {
   const result = await generateText({
@@ -103,6 +123,8 @@ await overheadBench({
     'floor: telemetry (sums usage)': variant(fakeModel, { integrations: [floorTelemetry] }),
     'SDK cost of the adapter hooks, empty': variant(fakeModel, { integrations: [sameHooks] }),
     'adapter: telemetry': () => variant(fakeModel, { integrations: [adapterTelemetry()] })(),
+    "peer: AI SDK's OpenTelemetry integration": () =>
+      variant(fakeModel, { integrations: [peerTelemetry()] })(),
     'adapter: both': () =>
       variant(wrapLanguageModel({ model: fakeModel, middleware: adapterMiddleware() }), {
         integrations: [adapterTelemetry()],
@@ -111,12 +133,16 @@ await overheadBench({
   budgets: [
     { adapter: 'adapter: middleware', floor: 'floor: middleware (times the call)', maxRatio: 1.25 },
     { adapter: 'adapter: telemetry', floor: 'floor: telemetry (sums usage)', maxRatio: 1.25 },
+    // and at most a third of what the best-known peer adds
+    { adapter: 'adapter: telemetry', floor: "peer: AI SDK's OpenTelemetry integration", maxRatio: 1 / 3 },
+    { adapter: 'adapter: both', floor: "peer: AI SDK's OpenTelemetry integration", maxRatio: 1 / 3 },
   ],
   check: (name) => {
     if (name.includes('times the call') && timed === 0) throw new Error('the floor middleware did not run');
     if (name.includes('sums usage') && summed === 0) throw new Error('the floor integration did not run');
+    if (name.startsWith('peer') && exportedSpans === 0) throw new Error('the peer exported no span');
   },
   notes: [
-    "Peers (issue #6, same shape of run): AI SDK's OpenTelemetry integration 185-200 µs, Langfuse's 210-245 µs per model call.",
+    "Peer figures in issue #6 (another harness): AI SDK's OpenTelemetry integration 185-200 µs, Langfuse's 210-245 µs per model call.",
   ],
 });

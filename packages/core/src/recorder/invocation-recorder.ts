@@ -64,8 +64,11 @@ const MAX_ITEMS = 10_000;
 
 interface Shared {
   hooks: RecorderHooks;
-  /** Error objects already counted on a model call, so the run's own error is not counted twice. */
-  countedErrors: WeakSet<object>;
+  /**
+   * Error objects already counted on a model call, so the run's own error is not counted twice.
+   * Created with the first error: a weak collection per run is costly for the garbage collector.
+   */
+  countedErrors: WeakSet<object> | undefined;
 }
 
 function errorChainSeen(error: unknown, seen: WeakSet<object>): boolean {
@@ -234,7 +237,7 @@ export class InvocationRecorder {
     this.startedAt = options.startedAt ?? now();
     this.parent = parent?.recorder;
     this.memberKind = parent?.kind;
-    this.shared = parent ? parent.recorder.shared : { hooks, countedErrors: new WeakSet() };
+    this.shared = parent ? parent.recorder.shared : { hooks, countedErrors: undefined };
   }
 
   get ended(): boolean {
@@ -303,8 +306,8 @@ export class InvocationRecorder {
   /** Records an error outside model calls (a tool's or the host's) that failed this run. */
   recordError(error: unknown): void {
     if (!this.acceptsEvents('error') || this.errors.length >= MAX_ITEMS) return;
-    if (errorChainSeen(error, this.shared.countedErrors)) return;
-    if (typeof error === 'object' && error !== null) this.shared.countedErrors.add(error);
+    if (this.shared.countedErrors && errorChainSeen(error, this.shared.countedErrors)) return;
+    this._countModelError(error);
     this.errors.push(classifyError(error));
   }
 
@@ -402,7 +405,9 @@ export class InvocationRecorder {
 
   /** @internal */
   _countModelError(error: unknown): void {
-    if (typeof error === 'object' && error !== null) this.shared.countedErrors.add(error);
+    if (typeof error !== 'object' || error === null) return;
+    this.shared.countedErrors ??= new WeakSet();
+    this.shared.countedErrors.add(error);
   }
 
   private acceptsEvents(what: string): boolean {

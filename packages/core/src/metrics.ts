@@ -2,7 +2,7 @@ import { getCurrentInvocation, runWithInvocation } from './context.js';
 import { type DiagnosticListener, Diagnostics } from './diagnostics.js';
 import { ConfigurationError } from './errors/metrics-error.js';
 import type { InvocationExporter } from './exporter.js';
-import { type InvocationOptions, InvocationRecorder } from './recorder/invocation-recorder.js';
+import { type InvocationOptions, InvocationRecorder, type RecorderHooks } from './recorder/invocation-recorder.js';
 import type { InvocationRecord } from './recorder/record.js';
 import type { ToolTypeOverride } from './recorder/tool-type.js';
 import { type ProviderType, isProviderType } from './schema/provider-types.js';
@@ -83,15 +83,26 @@ export class Metrics {
 
   /** Starts an invocation; call `end()` on it (or use `withInvocation`). */
   startInvocation(options: InvocationOptions = {}): InvocationRecorder {
-    const { providerType, sessionId, toolTypes, diagnostics } = this.options;
-    return new InvocationRecorder(
-      {
-        ...(providerType !== undefined ? { providerType } : {}),
-        ...(sessionId !== undefined ? { sessionId } : {}),
-        ...options,
-      },
-      { onEnd: (record) => this.export(record), diagnostics, ...(toolTypes ? { toolTypes } : {}) },
-    );
+    const { providerType, sessionId } = this.options;
+    let merged = options;
+    if (providerType !== undefined || sessionId !== undefined) {
+      merged = {};
+      if (providerType !== undefined) merged.providerType = providerType;
+      if (sessionId !== undefined) merged.sessionId = sessionId;
+      Object.assign(merged, options);
+    }
+    return new InvocationRecorder(merged, this.recorderHooks());
+  }
+
+  private hooks: RecorderHooks | undefined;
+
+  /** The hooks every invocation of this instance shares (created once). */
+  private recorderHooks(): RecorderHooks {
+    if (this.hooks) return this.hooks;
+    const { toolTypes, diagnostics } = this.options;
+    this.hooks = { onEnd: (record) => this.export(record), diagnostics };
+    if (toolTypes) this.hooks.toolTypes = toolTypes;
+    return this.hooks;
   }
 
   /**

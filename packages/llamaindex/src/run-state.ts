@@ -180,7 +180,7 @@ export class RunState {
     const finalModel = model ?? entry.model;
     if (finalModel) end.model = finalModel;
     entry.call.end(end);
-    for (const [id, open] of this.modelCalls) if (open === entry) this.modelCalls.delete(id);
+    this.forget(entry);
   }
 
   /**
@@ -204,7 +204,15 @@ export class RunState {
   failModelCall(entry: OpenModelCall, error: unknown): void {
     this.lastModelError = error;
     entry.call.fail(error);
-    for (const [id, open] of this.modelCalls) if (open === entry) this.modelCalls.delete(id);
+    this.forget(entry);
+  }
+
+  /** Drops a finished call from the open ones (`forEach`: no entry array per step, unlike `for...of`). */
+  private forget(entry: OpenModelCall): void {
+    if (this.modelCalls.size === 0) return;
+    this.modelCalls.forEach((open, id) => {
+      if (open === entry) this.modelCalls.delete(id);
+    });
   }
 
   failedAttempt(attempt: FailedAttempt): void {

@@ -97,7 +97,8 @@ export class ModelCall {
 
   constructor(
     private readonly owner: InvocationRecorder,
-    private readonly start: ModelCallStart & { startedAt: number },
+    private readonly start: ModelCallStart,
+    private readonly startedAt: number,
   ) {}
 
   get ended(): boolean {
@@ -144,8 +145,8 @@ export class ModelCall {
       -readonly [K in keyof ModelCallRecord]: ModelCallRecord[K];
     } = {
       attempt: start.attempt ?? 1,
-      startedAt: start.startedAt,
-      endedAt: Math.max(endedAt, start.startedAt),
+      startedAt: this.startedAt,
+      endedAt: Math.max(endedAt, this.startedAt),
       streamed: start.streamed === true || this.firstTokenAt !== undefined,
       outcome,
     };
@@ -254,7 +255,7 @@ export class InvocationRecorder {
   }
 
   startModelCall(start: ModelCallStart = {}): ModelCall {
-    const call = new ModelCall(this, { ...start, startedAt: start.startedAt ?? now() });
+    const call = new ModelCall(this, start, start.startedAt ?? now());
     if (this.acceptsEvents('model call start')) this.open.add(call);
     return call;
   }
@@ -264,7 +265,7 @@ export class InvocationRecorder {
     call: ModelCallStart &
       ModelCallEnd & { startedAt: number; endedAt: number; firstTokenAt?: number; error?: unknown },
   ): void {
-    const handle = new ModelCall(this, call);
+    const handle = new ModelCall(this, call, call.startedAt);
     if (call.firstTokenAt !== undefined) handle.firstToken(call.firstTokenAt);
     if (call.error !== undefined) handle.fail(call.error, call, call.endedAt);
     else handle.end(call, call.endedAt);
@@ -337,10 +338,12 @@ export class InvocationRecorder {
     }
     const endedAt = Math.max(options.endedAt ?? now(), this.startedAt);
     const failed = 'error' in options && options.error !== undefined;
-    for (const item of [...this.open]) {
-      if (item instanceof InvocationRecorder)
-        item.end(failed ? { endedAt, error: options.error, countError: false } : { endedAt });
-      else item._abandon(endedAt);
+    if (this.open.size > 0) {
+      for (const item of [...this.open]) {
+        if (item instanceof InvocationRecorder)
+          item.end(failed ? { endedAt, error: options.error, countError: false } : { endedAt });
+        else item._abandon(endedAt);
+      }
     }
     let error: ErrorInfo | undefined;
     if (failed) {
@@ -348,26 +351,26 @@ export class InvocationRecorder {
       if (options.countError !== false) this.recordError(options.error);
     }
     const { name, sessionId, model, metadata } = this.options;
-    const base = {
-      runId: this.runId,
-      ...(this.parent ? { parentRunId: this.parent.runId } : {}),
-      ...(this.memberKind ? { memberKind: this.memberKind } : {}),
-      ...(name !== undefined ? { name } : {}),
-      providerType: this.providerType,
-      ...(sessionId !== undefined ? { sessionId } : {}),
-      ...(model !== undefined ? { model } : {}),
-      startedAt: this.startedAt,
-      endedAt,
-      durationMs: endedAt - this.startedAt,
-      outcome: failed ? ('error' as const) : ('success' as const),
-      ...(error ? { error } : {}),
-      modelCalls: Object.freeze(this.modelCalls),
-      toolCalls: Object.freeze(this.toolCalls),
-      guardrailTrips: Object.freeze(this.guardrailTrips),
-      errors: Object.freeze(this.errors),
-      members: Object.freeze(this.members),
-      ...(metadata ? { metadata: Object.freeze({ ...metadata }) } : {}),
-    };
+    // assigned one by one (not spread), in the order of the record's fields: this runs once per
+    // invocation, usually before the optimizing compiler has seen it
+    const base: { -readonly [K in keyof InvocationRecord]?: InvocationRecord[K] } = { runId: this.runId };
+    if (this.parent) base.parentRunId = this.parent.runId;
+    if (this.memberKind) base.memberKind = this.memberKind;
+    if (name !== undefined) base.name = name;
+    base.providerType = this.providerType;
+    if (sessionId !== undefined) base.sessionId = sessionId;
+    if (model !== undefined) base.model = model;
+    base.startedAt = this.startedAt;
+    base.endedAt = endedAt;
+    base.durationMs = endedAt - this.startedAt;
+    base.outcome = failed ? 'error' : 'success';
+    if (error) base.error = error;
+    base.modelCalls = Object.freeze(this.modelCalls);
+    base.toolCalls = Object.freeze(this.toolCalls);
+    base.guardrailTrips = Object.freeze(this.guardrailTrips);
+    base.errors = Object.freeze(this.errors);
+    base.members = Object.freeze(this.members);
+    if (metadata) base.metadata = Object.freeze({ ...metadata });
     const record = base as InvocationRecord & { summary: InvocationRecord['summary'] };
     record.summary = summarizeInvocation(record, { includeMembers: true });
     this.record = Object.freeze(record);

@@ -45,7 +45,9 @@ interface Accumulator {
 
 function accumulate(record: InvocationRecord, acc: Accumulator, includeMembers: boolean): void {
   const { summary } = acc;
-  for (const call of record.modelCalls) {
+  const calls = record.modelCalls;
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i]!;
     summary.modelCalls++;
     summary.usage = addUsage(summary.usage, call.usage);
     acc.intervals.push([call.startedAt, call.endedAt]);
@@ -56,15 +58,18 @@ function accumulate(record: InvocationRecord, acc: Accumulator, includeMembers: 
     if (model) summary.models[model] = (summary.models[model] ?? 0) + 1;
     if (call.error) summary.errors[modelErrorCounter(call.error.category)]++;
   }
-  for (const tool of record.toolCalls) {
+  const tools = record.toolCalls;
+  for (let i = 0; i < tools.length; i++) {
+    const tool = tools[i]!;
     const counts = summary.tools[tool.type];
     counts.calls++;
     if (tool.outcome === 'success') counts.success++;
     else counts.failure++;
   }
   summary.guardrailHits += record.guardrailTrips.length;
-  for (const error of record.errors) summary.errors[invocationErrorCounter(error)]++;
-  if (includeMembers) for (const member of record.members) accumulate(member, acc, true);
+  const errors = record.errors;
+  for (let i = 0; i < errors.length; i++) summary.errors[invocationErrorCounter(errors[i]!)]++;
+  if (includeMembers) for (let i = 0; i < record.members.length; i++) accumulate(record.members[i]!, acc, true);
 }
 
 /** Computes a run's totals: its own calls only, or with every member run rolled in. */
@@ -98,7 +103,9 @@ export function summarizeInvocation(
 export function primaryModel(record: InvocationRecord): string | undefined {
   let best: string | undefined;
   let bestCount = 0;
-  for (const [model, count] of Object.entries(record.summary.models)) {
+  const models = record.summary.models;
+  for (const model in models) {
+    const count = models[model]!;
     if (count > bestCount) {
       best = model;
       bestCount = count;

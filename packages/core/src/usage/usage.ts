@@ -84,7 +84,10 @@ export function addTokenCounts(a: number | undefined, b: number | undefined): nu
 /** True when at least one token count was reported. */
 export function isUsageReported(usage: Usage | undefined): boolean {
   if (!usage) return false;
-  for (const field of USAGE_COUNT_FIELDS) if (usage[field] !== undefined) return true;
+  // indexed loops here and below: these run a few times per invocation, often before the
+  // optimizing compiler has seen them, where `for...of` allocates an iterator per loop
+  for (let i = 0; i < USAGE_COUNT_FIELDS.length; i++)
+    if (usage[USAGE_COUNT_FIELDS[i]!] !== undefined) return true;
   return false;
 }
 
@@ -135,7 +138,8 @@ export function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | un
   if (!a) return b ? stripRaw(b) : undefined;
   if (!b) return stripRaw(a);
   const sum: Usage = {};
-  for (const field of USAGE_COUNT_FIELDS) {
+  for (let i = 0; i < USAGE_COUNT_FIELDS.length; i++) {
+    const field = USAGE_COUNT_FIELDS[i]!;
     const value = addTokenCounts(a[field], b[field]);
     if (value !== undefined) sum[field] = value;
   }
@@ -148,7 +152,10 @@ export function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | un
 function stripRaw(usage: Usage): Usage {
   if (usage.raw === undefined) return usage;
   const copy: Usage = {};
-  for (const field of USAGE_COUNT_FIELDS) if (usage[field] !== undefined) copy[field] = usage[field];
+  for (let i = 0; i < USAGE_COUNT_FIELDS.length; i++) {
+    const field = USAGE_COUNT_FIELDS[i]!;
+    if (usage[field] !== undefined) copy[field] = usage[field];
+  }
   if (usage.reportedTotalMismatch) copy.reportedTotalMismatch = true;
   if (usage.invalid) copy.invalid = usage.invalid;
   return copy;

@@ -2,7 +2,11 @@ import { getCurrentInvocation, runWithInvocation } from './context.js';
 import { type DiagnosticListener, Diagnostics } from './diagnostics.js';
 import { ConfigurationError } from './errors/metrics-error.js';
 import type { InvocationExporter } from './exporter.js';
-import { type InvocationOptions, InvocationRecorder, type RecorderHooks } from './recorder/invocation-recorder.js';
+import {
+  type InvocationOptions,
+  InvocationRecorder,
+  type RecorderHooks,
+} from './recorder/invocation-recorder.js';
 import type { InvocationRecord } from './recorder/record.js';
 import type { ToolTypeOverride } from './recorder/tool-type.js';
 import { type ProviderType, isProviderType } from './schema/provider-types.js';

@@ -69,7 +69,8 @@ function accumulate(record: InvocationRecord, acc: Accumulator, includeMembers: 
   summary.guardrailHits += record.guardrailTrips.length;
   const errors = record.errors;
   for (let i = 0; i < errors.length; i++) summary.errors[invocationErrorCounter(errors[i]!)]++;
-  if (includeMembers) for (let i = 0; i < record.members.length; i++) accumulate(record.members[i]!, acc, true);
+  if (includeMembers)
+    for (let i = 0; i < record.members.length; i++) accumulate(record.members[i]!, acc, true);
 }
 
 /** Computes a run's totals: its own calls only, or with every member run rolled in. */

@@ -166,8 +166,8 @@ describe('adapter faults never reach the agent', () => {
     expect(diagnostics.some((d) => d.includes('exporter broke'))).toBe(true);
   });
 
-  it('an agent run without include_usage: tokens are not reported (undefined), 0 in the payload', async () => {
-    const { exporter, metrics } = setup();
+  it('an agent run without include_usage: tokens are not reported (undefined), 0 in the payload, and a warning tells why (once)', async () => {
+    const { exporter, metrics, diagnostics } = setup();
     const myAgent = metrics.instrument(
       agent({ llm: openai(server.openaiBaseUrl, { usage: false }), tools: [add] }),
     );
@@ -179,6 +179,13 @@ describe('adapter faults never reach the agent', () => {
     expectPayload(payload(record), { input: 0, output: 0, calls: 1, streamed: true });
     const body = server.requests.find((r) => r.scriptKey === 'nousage')?.body as { stream_options?: unknown };
     expect(body.stream_options).toBeUndefined();
+    const told = diagnostics.filter((d) => d.type === 'llamaindex.streamed-usage-missing');
+    expect(told).toHaveLength(1);
+    expect(told[0]?.message).toContain('include_usage');
+    server.script('nousage2', [{ text: 'Still none.', usage: { input: 10, output: 2 } }]);
+    await myAgent.run('script:nousage2 hi');
+    await exporter.waitFor(2);
+    expect(diagnostics.filter((d) => d.type === 'llamaindex.streamed-usage-missing')).toHaveLength(1);
   });
 });
 

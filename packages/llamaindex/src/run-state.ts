@@ -23,7 +23,14 @@ export interface OpenModelCall {
   model?: string;
   /** Tool names the streamed answer asked for. */
   toolNames?: string[];
+  /** A stream chunk arrived for this call. */
+  streamed?: boolean;
+  /** The caller stopped reading the answer before its end (no usage expected). */
+  stoppedEarly?: boolean;
 }
+
+/** The diagnostics channels already told that a streamed call ended without usage (told once each). */
+const toldStreamedUsageMissing = new WeakSet<Diagnostics>();
 
 interface AgentLike {
   name: string;
@@ -149,6 +156,7 @@ export class RunState {
   private llmStream(id: string, chunk: unknown): void {
     const entry = this.modelCalls.get(id);
     if (!entry) return;
+    entry.streamed = true;
     if (isFirstTokenChunk(chunk)) {
       entry.call.firstToken();
       const toolCall = isObject(chunk) && isObject(chunk.options) ? chunk.options.toolCall : undefined;
@@ -177,6 +185,7 @@ export class RunState {
     const end: { usage?: NonNullable<typeof usage>; model?: string } = {};
     const finalUsage = usage ?? (entry.usageChunk ? fromLlamaIndexRaw([entry.usageChunk]) : undefined);
     if (finalUsage) end.usage = finalUsage;
+    else if (entry.streamed && !entry.stoppedEarly) this.streamedUsageMissing();
     const finalModel = model ?? entry.model;
     if (finalModel) end.model = finalModel;
     entry.call.end(end);
@@ -189,6 +198,7 @@ export class RunState {
    * is recorded as a failed tool call.
    */
   stoppedReading(entry: OpenModelCall): void {
+    entry.stoppedEarly = true;
     if (this.ended || !entry.toolNames || this.agents.size === 0) return;
     for (const name of entry.toolNames) {
       if (this.findTool(undefined, name) !== undefined || name === HANDOFF_TOOL) continue;
@@ -205,6 +215,21 @@ export class RunState {
     this.lastModelError = error;
     entry.call.fail(error);
     this.forget(entry);
+  }
+
+  private streamedUsageMissing(): void {
+    if (toldStreamedUsageMissing.has(this.diagnostics)) return;
+    toldStreamedUsageMissing.add(this.diagnostics);
+    this.diagnostics.emit({
+      type: 'llamaindex.streamed-usage-missing',
+      level: 'warn',
+      source: SOURCE,
+      message:
+        'a streamed model call ended without token usage; its tokens are recorded as not reported. ' +
+        '@llamaindex/openai streams usage only with additionalChatOptions: { stream_options: ' +
+        '{ include_usage: true } }; @llamaindex/anthropic drops the usage events of a stream ' +
+        '(its non-streamed calls report usage). Told once.',
+    });
   }
 
   /** Drops a finished call from the open ones (`forEach`: no entry array per step, unlike `for...of`). */
@@ -252,7 +277,7 @@ export class RunState {
   startUnannouncedCall(model: string | undefined, streamed: boolean): OpenModelCall {
     const start: { model?: string; streamed: boolean } = { streamed };
     if (model !== undefined) start.model = model;
-    return { call: this.recorder.startModelCall(start) };
+    return { call: this.recorder.startModelCall(start), streamed };
   }
 
   private toolKey(toolCall: unknown): string | undefined {

@@ -76,6 +76,11 @@ export class Diagnostics {
     }
   }
 
+  /** Emits the event only if none of its type was emitted on this channel before (a one-time hint). */
+  emitOnce(event: DiagnosticEvent): void {
+    if (!this.counts.has(event.type)) this.emit(event);
+  }
+
   /** Reports an error caught inside the instrumentation (never rethrown). */
   reportError(source: string, error: unknown, message = 'instrumentation failed and was skipped'): void {
     const info = classifyError(error);

@@ -133,4 +133,18 @@ describe('Diagnostics', () => {
     expect(diagnostics.snapshot()).toEqual({ 'record.dropped': 5, other: 1 });
     expect(printed).toEqual(['[agent-metrics] dropped']);
   });
+
+  it('emitOnce emits only the first event of its type on a channel', () => {
+    const seen: string[] = [];
+    const diagnostics = new Diagnostics({ logger: false });
+    diagnostics.on((event) => seen.push(event.message));
+    diagnostics.emitOnce({ type: 'hint', level: 'warn', message: 'first' });
+    diagnostics.emitOnce({ type: 'hint', level: 'warn', message: 'second' });
+    diagnostics.emitOnce({ type: 'other-hint', level: 'warn', message: 'third' });
+    expect(seen).toEqual(['first', 'third']);
+    expect(diagnostics.snapshot()).toEqual({ hint: 1, 'other-hint': 1 });
+    const fresh = new Diagnostics({ logger: false });
+    fresh.emitOnce({ type: 'hint', level: 'warn', message: 'again' });
+    expect(fresh.snapshot()).toEqual({ hint: 1 });
+  });
 });

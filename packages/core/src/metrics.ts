@@ -76,9 +76,14 @@ export function resolveMetricsOptions(options: MetricsOptions = {}): ResolvedMet
  */
 export class Metrics {
   readonly options: ResolvedMetricsOptions;
+  /** The hooks every invocation of this instance shares. */
+  private readonly hooks: RecorderHooks;
 
   constructor(options: MetricsOptions = {}) {
     this.options = resolveMetricsOptions(options);
+    const { toolTypes, diagnostics } = this.options;
+    this.hooks = { onEnd: (record) => this.export(record), diagnostics };
+    if (toolTypes) this.hooks.toolTypes = toolTypes;
   }
 
   get diagnostics(): Diagnostics {
@@ -95,18 +100,7 @@ export class Metrics {
       if (sessionId !== undefined) merged.sessionId = sessionId;
       Object.assign(merged, options);
     }
-    return new InvocationRecorder(merged, this.recorderHooks());
-  }
-
-  private hooks: RecorderHooks | undefined;
-
-  /** The hooks every invocation of this instance shares (created once). */
-  private recorderHooks(): RecorderHooks {
-    if (this.hooks) return this.hooks;
-    const { toolTypes, diagnostics } = this.options;
-    this.hooks = { onEnd: (record) => this.export(record), diagnostics };
-    if (toolTypes) this.hooks.toolTypes = toolTypes;
-    return this.hooks;
+    return new InvocationRecorder(merged, this.hooks);
   }
 
   /**

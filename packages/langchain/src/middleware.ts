@@ -222,13 +222,11 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
     return run;
   };
 
-  let warnedNoScope = false;
   let fetchInUse = false;
   const scopeOrWarn = (): Scope | undefined => {
     const scope = currentScope();
-    if (!scope && !warnedNoScope) {
-      warnedNoScope = true;
-      diagnostics.emit({
+    if (!scope) {
+      diagnostics.emitOnce({
         type: 'langchain.no-run-scope',
         level: 'warn',
         source: SOURCE,

@@ -29,9 +29,6 @@ export interface OpenModelCall {
   stoppedEarly?: boolean;
 }
 
-/** The diagnostics channels already told that a streamed call ended without usage (told once each). */
-const toldStreamedUsageMissing = new WeakSet<Diagnostics>();
-
 interface AgentLike {
   name: string;
   tools?: ReadonlyArray<{ metadata?: { name?: string } }>;
@@ -185,7 +182,17 @@ export class RunState {
     const end: { usage?: NonNullable<typeof usage>; model?: string } = {};
     const finalUsage = usage ?? (entry.usageChunk ? fromLlamaIndexRaw([entry.usageChunk]) : undefined);
     if (finalUsage) end.usage = finalUsage;
-    else if (entry.streamed && !entry.stoppedEarly) this.streamedUsageMissing();
+    else if (entry.streamed && !entry.stoppedEarly)
+      this.diagnostics.emitOnce({
+        type: 'llamaindex.streamed-usage-missing',
+        level: 'warn',
+        source: SOURCE,
+        message:
+          'a streamed model call ended without token usage; its tokens are recorded as not reported. ' +
+          '@llamaindex/openai streams usage only with additionalChatOptions: { stream_options: ' +
+          '{ include_usage: true } }; @llamaindex/anthropic drops the usage events of a stream ' +
+          '(its non-streamed calls report usage). Told once.',
+      });
     const finalModel = model ?? entry.model;
     if (finalModel) end.model = finalModel;
     entry.call.end(end);
@@ -215,21 +222,6 @@ export class RunState {
     this.lastModelError = error;
     entry.call.fail(error);
     this.forget(entry);
-  }
-
-  private streamedUsageMissing(): void {
-    if (toldStreamedUsageMissing.has(this.diagnostics)) return;
-    toldStreamedUsageMissing.add(this.diagnostics);
-    this.diagnostics.emit({
-      type: 'llamaindex.streamed-usage-missing',
-      level: 'warn',
-      source: SOURCE,
-      message:
-        'a streamed model call ended without token usage; its tokens are recorded as not reported. ' +
-        '@llamaindex/openai streams usage only with additionalChatOptions: { stream_options: ' +
-        '{ include_usage: true } }; @llamaindex/anthropic drops the usage events of a stream ' +
-        '(its non-streamed calls report usage). Told once.',
-    });
   }
 
   /** Drops a finished call from the open ones (`forEach`: no entry array per step, unlike `for...of`). */

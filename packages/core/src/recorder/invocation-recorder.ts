@@ -119,7 +119,7 @@ export class ModelCall {
   fail(error: unknown, result: ModelCallEnd = {}, at: number = now()): void {
     if (this.done) return;
     this.done = true;
-    this.owner._countModelError(error);
+    this.owner._markCounted(error);
     const info = classifyError(error);
     this.owner._addModelCall(
       this.build('error', { ...result, status: result.status ?? info.status }, info, at),
@@ -254,6 +254,7 @@ export class InvocationRecorder {
     return this.parent ? this.parent.root : this;
   }
 
+  /** Starts a model call. `start` is kept as given (not copied): do not change it afterwards. */
   startModelCall(start: ModelCallStart = {}): ModelCall {
     const call = new ModelCall(this, start, start.startedAt ?? now());
     if (this.acceptsEvents('model call start')) this.open.add(call);
@@ -308,7 +309,7 @@ export class InvocationRecorder {
   recordError(error: unknown): void {
     if (!this.acceptsEvents('error') || this.errors.length >= MAX_ITEMS) return;
     if (this.shared.countedErrors && errorChainSeen(error, this.shared.countedErrors)) return;
-    this._countModelError(error);
+    this._markCounted(error);
     this.errors.push(classifyError(error));
   }
 
@@ -406,8 +407,8 @@ export class InvocationRecorder {
     if (member.record && !this.record && this.members.length < MAX_ITEMS) this.members.push(member.record);
   }
 
-  /** @internal */
-  _countModelError(error: unknown): void {
+  /** @internal notes an error as counted, so the run's own error is not counted again */
+  _markCounted(error: unknown): void {
     if (typeof error !== 'object' || error === null) return;
     this.shared.countedErrors ??= new WeakSet();
     this.shared.countedErrors.add(error);

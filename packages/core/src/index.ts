@@ -47,7 +47,7 @@ export { fromLlamaIndexRaw, fromProviderUsage } from './usage/detect-usage.js';
 export { readField } from './usage/read-fields.js';
 
 export { MetricsError, ValidationError, ConfigurationError } from './errors/metrics-error.js';
-export { classifyError, maskSecrets } from './errors/classify-error.js';
+export { classifyError, classifyHttpStatus, maskSecrets } from './errors/classify-error.js';
 export type { ErrorCategory, ErrorInfo } from './errors/classify-error.js';
 
 export { Diagnostics, guard } from './diagnostics.js';
@@ -92,6 +92,16 @@ export { toResourceMetric } from './payload/to-resource-metric.js';
 export type { ResourceMetricConfig } from './payload/to-resource-metric.js';
 
 export { getCurrentInvocation, runWithInvocation } from './context.js';
+export { AttemptLog, isFailedAttempt } from './attempts/attempt-log.js';
+export type { HttpAttempt } from './attempts/attempt-log.js';
+export {
+  NOT_A_MODEL_CALL,
+  addAttemptLogResolver,
+  currentAttemptLog,
+  runInAttemptScope,
+} from './attempts/attempt-scope.js';
+export type { AttemptLogResolver, AttemptScope } from './attempts/attempt-scope.js';
+export { HTTP_ATTEMPTS_OBSERVABLE, observeHttpAttempts } from './attempts/http-attempt-observer.js';
 export type { InvocationExporter } from './exporter.js';
 export { Metrics, createMetrics, resolveMetricsOptions } from './metrics.js';
 export type { MetricsOptions, ResolvedMetricsOptions } from './metrics.js';

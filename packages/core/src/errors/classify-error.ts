@@ -145,9 +145,7 @@ export function classifyError(error: unknown): ErrorInfo {
   }
   let category: ErrorCategory;
   const status = findings.status;
-  if (status === 429) category = 'throttle';
-  else if (status !== undefined && status >= 500) category = 'server';
-  else if (status !== undefined) category = 'client';
+  if (status !== undefined) category = statusCategory(status);
   else if (findings.timeout) category = 'timeout';
   else if (findings.abort) category = 'abort';
   else if (findings.network) category = 'network';
@@ -156,4 +154,18 @@ export function classifyError(error: unknown): ErrorInfo {
   if (status !== undefined) info.status = status;
   if (findings.code !== undefined) info.code = findings.code.slice(0, 64);
   return info;
+}
+
+/** The category of an HTTP error status: 429 a throttle, other 4xx the client's, 5xx the server's. */
+function statusCategory(status: number): ErrorCategory {
+  if (status === 429) return 'throttle';
+  return status >= 500 ? 'server' : 'client';
+}
+
+/**
+ * Classifies an HTTP answer seen on the wire (a failed attempt the client may have retried), from
+ * its status alone: there is no error object to look into.
+ */
+export function classifyHttpStatus(status: number): ErrorInfo {
+  return { category: statusCategory(status), name: 'HttpAttemptError', status, message: `HTTP ${status}` };
 }

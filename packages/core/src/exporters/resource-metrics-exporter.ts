@@ -1,3 +1,4 @@
+import { NOT_A_MODEL_CALL, runInAttemptScope } from '../attempts/attempt-scope.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { classifyError } from '../errors/classify-error.js';
 import { ValidationError } from '../errors/metrics-error.js';
@@ -594,13 +595,16 @@ export class ResourceMetricsExporter implements InvocationExporter {
     }, requestTimeoutMs);
     this.requests.attempts++;
     try {
-      const response = await this.options.fetch(url, {
-        method: 'POST',
-        headers,
-        body: batch.body,
-        redirect: 'manual',
-        signal: controller.signal,
-      });
+      // a delivery is never a model call's attempt, whatever context the batch was flushed from
+      const response = await runInAttemptScope(NOT_A_MODEL_CALL, () =>
+        this.options.fetch(url, {
+          method: 'POST',
+          headers,
+          body: batch.body,
+          redirect: 'manual',
+          signal: controller.signal,
+        }),
+      );
       const status = response.status;
       this.lastStatus = status;
       const text = await readCapped(response, maxResponseBytes);

@@ -1,6 +1,9 @@
+import { AttemptLog, type HttpAttempt, isFailedAttempt } from '../attempts/attempt-log.js';
+import { type AttemptScope, enterAttemptScope } from '../attempts/attempt-scope.js';
+import { observeHttpAttempts } from '../attempts/http-attempt-observer.js';
 import { now } from '../clock.js';
 import type { Diagnostics } from '../diagnostics.js';
-import { type ErrorInfo, classifyError } from '../errors/classify-error.js';
+import { type ErrorInfo, classifyError, classifyHttpStatus } from '../errors/classify-error.js';
 import type { ProviderType } from '../schema/provider-types.js';
 import type { ToolType } from '../schema/resource-metric.js';
 import type { Usage } from '../usage/usage.js';
@@ -90,10 +93,25 @@ function errorChainSeen(error: unknown, seen: WeakSet<object>): boolean {
   return false;
 }
 
-/** A model call in flight. Every method is safe to call late or twice: the extra call is ignored. */
-export class ModelCall {
+/** Where the outcome of a model call begins once the failed HTTP attempts before it are recorded. */
+interface OutcomeAttempt {
+  startedAt: number;
+  attempt: number;
+  status: number | undefined;
+}
+
+/**
+ * A model call in flight. Every method is safe to call late or twice: the extra call is ignored.
+ *
+ * While it is open it is the attempt scope of the code that started it: every HTTP request made
+ * from there (the provider client's retries included) is one of its attempts. Each failed attempt
+ * before the outcome is recorded as a model call of its own, so a 429 the client retried counts as
+ * a model call and a throttle, and the outcome is timed from the request that produced it.
+ */
+export class ModelCall implements AttemptScope {
   private firstTokenAt: number | undefined;
   private done = false;
+  private attempts: AttemptLog | undefined;
 
   constructor(
     private readonly owner: InvocationRecorder,
@@ -105,6 +123,17 @@ export class ModelCall {
     return this.done;
   }
 
+  /** @internal The log the HTTP attempts of this call go to. */
+  attemptLog(): AttemptLog {
+    this.attempts ??= new AttemptLog();
+    return this.attempts;
+  }
+
+  /** @internal Takes the attempts an adapter collected for a call it records after the fact. */
+  _adoptAttempts(log: AttemptLog): void {
+    this.attempts = log;
+  }
+
   /** Marks the first content or tool-call delta; only the first mark counts. */
   firstToken(at: number = now()): void {
     if (this.firstTokenAt === undefined && !this.done) this.firstTokenAt = at;
@@ -113,7 +142,8 @@ export class ModelCall {
   end(result: ModelCallEnd = {}, at: number = now()): void {
     if (this.done) return;
     this.done = true;
-    this.owner._addModelCall(this.build('success', result, undefined, at), this);
+    const outcome = this.settleAttempts(false, result.model, at);
+    this.owner._addModelCall(this.build('success', result, undefined, at, outcome), this);
   }
 
   fail(error: unknown, result: ModelCallEnd = {}, at: number = now()): void {
@@ -121,8 +151,10 @@ export class ModelCall {
     this.done = true;
     this.owner._markCounted(error);
     const info = classifyError(error);
+    const outcome = this.settleAttempts(true, result.model, at);
+    const status = result.status ?? info.status ?? outcome?.status;
     this.owner._addModelCall(
-      this.build('error', { ...result, status: result.status ?? info.status }, info, at),
+      this.build('error', status === undefined ? result : { ...result, status }, info, at, outcome),
       this,
     );
   }
@@ -131,7 +163,64 @@ export class ModelCall {
   _abandon(at: number): void {
     if (this.done) return;
     this.done = true;
-    this.owner._addModelCall(this.build('unfinished', {}, undefined, at), this);
+    const outcome = this.settleAttempts(false, undefined, at);
+    this.owner._addModelCall(this.build('unfinished', {}, undefined, at, outcome), this);
+  }
+
+  /**
+   * Records each failed HTTP attempt before the outcome as a model call of its own and returns
+   * where the outcome's attempt begins: the first request after the last failure, so the client's
+   * backoff is not model time. When the call failed and so did its last attempt, that attempt is
+   * the outcome itself (recorded once, with the error the caller saw). `undefined`: no failed
+   * attempt was seen, the call is timed as given.
+   */
+  private settleAttempts(
+    callFailed: boolean,
+    model: string | undefined,
+    at: number,
+  ): OutcomeAttempt | undefined {
+    const log = this.attempts;
+    if (log === undefined) return undefined;
+    const lastFailed = log.lastFailedIndex();
+    if (lastFailed < 0) return undefined;
+    const attempts = log.attempts;
+    const outcomeIsLast = callFailed && lastFailed === attempts.length - 1;
+    let number = this.start.attempt ?? 1;
+    for (let i = 0; i < lastFailed + (outcomeIsLast ? 0 : 1); i++) {
+      const attempt = attempts[i]!;
+      if (isFailedAttempt(attempt))
+        this.owner._addModelCall(this.failedAttempt(attempt, number++, model, at), this);
+    }
+    if (outcomeIsLast) {
+      const own = attempts[lastFailed]!;
+      return { startedAt: own.startedAt, attempt: number, status: own.status };
+    }
+    const failure = attempts[lastFailed]!;
+    const failedAt = failure.endedAt ?? failure.startedAt;
+    const next = attempts.find((attempt, i) => i > lastFailed && attempt.startedAt >= failedAt);
+    return { startedAt: next ? next.startedAt : Math.min(failedAt, at), attempt: number, status: undefined };
+  }
+
+  private failedAttempt(
+    attempt: HttpAttempt,
+    number: number,
+    model: string | undefined,
+    at: number,
+  ): ModelCallRecord {
+    const record: { -readonly [K in keyof ModelCallRecord]: ModelCallRecord[K] } = {
+      attempt: number,
+      startedAt: attempt.startedAt,
+      endedAt: Math.max(attempt.endedAt ?? at, attempt.startedAt),
+      streamed: this.start.streamed === true,
+      outcome: 'error',
+    };
+    const name = model ?? this.start.model;
+    if (name !== undefined) record.model = name;
+    if (this.start.provider !== undefined) record.provider = this.start.provider;
+    if (attempt.status !== undefined) record.status = attempt.status;
+    record.error =
+      attempt.status !== undefined ? classifyHttpStatus(attempt.status) : classifyError(attempt.error);
+    return Object.freeze(record);
   }
 
   private build(
@@ -139,14 +228,16 @@ export class ModelCall {
     result: ModelCallEnd,
     error: ErrorInfo | undefined,
     endedAt: number,
+    attempt: OutcomeAttempt | undefined,
   ): ModelCallRecord {
     const start = this.start;
+    const startedAt = attempt === undefined ? this.startedAt : Math.max(this.startedAt, attempt.startedAt);
     const record: {
       -readonly [K in keyof ModelCallRecord]: ModelCallRecord[K];
     } = {
-      attempt: start.attempt ?? 1,
-      startedAt: this.startedAt,
-      endedAt: Math.max(endedAt, this.startedAt),
+      attempt: attempt === undefined ? (start.attempt ?? 1) : attempt.attempt,
+      startedAt,
+      endedAt: Math.max(endedAt, startedAt),
       streamed: start.streamed === true || this.firstTokenAt !== undefined,
       outcome,
     };
@@ -161,8 +252,8 @@ export class ModelCall {
   }
 }
 
-/** A tool execution in flight. */
-export class ToolCall {
+/** A tool execution in flight; its HTTP requests are never model attempts. */
+export class ToolCall implements AttemptScope {
   private done = false;
 
   constructor(
@@ -172,6 +263,11 @@ export class ToolCall {
 
   get ended(): boolean {
     return this.done;
+  }
+
+  /** @internal A tool's requests are not model calls. */
+  attemptLog(): null {
+    return null;
   }
 
   end(at: number = now()): void {
@@ -254,33 +350,53 @@ export class InvocationRecorder {
     return this.parent ? this.parent.root : this;
   }
 
-  /** Starts a model call. `start` is kept as given (not copied): do not change it afterwards. */
+  /**
+   * Starts a model call. `start` is kept as given (not copied): do not change it afterwards. The
+   * call becomes the attempt scope of the caller: the HTTP requests it goes on to make are its
+   * attempts (see `ModelCall`).
+   */
   startModelCall(start: ModelCallStart = {}): ModelCall {
     const call = new ModelCall(this, start, start.startedAt ?? now());
     if (this.acceptsEvents('model call start')) this.open.add(call);
+    observeHttpAttempts();
+    enterAttemptScope(call);
     return call;
   }
 
   /** Records a model call known after the fact (from a span or an event with both timestamps). */
   recordModelCall(
     call: ModelCallStart &
-      ModelCallEnd & { startedAt: number; endedAt: number; firstTokenAt?: number; error?: unknown },
+      ModelCallEnd & {
+        startedAt: number;
+        endedAt: number;
+        firstTokenAt?: number;
+        error?: unknown;
+        /** The HTTP attempts the adapter saw for it (from `addAttemptLogResolver`). */
+        attempts?: AttemptLog;
+      },
   ): void {
     const handle = new ModelCall(this, call, call.startedAt);
+    if (call.attempts !== undefined) handle._adoptAttempts(call.attempts);
     if (call.firstTokenAt !== undefined) handle.firstToken(call.firstTokenAt);
     if (call.error !== undefined) handle.fail(call.error, call, call.endedAt);
     else handle.end(call, call.endedAt);
   }
 
+  /** Starts a tool call; it becomes the attempt scope of the caller (its requests are not model calls). */
   startToolCall(start: ToolCallStart): ToolCall {
-    const call = new ToolCall(this, {
+    const call = this.newToolCall(start);
+    if (this.acceptsEvents('tool call start')) this.open.add(call);
+    enterAttemptScope(call);
+    return call;
+  }
+
+  private newToolCall(start: ToolCallStart): ToolCall {
+    return new ToolCall(this, {
       name: start.name,
       type: resolveToolType(start.name, start.type, this.shared.hooks.toolTypes),
       ...(start.callId !== undefined ? { callId: start.callId } : {}),
       startedAt: start.startedAt ?? now(),
     });
-    if (this.acceptsEvents('tool call start')) this.open.add(call);
-    return call;
   }
 
   /** Records a tool call known after the fact, including one that failed before it could run. */
@@ -289,8 +405,7 @@ export class InvocationRecorder {
   ): void {
     if (!this.acceptsEvents('tool call')) return;
     const at = call.endedAt ?? now();
-    const handle = this.startToolCall({ ...call, startedAt: call.startedAt ?? at });
-    this.open.delete(handle);
+    const handle = this.newToolCall({ ...call, startedAt: call.startedAt ?? at });
     if (call.outcome === 'success') handle.end(at);
     else handle.fail(call.error, at);
   }

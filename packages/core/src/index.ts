@@ -102,6 +102,7 @@ export {
 } from './attempts/attempt-scope.js';
 export type { AttemptLogResolver, AttemptScope } from './attempts/attempt-scope.js';
 export { HTTP_ATTEMPTS_OBSERVABLE, observeHttpAttempts } from './attempts/http-attempt-observer.js';
+export { attemptFetch } from './attempts/attempt-fetch.js';
 export type { InvocationExporter } from './exporter.js';
 export { Metrics, createMetrics, resolveMetricsOptions } from './metrics.js';
 export type { MetricsOptions, ResolvedMetricsOptions } from './metrics.js';

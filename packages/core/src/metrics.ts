@@ -1,3 +1,4 @@
+import { observeHttpAttempts } from './attempts/http-attempt-observer.js';
 import { getCurrentInvocation, runWithInvocation } from './context.js';
 import { type DiagnosticListener, Diagnostics } from './diagnostics.js';
 import { ConfigurationError } from './errors/metrics-error.js';
@@ -81,6 +82,8 @@ export class Metrics {
 
   constructor(options: MetricsOptions = {}) {
     this.options = resolveMetricsOptions(options);
+    // model calls see their HTTP attempts from the first run on (docs/http-attempts.md)
+    observeHttpAttempts();
     const { toolTypes, diagnostics } = this.options;
     this.hooks = { onEnd: (record) => this.export(record), diagnostics };
     if (toolTypes) this.hooks.toolTypes = toolTypes;

@@ -226,7 +226,7 @@ describe.each<Mode>(['handler', 'middleware'])('createAgent with tools (%s)', (m
     expect(p).toMatchObject({ ...noErrors, modelInvocationServerErrors: 1, modelInvocationCount: 1 });
   });
 
-  it('a retried 429 is one clean call by default (LangChain retries below callbacks)', async () => {
+  it('a 429 LangChain retried below its callbacks counts as a throttle and an extra model invocation', async () => {
     const { p, error } = await run(
       mode,
       `e429-default-${mode}`,
@@ -236,13 +236,14 @@ describe.each<Mode>(['handler', 'middleware'])('createAgent with tools (%s)', (m
     expect(error).toBeUndefined();
     expect(p).toMatchObject({
       ...noErrors,
-      modelInvocationCount: 1,
+      modelInvocationThrottles: 1,
+      modelInvocationCount: 2,
       inputTokenCount: 5,
       outputTokenCount: 2,
     });
   });
 
-  it('with the opt-in fetch, a retried 429 counts as a throttle and an extra model invocation', async () => {
+  it('the deprecated opt-in fetch still works and counts each attempt once', async () => {
     const { p, error } = await run(
       mode,
       `e429-fetch-${mode}`,

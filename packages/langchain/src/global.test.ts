@@ -18,7 +18,7 @@ describe('registerGlobalHandler', () => {
   it('records every run without per-call callbacks, and a run that also passes it counts once', async () => {
     const exporter = new InMemoryExporter();
     const handler = new MetricsCallbackHandler({ exporters: [exporter], logger: false });
-    registerGlobalHandler(handler);
+    const unregister = registerGlobalHandler(handler);
     const agent = createAgent({ model: openai(server), tools: [weather] });
     for (const [i, key] of ['global-a', 'global-b'].entries()) {
       server.script(key, [
@@ -41,5 +41,47 @@ describe('registerGlobalHandler', () => {
         modelInvocationCount: 2,
         tools: [{ toolType: 'api', toolCalls: 1, successCount: 1, failureCount: 0 }],
       });
+    // taken away again: later runs are not recorded
+    unregister();
+    server.script('global-c', [{ text: 'ok' }]);
+    await agent.invoke({ messages: [{ role: 'user', content: 'script:global-c go' }] });
+    expect(exporter.records).toHaveLength(2);
+  });
+});
+
+describe('registerGlobalHandler from an awaited async setup function', () => {
+  it('records the runs started later from any async context', async () => {
+    const exporter = new InMemoryExporter();
+    const handler = new MetricsCallbackHandler({ exporters: [exporter], logger: false });
+    // a typical start-up: registration inside an async function the application awaits
+    const setup = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return registerGlobalHandler(handler);
+    };
+    const unregister = await setup();
+    const agent = createAgent({ model: openai(server), tools: [weather] });
+    const keys = ['later-a', 'later-b', 'later-c'];
+    for (const key of keys) server.script(key, [{ text: 'ok', usage: { input: 4, output: 2 } }]);
+    // each run from a fresh async context (timers), none of them under the setup's context
+    await Promise.all(
+      keys.map(
+        (key) =>
+          new Promise((resolve, reject) =>
+            setTimeout(() => {
+              agent
+                .invoke({ messages: [{ role: 'user', content: `script:${key} go` }] })
+                .then(resolve, reject);
+            }, 1),
+          ),
+      ),
+    );
+    expect(exporter.records).toHaveLength(3);
+    for (const record of exporter.records)
+      expect(payload(record)).toMatchObject({
+        inputTokenCount: 4,
+        outputTokenCount: 2,
+        modelInvocationCount: 1,
+      });
+    unregister();
   });
 });

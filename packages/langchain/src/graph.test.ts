@@ -137,4 +137,37 @@ describe('LangGraph StateGraph', () => {
       expect(p.ttft).toBeLessThanOrEqual(p.totalTime as number);
     }
   });
+
+  it('a 429 retried in the sub-graph counts in the member run: 4 model calls, 1 throttle, the backoff outside model time', async () => {
+    const exporter = new InMemoryExporter();
+    const handler = new MetricsCallbackHandler({ exporters: [exporter], logger: false });
+    server.script('graph429', [
+      {
+        toolCalls: [{ name: 'weather', arguments: { city: 'Oslo' }, id: 'g429' }],
+        usage: { input: 10, output: 5 },
+      },
+      { text: 'Oslo is sunny.', usage: { input: 20, output: 4 } },
+      { error: { status: 429, retryAfter: 0 } },
+      { text: 'Summary.', usage: { input: 30, output: 3 } },
+    ]);
+    await buildGraph().invoke(
+      { messages: [{ role: 'user', content: 'script:graph429 weather?' }] },
+      { callbacks: [handler] },
+    );
+    expect(exporter.records).toHaveLength(1);
+    const record = exporter.records[0] as InvocationRecord;
+    expect(record.members[0]?.modelCalls.map((c) => [c.attempt, c.status])).toEqual([
+      [1, 429],
+      [2, undefined],
+    ]);
+    expect(payload(record)).toMatchObject({
+      providerType: 'LANGGRAPH',
+      modelInvocationCount: 4,
+      modelInvocationThrottles: 1,
+      modelInvocationServerErrors: 0,
+      inputTokenCount: 60,
+      outputTokenCount: 12,
+    });
+    expect(record.summary.modelLatencyMs).toBeLessThan(record.durationMs - 900);
+  });
 });

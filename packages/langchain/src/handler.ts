@@ -1,7 +1,6 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
-import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
-import { type Metrics, type ProviderType, classifyError, now } from '@metrics/core';
-import { createAttemptFetch } from './attempt-fetch.js';
+import { AttemptLog, type Metrics, type ProviderType, attemptFetch, now } from '@metrics/core';
+import { type AttemptSource, unwatchAttempts, watchAttempts } from './attempt-resolver.js';
 import { anthropicVersion, correctAnthropicStreamedUsage, isAffectedVersion } from './anthropic-fix.js';
 import {
   asToolMessage,
@@ -19,14 +18,7 @@ import {
 } from './langchain-shapes.js';
 import { MIDDLEWARE_NAME } from './middleware-name.js';
 import { type LangChainMetricsOptions, SOURCE, toMetrics } from './options.js';
-import {
-  type ChainRun,
-  type FailedAttempt,
-  type ModelRun,
-  type RootRun,
-  type RunNode,
-  RunTree,
-} from './run-tree.js';
+import { type ChainRun, type ModelRun, type RootRun, type RunNode, RunTree } from './run-tree.js';
 
 /** A LangChain run id (a UUID): cheap shape check, no regex on the hot path. */
 function isRunId(value: unknown): value is string {
@@ -54,20 +46,25 @@ export class ToolMessageError extends Error {
  * rebuilt from `runId`/`parentRunId`). Its callbacks are awaited, so a record is complete
  * when the user's `await` returns, whatever `LANGCHAIN_CALLBACKS_BACKGROUND` says.
  */
-export class MetricsCallbackHandler extends BaseCallbackHandler {
+export class MetricsCallbackHandler extends BaseCallbackHandler implements AttemptSource {
   override name = 'AgentMetricsCallbackHandler';
   readonly metrics: Metrics;
   /** @internal */
   readonly tree: RunTree;
   private readonly fixAnthropic: boolean;
   private readonly deferToMiddleware: boolean;
+  /** Open model runs by parent run id, for the HTTP attempts LangChain's own retries make. */
+  private readonly openModels = new Map<string, Set<ModelRun>>();
+  private openModelCount = 0;
 
   constructor(options: LangChainMetricsOptions | Metrics = {}) {
     super({ _awaitHandler: true, ignoreRetriever: true, ignoreCustomEvent: true });
     this.awaitHandlers = true;
     this.metrics = toMetrics(options);
     const opts = options as LangChainMetricsOptions;
-    this.tree = new RunTree(this.metrics, Math.max(1, opts.maxOpenRuns ?? 1000));
+    this.tree = new RunTree(this.metrics, Math.max(1, opts.maxOpenRuns ?? 1000), (node) => {
+      if (node.kind === 'model') this.closeModel(node);
+    });
     this.fixAnthropic = opts.correctAnthropicStreamedUsage !== false;
     this.deferToMiddleware = opts.deferToMiddleware !== false;
   }
@@ -84,34 +81,23 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
   }
 
   /**
-   * Opt-in: a `fetch` for the provider client (`new ChatOpenAI({ configuration: { fetch:
-   * handler.fetch() } })`) that sees every HTTP attempt, so retried 429s count as throttles and
-   * retried attempts as model invocations. Without it, callbacks see one call per `invoke`.
+   * @deprecated Not needed: every HTTP attempt of a model call is seen without it (through Node's
+   * diagnostics channels). Returns `base` (or the global `fetch`) unchanged where those channels
+   * exist, and a `fetch` that notes attempts where they do not.
    */
   fetch(base?: typeof globalThis.fetch): typeof globalThis.fetch {
-    return createAttemptFetch(() => this.currentModelRun(), this.metrics.diagnostics, base);
+    return attemptFetch(base);
   }
 
-  /** The model run an HTTP attempt belongs to: the one under the caller's LangChain run, else the only one open. */
-  private currentModelRun(): ModelRun | undefined {
-    const config = AsyncLocalStorageProviderSingleton.getRunnableConfig();
-    const parentId = get(get(config, 'callbacks'), '_parentRunId');
-    let only: ModelRun | undefined;
-    let open = 0;
-    let match: ModelRun | undefined;
-    let matches = 0;
-    for (const run of this.tree.runs.values()) {
-      if (run.kind !== 'model') continue;
-      open++;
-      only = run;
-      if (parentId !== undefined && run.parentRunId === parentId) {
-        match = run;
-        matches++;
-      }
+  /** @internal The attempts of the open model run under LangChain's current parent run, else of the only one open. */
+  attemptsUnder(parentRunId: unknown): AttemptLog | undefined {
+    if (typeof parentRunId === 'string') {
+      const under = this.openModels.get(parentRunId);
+      if (under?.size === 1) return under.values().next().value?.attempts;
     }
-    if (matches === 1) return match;
-    if (open === 1) return only;
-    if (open > 1)
+    if (this.openModelCount === 1)
+      for (const runs of this.openModels.values()) for (const run of runs) return run.attempts;
+    if (this.openModelCount > 1)
       this.metrics.diagnostics.emit({
         type: 'langchain.attempt-unattributed',
         level: 'debug',
@@ -119,6 +105,25 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
         message: 'an HTTP attempt could not be tied to one model call and was not recorded',
       });
     return undefined;
+  }
+
+  private openModel(run: ModelRun): void {
+    const key = run.parentRunId ?? '';
+    let runs = this.openModels.get(key);
+    if (!runs) {
+      runs = new Set();
+      this.openModels.set(key, runs);
+    }
+    runs.add(run);
+    if (this.openModelCount++ === 0) watchAttempts(this);
+  }
+
+  private closeModel(run: ModelRun): void {
+    const key = run.parentRunId ?? '';
+    const runs = this.openModels.get(key);
+    if (!runs?.delete(run)) return;
+    if (runs.size === 0) this.openModels.delete(key);
+    if (--this.openModelCount === 0) unwatchAttempts(this);
   }
 
   /** @internal The metrics middleware measures the run this LangChain run belongs to: drop this handler's record. */
@@ -300,6 +305,7 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
       parentRunId,
       startedAt: now(),
       streamed: false,
+      attempts: new AttemptLog(),
     };
     const model = readRequestedModel(extraParams, metadata);
     if (model !== undefined) run.model = model;
@@ -308,6 +314,7 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
     const anthropic = anthropicVersion(llm, metadata);
     if (anthropic !== undefined) run.anthropicVersion = anthropic;
     this.tree.add(runId, run);
+    this.openModel(run);
   }
 
   override handleLLMNewToken(
@@ -342,6 +349,7 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
       const run = this.tree.runs.get(runId);
       if (run?.kind !== 'model') return;
       this.tree.runs.delete(runId);
+      this.closeModel(run);
       // A cache hit (`extraParams.cached`) called no model: it is not a model invocation.
       if (get(extraParams, 'cached') !== true) {
         const result = readModelOutput(output);
@@ -353,10 +361,9 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
           isAffectedVersion(run.anthropicVersion)
         )
           usage = correctAnthropicStreamedUsage(usage);
-        const attempt = this.recordFailedAttempts(run, run.attempts?.failed.length ?? 0);
         const model = result.model ?? run.model;
         run.recorder.recordModelCall({
-          ...this.callFields(run, attempt),
+          ...this.callFields(run),
           ...(model !== undefined ? { model } : {}),
           ...(usage ? { usage } : {}),
         });
@@ -370,17 +377,9 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
       const run = this.tree.runs.get(runId);
       if (run?.kind !== 'model') return;
       this.tree.runs.delete(runId);
-      const failed = run.attempts?.failed ?? [];
-      const last = failed[failed.length - 1];
-      // The opt-in fetch saw the final failed attempt too: record it once, with the real error.
-      const lastIsThis =
-        last !== undefined &&
-        run.attempts?.lastFailed === true &&
-        last.status === classifyError(error).status;
-      const attempt = this.recordFailedAttempts(run, lastIsThis ? failed.length - 1 : failed.length);
+      this.closeModel(run);
       run.recorder.recordModelCall({
-        ...this.callFields(run, attempt),
-        ...(lastIsThis ? { startedAt: last.startedAt } : {}),
+        ...this.callFields(run),
         ...(run.model !== undefined ? { model: run.model } : {}),
         error,
       });
@@ -388,30 +387,13 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
     });
   }
 
-  /** Records the first `count` failed HTTP attempts; returns the attempt number of the next one. */
-  private recordFailedAttempts(run: ModelRun, count: number): number {
-    const failed = run.attempts?.failed ?? [];
-    for (let i = 0; i < count; i++) {
-      const attempt = failed[i] as FailedAttempt;
-      run.recorder.recordModelCall({
-        startedAt: attempt.startedAt,
-        endedAt: attempt.endedAt,
-        attempt: i + 1,
-        streamed: false,
-        ...(run.provider !== undefined ? { provider: run.provider } : {}),
-        ...(run.model !== undefined ? { model: run.model } : {}),
-        error: attempt.error,
-      });
-    }
-    return count + 1;
-  }
-
-  private callFields(run: ModelRun, attempt: number) {
+  /** What every model call record of a run gets; the core splits out the failed HTTP attempts. */
+  private callFields(run: ModelRun) {
     return {
-      startedAt: run.attempts && attempt > 1 ? run.attempts.lastStartedAt : run.startedAt,
+      startedAt: run.startedAt,
       endedAt: now(),
       streamed: run.streamed,
-      attempt,
+      attempts: run.attempts,
       ...(run.firstTokenAt !== undefined ? { firstTokenAt: run.firstTokenAt } : {}),
       ...(run.provider !== undefined ? { provider: run.provider } : {}),
     };

@@ -1,4 +1,3 @@
 export { MetricsCallbackHandler, ToolMessageError } from './handler.js';
 export { registerGlobalHandler } from './global.js';
-export { HttpAttemptError } from './attempt-fetch.js';
 export type { LangChainMetricsOptions } from './options.js';

@@ -1,9 +1,17 @@
 import { ToolMessage } from '@langchain/core/messages';
 import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
-import { InvocationRecorder, type Metrics, fromLangChainUsageMetadata, guard, now } from '@metrics/core';
+import {
+  AttemptLog,
+  InvocationRecorder,
+  type Metrics,
+  attemptFetch,
+  fromLangChainUsageMetadata,
+  guard,
+  now,
+  runInAttemptScope,
+} from '@metrics/core';
 import { type AgentMiddleware, createMiddleware } from 'langchain';
 import { correctAnthropicStreamedUsage, isAffectedVersion } from './anthropic-fix.js';
-import { type AttemptTarget, createAttemptFetch, middlewareCallContext } from './attempt-fetch.js';
 import { type FirstTokenTarget, attachFirstTokenTimer } from './first-token-timer.js';
 import { MetricsCallbackHandler, ToolMessageError } from './handler.js';
 import { asToolMessage, detectToolType, get, guardrailName, isToolLimitMessage } from './langchain-shapes.js';
@@ -23,7 +31,10 @@ export interface MetricsMiddlewareOptions extends LangChainMetricsOptions {
 
 /** The metrics middleware: a `createAgent` middleware plus the opt-in fetch and `flush()`. */
 export interface MetricsMiddleware extends AgentMiddleware {
-  /** Opt-in: a `fetch` for the provider client that sees every HTTP attempt (retried 429s included). */
+  /**
+   * @deprecated Not needed: every HTTP attempt of a model call is seen without it (through Node's
+   * diagnostics channels). Returns `base` (or the global `fetch`) unchanged where those exist.
+   */
   fetch(base?: typeof globalThis.fetch): typeof globalThis.fetch;
   /** The `Metrics` instance (exporters, diagnostics, `flush()`). */
   readonly metrics: Metrics;
@@ -222,7 +233,6 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
     return run;
   };
 
-  let fetchInUse = false;
   const scopeOrWarn = (): Scope | undefined => {
     const scope = currentScope();
     if (!scope) {
@@ -261,7 +271,7 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
         }
       : {}),
     wrapModelCall: async (request, handler) => {
-      const target: AttemptTarget & FirstTokenTarget = {};
+      const target: FirstTokenTarget = {};
       const found = guard(diagnostics, SOURCE, () => {
         const scope = scopeOrWarn();
         if (!scope) return undefined;
@@ -274,37 +284,20 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
       if (!found) return handler(request);
       const { run, scope, detach } = found;
       const startedAt = now();
-      const recordAttempts = (count: number): number => {
-        const failed = target.attempts?.failed ?? [];
-        for (let i = 0; i < count; i++) {
-          const attempt = failed[i];
-          if (attempt)
-            run.recorder.recordModelCall({
-              startedAt: attempt.startedAt,
-              endedAt: attempt.endedAt,
-              attempt: i + 1,
-              error: attempt.error,
-            });
-        }
-        return count + 1;
-      };
+      // every HTTP request the model makes from here (LangChain's and the client's retries) is an attempt
+      const attempts = new AttemptLog();
       let response: Awaited<ReturnType<typeof handler>>;
       try {
-        response = await (fetchInUse
-          ? middlewareCallContext.run(target, () => handler(request))
-          : handler(request));
+        response = await runInAttemptScope(attempts, () => handler(request));
       } catch (error) {
+        attempts.close();
         guard(diagnostics, SOURCE, () => {
           detach?.();
-          const failed = target.attempts?.failed ?? [];
-          const last = failed[failed.length - 1];
-          const lastIsThis = last !== undefined && target.attempts?.lastFailed === true;
-          const attempt = recordAttempts(lastIsThis ? failed.length - 1 : failed.length);
           const model = readModel(undefined, request);
           run.recorder.recordModelCall({
-            startedAt: lastIsThis ? last.startedAt : (target.attempts?.lastStartedAt ?? startedAt),
+            startedAt,
             endedAt: now(),
-            attempt,
+            attempts,
             ...(model !== undefined ? { model } : {}),
             error,
           });
@@ -313,9 +306,9 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
         });
         throw error;
       }
+      attempts.close();
       guard(diagnostics, SOURCE, () => {
         detach?.();
-        const attempt = recordAttempts(target.attempts?.failed.length ?? 0);
         const message = aiMessageOf(response);
         let usage = fromLangChainUsageMetadata(get(message, 'usage_metadata'));
         if (fixAnthropic && target.streamed === true) {
@@ -325,9 +318,9 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
         }
         const model = readModel(message, request);
         run.recorder.recordModelCall({
-          startedAt: target.attempts && attempt > 1 ? target.attempts.lastStartedAt : startedAt,
+          startedAt,
           endedAt: now(),
-          attempt,
+          attempts,
           streamed: target.streamed === true,
           ...(target.firstTokenAt !== undefined ? { firstTokenAt: target.firstTokenAt } : {}),
           ...(model !== undefined ? { model } : {}),
@@ -375,10 +368,7 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions | Metr
   });
 
   return Object.assign(middleware as AgentMiddleware, {
-    fetch: (base?: typeof globalThis.fetch) => {
-      fetchInUse = true;
-      return createAttemptFetch(() => undefined, diagnostics, base);
-    },
+    fetch: (base?: typeof globalThis.fetch) => attemptFetch(base),
     metrics,
     flush: async () => {
       for (const run of [...open.values()]) finish(run);

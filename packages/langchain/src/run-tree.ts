@@ -1,4 +1,5 @@
 import {
+  type AttemptLog,
   type Diagnostics,
   InvocationRecorder,
   type Metrics,
@@ -32,15 +33,8 @@ export interface ModelRun {
   model?: string;
   provider?: string;
   anthropicVersion?: string;
-  /** HTTP attempts seen by the opt-in fetch (`attemptFetch`), failed ones kept until the call ends. */
-  attempts?: { failed: FailedAttempt[]; lastStartedAt: number; lastFailed: boolean };
-}
-
-export interface FailedAttempt {
-  startedAt: number;
-  endedAt: number;
-  status: number | undefined;
-  error: unknown;
+  /** The HTTP attempts of the call (LangChain's and the provider client's retries), seen by the core. */
+  attempts: AttemptLog;
 }
 
 export interface ToolRun {
@@ -74,6 +68,8 @@ export class RunTree {
   constructor(
     private readonly metrics: Metrics,
     private readonly maxOpenRuns: number,
+    /** Told of every run forgotten with its invocation (an evicted run's model call still open, say). */
+    private readonly onForget?: (node: RunNode) => void,
   ) {}
 
   get diagnostics(): Diagnostics {
@@ -121,7 +117,11 @@ export class RunTree {
   /** Ends an invocation: its record goes to the exporters; its runs are forgotten. */
   finish(root: RootRun, options: { error?: unknown; countError?: boolean } = {}): void {
     if (!this.roots.delete(root.id)) return;
-    for (const id of root.runIds) this.runs.delete(id);
+    for (const id of root.runIds) {
+      const node = this.onForget && this.runs.get(id);
+      if (node) this.onForget?.(node);
+      this.runs.delete(id);
+    }
     guard(this.diagnostics, SOURCE, () => root.recorder.end(options));
   }
 

@@ -30,6 +30,24 @@ const MAX_ATTEMPTS = 64;
 export class AttemptLog {
   readonly attempts: HttpAttempt[] = [];
   private origin: string | undefined;
+  private closed = false;
+
+  /**
+   * A log is also an attempt scope of its own (`runInAttemptScope(log, fn)`), for adapters that
+   * wrap a model call and record it after the fact (`recordModelCall({ attempts: log })`).
+   */
+  get ended(): boolean {
+    return this.closed;
+  }
+
+  attemptLog(): AttemptLog {
+    return this;
+  }
+
+  /** Ends the scope: requests made later in its context are not attempts. */
+  close(): void {
+    this.closed = true;
+  }
 
   /** Notes a request that began; returns its attempt, or `undefined` when it is not one of this call's. */
   begin(origin: string, at: number): HttpAttempt | undefined {

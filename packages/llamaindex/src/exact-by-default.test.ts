@@ -284,7 +284,7 @@ describe('the README registration, client retries on (agent workflow)', () => {
       return { key, expected, i };
     });
     const results = await Promise.all(runs.map(({ key }) => myAgent.run(`script:${key} add`)));
-    results.forEach((result, i) => expect(result.data.result).toBe(`Result ${i + 1}.`));
+    expect(results.map((result) => result.data.result)).toEqual(runs.map(({ i }) => `Result ${i + 1}.`));
     const records = await exporter.waitFor(20);
     expect(records).toHaveLength(20);
     const byInput = new Map(

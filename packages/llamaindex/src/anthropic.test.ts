@@ -48,4 +48,38 @@ describe('@llamaindex/anthropic (a provider other than OpenAI)', () => {
     expectPayload(payload(record), { input: 0, output: 0, calls: 1, streamed: true });
     expect(diagnostics.filter((d) => d.type === 'llamaindex.streamed-usage-missing')).toHaveLength(1);
   });
+
+  it('client retries left on (maxRetries 10 by default): a 429 the SDK retried is a model call and a throttle, the backoff outside model latency', async () => {
+    const { exporter, metrics } = setup();
+    const previous = process.env.ANTHROPIC_BASE_URL;
+    // @llamaindex/anthropic passes no baseURL to its SDK client: the SDK reads it from the environment
+    process.env.ANTHROPIC_BASE_URL = server.anthropicBaseUrl;
+    let llm: Anthropic;
+    try {
+      llm = new Anthropic({ model: 'claude-3-5-sonnet', apiKey: 'test' });
+    } finally {
+      if (previous === undefined) delete process.env.ANTHROPIC_BASE_URL;
+      else process.env.ANTHROPIC_BASE_URL = previous;
+    }
+    server.script('claude-retry', [
+      { error: { status: 429, message: 'slow down', retryAfter: 0.3 } },
+      { text: 'Retried.', usage: { input: 18, output: 2 } },
+    ]);
+    await metrics.run(() => llm.chat({ messages: [{ role: 'user', content: 'script:claude-retry hi' }] }));
+    const [record] = await exporter.waitFor(1);
+    const metric = payload(record);
+    expectPayload(metric, {
+      input: 18,
+      output: 2,
+      calls: 2,
+      streamed: false,
+      errors: { modelInvocationThrottles: 1 },
+    });
+    expect(server.requests.filter((r) => r.scriptKey === 'claude-retry')).toHaveLength(2);
+    expect(record?.modelCalls.map((c) => [c.outcome, c.status])).toEqual([
+      ['error', 429],
+      ['success', undefined],
+    ]);
+    expect(metric.modelLatency as number).toBeLessThan((metric.totalTime as number) - 250);
+  });
 });

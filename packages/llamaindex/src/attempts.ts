@@ -1,30 +1,18 @@
-import { now } from '@metrics/core';
+import { type AttemptLog, currentAttemptLog, now } from '@metrics/core';
 import { isObject } from './raw-fields.js';
-import { runStorage } from './run-state.js';
 
 const OBSERVED = Symbol.for('@metrics/llamaindex.fetch');
-
-/** An HTTP attempt that failed (status >= 400 or a network error); the client may retry it. */
-export interface FailedAttempt {
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly error: unknown;
-}
-
-class HttpStatusError extends Error {
-  override name = 'HttpStatusError';
-  constructor(readonly status: number) {
-    super(`the provider answered HTTP ${status}`);
-  }
-}
 
 type Fetch = (input: unknown, init?: unknown) => Promise<{ status: number }>;
 
 /**
- * `@llamaindex/openai` retries inside its `openai` client (10 times by default), so a 429 that was
- * retried never reaches LlamaIndex. When the LLM has not created its client yet, this adds a
- * `fetch` to its `additionalSessionOptions` that notes each failed attempt for the current run
- * (the response itself is returned untouched). Other LLMs are left alone.
+ * The fallback for runtimes whose `fetch` the core cannot see. `@metrics/core` sees every HTTP
+ * attempt of a model call through Node's diagnostics channels, the retries `@llamaindex/openai`'s
+ * `openai` client makes on its own included (10 by default). Where those channels publish nothing
+ * (an edge runtime's `fetch`, a user's `fetch` that answers without undici), this `fetch`, added to
+ * the LLM's `additionalSessionOptions` before it creates its client, gives the model call the
+ * attempt the core did not note. A request the core saw is left to the core: never counted twice.
+ * The user's own `fetch` is still the one that makes the request; the response is returned untouched.
  */
 export function observeAttempts(llm: Record<string, unknown>): void {
   if (!Object.hasOwn(llm, 'additionalSessionOptions') || !Object.hasOwn(llm, 'lazySession')) return;
@@ -39,20 +27,43 @@ export function observeAttempts(llm: Record<string, unknown>): void {
   // without a fetch of the user's, the global one is looked up per request, as the client would
   const base: Fetch = own ?? ((input, init) => (globalThis.fetch as unknown as Fetch)(input, init));
   const fetch: Fetch = async (input, init) => {
-    const state = runStorage.getStore();
-    if (!state || state.isEnded) return base(input, init);
+    const log = currentAttemptLog();
+    if (log === undefined) return base(input, init);
+    const seen = log.attempts.length;
     const startedAt = now();
     try {
       const response = await base(input, init);
-      if (response.status >= 400) {
-        state.failedAttempt({ startedAt, endedAt: now(), error: new HttpStatusError(response.status) });
-      }
+      if (log.attempts.length === seen) note(log, input, startedAt, response.status, undefined);
       return response;
     } catch (error) {
-      state.failedAttempt({ startedAt, endedAt: now(), error });
+      if (log.attempts.length === seen) note(log, input, startedAt, undefined, error);
       throw error;
     }
   };
   Object.defineProperty(fetch, OBSERVED, { value: true });
   llm.additionalSessionOptions = { ...options, fetch };
+}
+
+/** Notes an attempt the diagnostics channels did not publish. */
+function note(
+  log: AttemptLog,
+  input: unknown,
+  startedAt: number,
+  status: number | undefined,
+  error: unknown,
+): void {
+  const attempt = log.begin(originOf(input), startedAt);
+  if (attempt === undefined) return;
+  attempt.status = status;
+  attempt.error = error;
+  attempt.endedAt = now();
+}
+
+function originOf(input: unknown): string {
+  try {
+    const url = isObject(input) && typeof input.url === 'string' ? input.url : String(input);
+    return new URL(url).origin;
+  } catch {
+    return 'unknown:';
+  }
 }

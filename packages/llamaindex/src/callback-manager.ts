@@ -1,3 +1,4 @@
+import { NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core';
 import type { RunState } from './run-state.js';
 import { SOURCE } from './run-state.js';
 
@@ -14,7 +15,8 @@ const TARGET = Symbol.for('@metrics/llamaindex.target');
  * The per-run callback manager installed with `Settings.withCallbackManager`. It sees every event
  * synchronously (exact timestamps, no microtask delay) and forwards it, untouched, to the callback
  * manager that was current before, so handlers the user registered keep receiving everything.
- * Registrations made inside the run go to that outer manager too.
+ * Registrations made inside the run go to that outer manager too. Its handlers run outside any
+ * model call's attempt scope: the HTTP requests they make are not model calls.
  */
 export function createRunCallbackManager(state: RunState, outer: unknown): CallbackManagerLike {
   const target = (isManager(outer) ? ((outer as { [TARGET]?: unknown })[TARGET] ?? outer) : undefined) as
@@ -36,7 +38,9 @@ export function createRunCallbackManager(state: RunState, outer: unknown): Callb
       } catch (error) {
         state.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
       }
-      target?.dispatchEvent(event, detail, sync);
+      // the user's handlers are observers (a tracer shipping a span on llm-start): their requests
+      // are never attempts of the model call that llm-start just opened
+      if (target) runInAttemptScope(NOT_A_MODEL_CALL, () => target.dispatchEvent(event, detail, sync));
     },
   };
   return manager;

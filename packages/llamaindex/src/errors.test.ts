@@ -189,7 +189,7 @@ describe('adapter faults never reach the agent', () => {
   });
 });
 
-describe('retries inside the openai client (attempts seen through its fetch)', () => {
+describe('retries inside the openai client (attempts seen on the wire by the core)', () => {
   it('agent(): a 429 the client retried, then success: two model calls, one throttle, a successful run', async () => {
     const { exporter, metrics } = setup();
     const myAgent = metrics.instrument(
@@ -210,9 +210,10 @@ describe('retries inside the openai client (attempts seen through its fetch)', (
       errors: { modelInvocationThrottles: 1 },
     });
     expect(record?.outcome).toBe('success');
+    // in the order they were made: the failed attempt, then the outcome
     expect(record?.modelCalls.map((c) => [c.outcome, c.status])).toEqual([
-      ['success', undefined],
       ['error', 429],
+      ['success', undefined],
     ]);
   });
 

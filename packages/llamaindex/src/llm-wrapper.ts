@@ -1,4 +1,4 @@
-import { fromLlamaIndexRaw, now } from '@metrics/core';
+import { AttemptLog, type AttemptScope, fromLlamaIndexRaw, runInAttemptScope } from '@metrics/core';
 import { observeAttempts } from './attempts.js';
 import { isAsyncIterable, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
 import { type OpenModelCall, type RunState, SOURCE, runStorage } from './run-state.js';
@@ -46,17 +46,18 @@ function observeCall(
   const streamed = isObject(params) && params.stream === true;
   const model = typeof llm.metadata?.model === 'string' ? llm.metadata.model : undefined;
   const before = state.llmStarts;
-  const since = now();
   state.pendingModel = model;
   state.pendingStream = streamed;
+  // `llm-start` makes its model call the attempt scope of the request; a call no event announces
+  // gets the attempts made in this scope, which it adopts once it starts
+  const scope = new PendingScope();
   let result: unknown;
   try {
-    result = original.apply(thisArg, args);
+    result = runInAttemptScope(scope, () => original.apply(thisArg, args));
   } catch (error) {
     state.pendingModel = state.pendingStream = undefined;
-    const entry = announced(state, before) ?? state.startUnannouncedCall(model, streamed);
+    const entry = announced(state, before) ?? scope.adoptedBy(state.startUnannouncedCall(model, streamed));
     state.failModelCall(entry, error);
-    state.flushAttempts(since, model, error);
     throw error;
   }
   state.pendingModel = state.pendingStream = undefined;
@@ -65,7 +66,7 @@ function observeCall(
   let entry = announced(state, before);
   const viaEvents = entry !== undefined;
   if (!entry) {
-    entry = state.startUnannouncedCall(model, streamed);
+    entry = scope.adoptedBy(state.startUnannouncedCall(model, streamed));
     warnNoEvents(state);
   }
   const call = entry;
@@ -73,13 +74,10 @@ function observeCall(
   return (result as unknown as Promise<unknown>).then(
     (response) => {
       try {
-        if (isAsyncIterable(response)) wrapStream(state, call, response, viaEvents, since, model);
-        else {
-          if (!viaEvents) {
-            const raw = isObject(response) ? response.raw : undefined;
-            state.endModelCall(call, fromLlamaIndexRaw(raw), rawModel(raw));
-          }
-          state.flushAttempts(since, model);
+        if (isAsyncIterable(response)) wrapStream(state, call, response, viaEvents);
+        else if (!viaEvents) {
+          const raw = isObject(response) ? response.raw : undefined;
+          state.endModelCall(call, fromLlamaIndexRaw(raw), rawModel(raw));
         }
       } catch (error) {
         state.diagnostics.reportError(SOURCE, error);
@@ -89,13 +87,36 @@ function observeCall(
     (error: unknown) => {
       try {
         state.failModelCall(call, error);
-        state.flushAttempts(since, model, error);
       } catch (inner) {
         state.diagnostics.reportError(SOURCE, inner);
       }
       throw error;
     },
   );
+}
+
+/**
+ * The attempt scope of an LLM call until its model call is known. An announced call enters its own
+ * scope inside (`startModelCall`); a call no event announces adopts the attempts noted here.
+ */
+class PendingScope implements AttemptScope {
+  private log: AttemptLog | undefined;
+  private call: OpenModelCall['call'] | undefined;
+
+  get ended(): boolean {
+    return this.call?.ended ?? false;
+  }
+
+  attemptLog(): AttemptLog {
+    this.log ??= new AttemptLog();
+    return this.log;
+  }
+
+  adoptedBy(entry: OpenModelCall): OpenModelCall {
+    this.call = entry.call;
+    entry.call._adoptAttempts(this.attemptLog());
+    return entry;
+  }
 }
 
 function announced(state: RunState, before: number): OpenModelCall | undefined {
@@ -111,8 +132,6 @@ function wrapStream(
   entry: OpenModelCall,
   response: AsyncIterable<unknown>,
   viaEvents: boolean,
-  since: number,
-  model: string | undefined,
 ): void {
   const inner = response[Symbol.asyncIterator].bind(response);
   const chunks: unknown[] = [];
@@ -120,7 +139,6 @@ function wrapStream(
     // after the last chunk `llm-end` already ended the call; otherwise (no events, or the agent
     // stopped reading early, e.g. on an unknown tool) it ends with what was seen
     if (!entry.call.ended) state.endModelCall(entry, fromLlamaIndexRaw(chunks), rawModel(chunks));
-    state.flushAttempts(since, model);
   };
   const onResult = (result: IteratorResult<unknown>) => {
     try {
@@ -141,7 +159,6 @@ function wrapStream(
   const onError = (error: unknown) => {
     try {
       state.failModelCall(entry, error);
-      state.flushAttempts(since, model, error);
     } catch (inner) {
       state.diagnostics.reportError(SOURCE, inner);
     }
@@ -150,7 +167,9 @@ function wrapStream(
   (response as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] = () => {
     const iterator = inner();
     const observed: AsyncIterator<unknown> & AsyncIterable<unknown> = {
-      next: (...args: [] | [unknown]) => iterator.next(...args).then(onResult, onError),
+      // the request of a stream is made by its first next(): in the call's scope, whoever reads it
+      next: (...args: [] | [unknown]) =>
+        runInAttemptScope(entry.call, () => iterator.next(...args)).then(onResult, onError),
       return: (value?: unknown) => {
         if (!entry.call.ended) state.stoppedReading(entry);
         close();

@@ -6,7 +6,6 @@ import {
   type ToolCall,
   fromLlamaIndexRaw,
 } from '@metrics/core';
-import type { FailedAttempt } from './attempts.js';
 import { isMcpTool } from './mcp.js';
 import { chunkHasUsage, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
 
@@ -57,8 +56,6 @@ export class RunState {
   workflowEvents = false;
   lastModelError: unknown;
   warnedNoEvents = false;
-  /** Failed HTTP attempts not yet attributed to a model call (see `attempts.ts`). */
-  private attempts: FailedAttempt[] = [];
 
   constructor(
     readonly root: InvocationRecorder,
@@ -229,39 +226,6 @@ export class RunState {
     if (this.modelCalls.size === 0) return;
     this.modelCalls.forEach((open, id) => {
       if (open === entry) this.modelCalls.delete(id);
-    });
-  }
-
-  failedAttempt(attempt: FailedAttempt): void {
-    if (this.ended) return;
-    if (this.attempts.length >= MAX_OPEN) this.attempts.shift();
-    this.attempts.push(attempt);
-  }
-
-  /**
-   * Records the failed attempts made since `since` as failed model calls: they were retried.
-   * When the call itself failed with `finalError`, its own last attempt is that error (already
-   * recorded by `failModelCall`) and is skipped.
-   */
-  flushAttempts(since: number, model: string | undefined, finalError?: unknown): void {
-    if (this.attempts.length === 0 || this.ended) return;
-    const mine = this.attempts.filter((a) => a.startedAt >= since);
-    if (mine.length === 0) return;
-    this.attempts = this.attempts.filter((a) => a.startedAt < since);
-    if (finalError !== undefined) {
-      const last = mine[mine.length - 1];
-      const status = (finalError as { status?: unknown } | null)?.status;
-      const lastStatus = (last?.error as { status?: unknown } | null)?.status;
-      if (status === undefined || status === lastStatus) mine.pop();
-    }
-    mine.forEach((attempt, index) => {
-      this.recorder.recordModelCall({
-        ...(model !== undefined ? { model } : {}),
-        attempt: index + 1,
-        startedAt: attempt.startedAt,
-        endedAt: attempt.endedAt,
-        error: attempt.error,
-      });
     });
   }
 

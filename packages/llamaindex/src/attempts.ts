@@ -29,14 +29,14 @@ export function observeAttempts(llm: Record<string, unknown>): void {
   const fetch: Fetch = async (input, init) => {
     const log = currentAttemptLog();
     if (log === undefined) return base(input, init);
-    const seen = log.attempts.length;
+    const seen = log.size;
     const startedAt = now();
     try {
       const response = await base(input, init);
-      if (log.attempts.length === seen) note(log, input, startedAt, response.status, undefined);
+      if (log.size === seen) note(log, input, startedAt, response.status, undefined);
       return response;
     } catch (error) {
-      if (log.attempts.length === seen) note(log, input, startedAt, undefined, error);
+      if (log.size === seen) note(log, input, startedAt, undefined, error);
       throw error;
     }
   };

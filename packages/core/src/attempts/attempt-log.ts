@@ -20,16 +20,17 @@ export function isFailedAttempt(attempt: HttpAttempt): boolean {
 }
 
 /** More than any client retries; a call that makes more requests than this is not retrying. */
-const MAX_ATTEMPTS = 64;
+const MAX_REQUESTS = 64;
 
 /**
- * The HTTP attempts of one model call, in the order they began. All of a call's attempts go to one
- * origin, the first one's: a request to another origin made in the call's async context (a tracing
- * upload scheduled from inside the call, say) is not one of its attempts.
+ * The HTTP requests made while one model call was open, in the order they began. A call's attempts
+ * all go to one origin; other requests made in the call's async context (a tracing upload sent from
+ * a hook, an MCP server over HTTP) are not its attempts. Which origin is the call's is settled when
+ * it ends: the origin of the request that finished last (the answer, or the failure the caller saw,
+ * arrives just before the call ends), else of the first request.
  */
 export class AttemptLog {
-  readonly attempts: HttpAttempt[] = [];
-  private origin: string | undefined;
+  private readonly requests: HttpAttempt[] = [];
   private closed = false;
 
   /**
@@ -49,25 +50,33 @@ export class AttemptLog {
     this.closed = true;
   }
 
-  /** Notes a request that began; returns its attempt, or `undefined` when it is not one of this call's. */
+  /** Notes a request that began; returns it, or `undefined` past the bound. */
   begin(origin: string, at: number): HttpAttempt | undefined {
-    if (this.origin === undefined) this.origin = origin;
-    else if (origin !== this.origin) return undefined;
-    if (this.attempts.length >= MAX_ATTEMPTS) return undefined;
-    const attempt: HttpAttempt = {
-      origin,
-      startedAt: at,
-      endedAt: undefined,
-      status: undefined,
-      error: undefined,
-    };
-    this.attempts.push(attempt);
+    if (this.requests.length >= MAX_REQUESTS) return undefined;
+    const attempt: HttpAttempt = { origin, startedAt: at, endedAt: undefined, status: undefined, error: undefined };
+    this.requests.push(attempt);
     return attempt;
   }
 
-  /** Index of the last failed attempt, or -1. */
-  lastFailedIndex(): number {
-    for (let i = this.attempts.length - 1; i >= 0; i--) if (isFailedAttempt(this.attempts[i]!)) return i;
-    return -1;
+  /** How many requests were noted (every origin). */
+  get size(): number {
+    return this.requests.length;
+  }
+
+  /** The call's attempts: its requests to the call's origin, in the order they began. */
+  attempts(): HttpAttempt[] {
+    const requests = this.requests;
+    if (requests.length === 0) return requests;
+    let origin = requests[0]!.origin;
+    let lastEnd = Number.NEGATIVE_INFINITY;
+    let mixed = false;
+    for (const request of requests) {
+      if (request.origin !== origin) mixed = true;
+      if (request.endedAt !== undefined && request.endedAt >= lastEnd) {
+        lastEnd = request.endedAt;
+        origin = request.origin;
+      }
+    }
+    return mixed ? requests.filter((request) => request.origin === origin) : requests;
   }
 }

@@ -160,16 +160,19 @@ describe('HTTP attempts of the manual API', () => {
   it("a tool's own request and a tracing upload to another origin are not model calls", async () => {
     const { metrics, records } = setup();
     side.script('tool', [{ status: 500 }]);
-    side.script('trace', [{ status: 503 }]);
+    side.script('trace', [{ status: 503 }, { status: 503 }]);
     await metrics.withInvocation({}, async (run) => {
       const call = run.startModelCall({ model: 'gpt-test' });
-      // a batch upload that a tracer schedules from inside the call: its timer inherits the call's context
-      const upload = new Promise((resolve) =>
+      // a tracer's uploads from inside the call: one sent before the model request, one from a batch
+      // timer set in the call's context; both fail, neither is a model attempt
+      const early = await fetch(`${side.url}/traces`, { method: 'POST', body: 'script:trace' });
+      const late = new Promise((resolve) =>
         setTimeout(() => resolve(fetch(`${side.url}/traces`, { method: 'POST', body: 'script:trace' })), 1),
       );
-      model.script('plain', [{ ok: { input: 5, output: 1 } }]);
+      model.script('plain', [{ status: 429, retryAfterMs: 0 }, { ok: { input: 5, output: 1 } }]);
       const response = await chat('plain');
-      await upload;
+      await late;
+      expect(early.status).toBe(503);
       call.end({ usage: fromOpenAIChatUsage(response.usage) });
       const tool = run.startToolCall({ name: 'lookup', type: 'api' });
       const answer = await fetch(`${side.url}/lookup`, { method: 'POST', body: 'script:tool' });
@@ -177,7 +180,8 @@ describe('HTTP attempts of the manual API', () => {
       else tool.fail(new Error(`lookup answered ${answer.status}`));
     });
     const [record] = records;
-    expect(record!.summary.modelCalls).toBe(1);
+    expect(record!.summary.modelCalls).toBe(2);
+    expect(record!.summary.errors.modelInvocationThrottles).toBe(1);
     expect(record!.summary.errors.modelInvocationServerErrors).toBe(0);
     expect(record!.summary.tools.api).toEqual({ calls: 1, success: 0, failure: 1 });
   });
@@ -251,7 +255,7 @@ describe('HTTP attempts of the manual API', () => {
     } finally {
       remove();
     }
-    expect(log.attempts.map((a) => a.status)).toEqual([429, 200]);
+    expect(log.attempts().map((a) => a.status)).toEqual([429, 200]);
     expect(records[0]!.summary.modelCalls).toBe(2);
     expect(records[0]!.summary.errors.modelInvocationThrottles).toBe(1);
   });

@@ -179,11 +179,10 @@ export class ModelCall implements AttemptScope {
     model: string | undefined,
     at: number,
   ): OutcomeAttempt | undefined {
-    const log = this.attempts;
-    if (log === undefined) return undefined;
-    const lastFailed = log.lastFailedIndex();
+    const attempts = this.attempts?.attempts();
+    if (attempts === undefined) return undefined;
+    const lastFailed = attempts.findLastIndex(isFailedAttempt);
     if (lastFailed < 0) return undefined;
-    const attempts = log.attempts;
     const outcomeIsLast = callFailed && lastFailed === attempts.length - 1;
     let number = this.start.attempt ?? 1;
     for (let i = 0; i < lastFailed + (outcomeIsLast ? 0 : 1); i++) {

@@ -3,13 +3,13 @@
 // @metrics/openai-agents. Run: pnpm --filter @metrics-example/openai-agents start
 import { type ScriptStep, startExampleEnvironment, weatherMcpServer } from '@metrics-example/shared';
 import { instrumentRunner } from '@metrics/openai-agents';
-import { Agent, MCPServerStdio, OpenAIProvider, Runner, retryPolicies, tool } from '@openai/agents';
+import { Agent, MCPServerStdio, OpenAIProvider, Runner, tool } from '@openai/agents';
 import OpenAI from 'openai';
 import { z } from 'zod';
 
 /** What the local model server answers (ignored with a real OPENAI_API_KEY). */
 export const script: ScriptStep[] = [
-  // the first request is rate-limited; the runner retries it (a throttle in the record)
+  // the first request is rate-limited; the openai client retries it (a throttle in the record)
   { error: { status: 429, message: 'Rate limit reached', retryAfter: 0 } },
   {
     toolCalls: [{ name: 'transfer_to_shipping', arguments: {} }],
@@ -47,12 +47,9 @@ const lookupOrder = tool({
 
 export async function main(question = 'Where are my orders A-17 and B-99? Will it rain on delivery?') {
   const env = await startExampleEnvironment({ name: 'openai-agents', script });
-  // the runner retries (not the openai client), so each attempt and each 429 is counted
-  const client = new OpenAI({ apiKey: env.openaiApiKey, baseURL: env.openaiBaseUrl, maxRetries: 0 });
-  const runner = new Runner({
-    modelProvider: new OpenAIProvider({ openAIClient: client }),
-    modelSettings: { retry: { maxRetries: 2, policy: retryPolicies.httpStatus([429, 500, 503]) } },
-  });
+  // the openai client at its defaults: its own retries (2) are seen, each attempt and each 429 counted
+  const client = new OpenAI({ apiKey: env.openaiApiKey, baseURL: env.openaiBaseUrl });
+  const runner = new Runner({ modelProvider: new OpenAIProvider({ openAIClient: client }) });
   // every runner.run() becomes one record, handoffs included
   const metrics = instrumentRunner(runner, { exporters: env.exporters, sessionId: 'openai-agents-example' });
   const weather = new MCPServerStdio({ name: 'weather', ...weatherMcpServer(), cacheToolsList: true });

@@ -29,7 +29,8 @@ instrumentRunner(runner, { exporters: [memory], logger: false });
 
 beforeAll(async () => {
   server = await startModelServer();
-  // maxRetries: 0 so that every HTTP attempt is a model call the runner sees (see README: retries)
+  // maxRetries: 0 (the old workaround) keeps one HTTP attempt per runner attempt; the client at its
+  // defaults is tested in default-client.test.ts
   client = new OpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'test', maxRetries: 0 });
   mcp = new MCPServerStdio({
     command: process.execPath,

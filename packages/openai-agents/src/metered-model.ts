@@ -1,4 +1,4 @@
-import { guard, type ModelCall } from '@metrics/core';
+import { guard, isFailedAttempt, type ModelCall, NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core';
 import type { Model, ModelProvider, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
 import { currentRunState, type RunState } from './run-state.js';
 import { isOutputEvent, rawEventModel, rawUsageOf, readResponse } from './stream-events.js';
@@ -23,15 +23,41 @@ export function isModel(value: unknown): value is Model {
   );
 }
 
+/**
+ * Starts the model call of one `getResponse`/`getStreamedResponse`. The call is the attempt scope of
+ * the model's own execution only (`inModelScope`): every HTTP request the provider client makes for
+ * it, its own retries included, is one of its attempts, while the runner's code around it (session
+ * writes, hooks, tools) stays outside. So `startModelCall`'s own scope is confined here.
+ */
 function startCall(state: RunState, request: ModelRequest, modelName: string | undefined, streamed: boolean) {
-  return guard(state.diagnostics, SOURCE, () => {
-    const attempt = request?.modelSettings?.retry ? state.failedAttempts + 1 : 1;
-    return state.current.startModelCall({
-      ...(modelName !== undefined ? { model: modelName } : {}),
-      attempt,
-      streamed,
-    });
-  });
+  return runInAttemptScope(NOT_A_MODEL_CALL, () =>
+    guard(state.diagnostics, SOURCE, () => {
+      const attempt = request?.modelSettings?.retry ? state.failedAttempts + 1 : 1;
+      return state.current.startModelCall({
+        ...(modelName !== undefined ? { model: modelName } : {}),
+        attempt,
+        streamed,
+      });
+    }),
+  );
+}
+
+/** Runs `fn` (the wrapped model's work) with `call` as the scope of the requests it makes. */
+function inModelScope<T>(call: ModelCall | undefined, fn: () => T): T {
+  return call ? runInAttemptScope(call, fn) : fn();
+}
+
+/**
+ * How many model calls a failed call became: each failed HTTP attempt is one (the last is the
+ * call's own failure), plus the call itself when its last attempt got an answer (a stream cut
+ * short) or no HTTP attempt was seen (a model that is not an HTTP client).
+ */
+function recordsOfFailedCall(call: ModelCall | undefined): number {
+  const attempts = call?.attemptLog().attempts ?? [];
+  let failed = 0;
+  for (const attempt of attempts) if (isFailedAttempt(attempt)) failed++;
+  const last = attempts[attempts.length - 1];
+  return failed + (last !== undefined && isFailedAttempt(last) ? 0 : 1);
 }
 
 function endCall(
@@ -50,7 +76,8 @@ function endCall(
 
 function failCall(state: RunState, call: ModelCall | undefined, error: unknown): void {
   guard(state.diagnostics, SOURCE, () => {
-    state.failedAttempts++;
+    // the attempt number of a runner-managed retry goes on after every HTTP attempt already recorded
+    state.failedAttempts += recordsOfFailedCall(call);
     call?.fail(error);
   });
 }
@@ -65,7 +92,7 @@ async function meteredResponse(
   const call = startCall(state, request, modelName, false);
   let response: ModelResponse;
   try {
-    response = await target.getResponse(request);
+    response = await inModelScope(call, () => target.getResponse(request));
   } catch (error) {
     failCall(state, call, error);
     throw error;
@@ -91,8 +118,24 @@ async function* meteredStream(
     model: undefined,
     rawUsageSeen: undefined,
   };
+  // each step of the provider's stream runs in the call's scope (its requests are the call's attempts)
+  let events: AsyncIterator<StreamEvent> | undefined;
+  let exhausted = false;
   try {
-    for await (const event of target.getStreamedResponse(request)) {
+    events = inModelScope(call, () => target.getStreamedResponse(request)[Symbol.asyncIterator]());
+    while (true) {
+      let next: IteratorResult<StreamEvent>;
+      try {
+        next = await inModelScope(call, () => events!.next());
+      } catch (error) {
+        exhausted = true;
+        throw error;
+      }
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const event = next.value;
       try {
         if (!firstSeen && call && isOutputEvent(event)) {
           firstSeen = true;
@@ -113,6 +156,8 @@ async function* meteredStream(
     failCall(state, call, error);
     throw error;
   } finally {
+    // the consumer stopped early: close the provider's stream, as `for await` would
+    if (events && !exhausted) await inModelScope(call, () => events!.return?.());
     // also runs when the consumer stops early; a call already failed ignores this
     if (call && !call.ended) endCall(state, call, done, seen);
   }
@@ -120,8 +165,9 @@ async function* meteredStream(
 
 /**
  * A transparent proxy of a `Model`: inside a metered run, each `getResponse` /
- * `getStreamedResponse` is one model call (one attempt) with its timing, first token, status and
- * usage; outside one, it only forwards. Every other member is the original's, bound to it, so
+ * `getStreamedResponse` is one model call with its timing, first token, status and usage, and each
+ * HTTP attempt the provider client made for it (its own retries) is one more; outside a metered
+ * run, it only forwards. Every other member is the original's, bound to it, so
  * `instanceof`, private fields and `getRetryAdvice` keep working.
  */
 export function meterModel(model: Model, modelName?: string): Model {

@@ -21,7 +21,8 @@ export class RunState {
   /** The SDK's `RunContext` of this run (from the first hook), whose `usage` survives failures. */
   context: { usage?: unknown } | undefined;
   readonly tools = new Map<string, OpenTool>();
-  /** Consecutive failed model attempts, for the attempt number of a runner-managed retry. */
+  /** Model calls recorded for the failed tries of the current model request (each HTTP attempt
+   * included), so the attempt number of a runner-managed retry goes on after them. */
   failedAttempts = 0;
 
   constructor(

@@ -53,7 +53,7 @@ function inModelScope<T>(call: ModelCall | undefined, fn: () => T): T {
  * short) or no HTTP attempt was seen (a model that is not an HTTP client).
  */
 function recordsOfFailedCall(call: ModelCall | undefined): number {
-  const attempts = call?.attemptLog().attempts ?? [];
+  const attempts = call?.attemptLog().attempts() ?? [];
   let failed = 0;
   for (const attempt of attempts) if (isFailedAttempt(attempt)) failed++;
   const last = attempts[attempts.length - 1];

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AttemptLog, isFailedAttempt } from './attempt-log.js';
 
-function request(log: AttemptLog, origin: string, startedAt: number, endedAt: number | undefined, status?: number) {
+function request(
+  log: AttemptLog,
+  origin: string,
+  startedAt: number,
+  endedAt: number | undefined,
+  status?: number,
+) {
   const attempt = log.begin(origin, startedAt)!;
   attempt.endedAt = endedAt;
   attempt.status = status;

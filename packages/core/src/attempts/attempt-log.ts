@@ -53,7 +53,13 @@ export class AttemptLog {
   /** Notes a request that began; returns it, or `undefined` past the bound. */
   begin(origin: string, at: number): HttpAttempt | undefined {
     if (this.requests.length >= MAX_REQUESTS) return undefined;
-    const attempt: HttpAttempt = { origin, startedAt: at, endedAt: undefined, status: undefined, error: undefined };
+    const attempt: HttpAttempt = {
+      origin,
+      startedAt: at,
+      endedAt: undefined,
+      status: undefined,
+      error: undefined,
+    };
     this.requests.push(attempt);
     return attempt;
   }

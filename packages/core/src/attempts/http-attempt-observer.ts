@@ -11,8 +11,13 @@ import { currentAttemptLog } from './attempt-scope.js';
  * client makes on its own (429s, 5xx, resets) are seen without changing the client.
  */
 
-/** Requests to count tokens are not model calls, although a model call may make them. */
-const TOKEN_COUNTING = /count[_-]?tokens/i;
+/**
+ * Requests that are never model calls although they may be made from inside one, to the model's
+ * own host: token counting (`count_tokens`, `countTokens`) and telemetry uploads (OpenAI's trace
+ * ingestion, OTLP `/v1/traces|metrics|logs`, Langfuse ingestion, LangSmith runs).
+ */
+const NOT_MODEL_PATHS =
+  /count[_-]?tokens|\/traces\/ingest|\/v1\/(?:traces|metrics|logs)(?:[/?]|$)|\/api\/public\/(?:ingestion|otel)|\/runs\/(?:batch|multipart)/i;
 
 interface UndiciRequest {
   origin?: unknown;
@@ -33,7 +38,7 @@ let subscribed = false;
 export const HTTP_ATTEMPTS_OBSERVABLE = typeof subscribe === 'function';
 
 function begin(request: object, origin: string, path: unknown): void {
-  if (typeof path === 'string' && TOKEN_COUNTING.test(path)) return;
+  if (typeof path === 'string' && NOT_MODEL_PATHS.test(path)) return;
   const log = currentAttemptLog();
   if (!log) return;
   const attempt = log.begin(origin, now());

@@ -259,4 +259,25 @@ describe('HTTP attempts of the manual API', () => {
     expect(records[0]!.summary.modelCalls).toBe(2);
     expect(records[0]!.summary.errors.modelInvocationThrottles).toBe(1);
   });
+
+  it("telemetry uploads and token counting on the model's own host are not attempts", async () => {
+    const { metrics, records } = setup();
+    model.script('tele', [
+      { status: 503 },
+      { status: 503 },
+      { status: 503 },
+      { status: 429, retryAfterMs: 0 },
+      { ok: { input: 8, output: 2 } },
+    ]);
+    await metrics.withInvocation({}, async (run) => {
+      const call = run.startModelCall();
+      for (const path of ['/v1/traces/ingest', '/v1/traces', '/v1/messages/count_tokens'])
+        await fetch(`${model.url}${path}`, { method: 'POST', body: 'script:tele' });
+      const response = await chat('tele');
+      call.end({ usage: fromOpenAIChatUsage(response.usage) });
+    });
+    expect(records[0]!.summary.modelCalls).toBe(2);
+    expect(records[0]!.summary.errors.modelInvocationThrottles).toBe(1);
+    expect(records[0]!.summary.errors.modelInvocationServerErrors).toBe(0);
+  });
 });

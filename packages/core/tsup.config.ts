@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../scripts/tsup-preset.js';
 
-export default defineConfig(libraryBuild(['src/index.ts', 'src/testing.ts', 'src/node.ts']));
+export default defineConfig(
+  libraryBuild(['src/index.ts', 'src/adapter.ts', 'src/testing.ts', 'src/node.ts']),
+);

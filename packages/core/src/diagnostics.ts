@@ -1,3 +1,4 @@
+import { brand } from './adapter/brand.js';
 import { type ErrorInfo, classifyError } from './errors/classify-error.js';
 
 export type DiagnosticLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -103,6 +104,8 @@ export class Diagnostics {
  * Runs `fn`, reporting and swallowing anything it throws: the guard every adapter puts around
  * its own code so that instrumentation never breaks the user's agent.
  */
+brand(Diagnostics.prototype, 'Diagnostics');
+
 export function guard<T>(diagnostics: Diagnostics, source: string, fn: () => T): T | undefined {
   try {
     return fn();

@@ -92,17 +92,7 @@ export { toResourceMetric } from './payload/to-resource-metric.js';
 export type { ResourceMetricConfig } from './payload/to-resource-metric.js';
 
 export { getCurrentInvocation, runWithInvocation } from './context.js';
-export { AttemptLog, isFailedAttempt } from './attempts/attempt-log.js';
-export type { HttpAttempt } from './attempts/attempt-log.js';
-export {
-  NOT_A_MODEL_CALL,
-  addAttemptLogResolver,
-  currentAttemptLog,
-  runInAttemptScope,
-} from './attempts/attempt-scope.js';
-export type { AttemptLogResolver, AttemptScope } from './attempts/attempt-scope.js';
-export { HTTP_ATTEMPTS_OBSERVABLE, observeHttpAttempts } from './attempts/http-attempt-observer.js';
-export { attemptFetch } from './attempts/attempt-fetch.js';
+export { HTTP_ATTEMPTS_OBSERVABLE } from './attempts/http-attempt-observer.js';
 export type { InvocationExporter } from './exporter.js';
 export { Metrics, createMetrics, resolveMetricsOptions } from './metrics.js';
 export type { MetricsOptions, ResolvedMetricsOptions } from './metrics.js';

@@ -1,3 +1,4 @@
+import { brand, hasBrand } from './adapter/brand.js';
 import { observeHttpAttempts } from './attempts/http-attempt-observer.js';
 import { getCurrentInvocation, runWithInvocation } from './context.js';
 import { type DiagnosticListener, Diagnostics } from './diagnostics.js';
@@ -56,7 +57,8 @@ export function resolveMetricsOptions(options: MetricsOptions = {}): ResolvedMet
     }
   });
   let diagnostics: Diagnostics;
-  if (options.diagnostics instanceof Diagnostics) diagnostics = options.diagnostics;
+  // a Diagnostics of any copy of the core (ESM beside CJS) is used as is
+  if (hasBrand(options.diagnostics, 'Diagnostics')) diagnostics = options.diagnostics as Diagnostics;
   else {
     diagnostics = new Diagnostics(options.logger === undefined ? {} : { logger: options.logger });
     if (typeof options.diagnostics === 'function') diagnostics.on(options.diagnostics);
@@ -162,6 +164,8 @@ export class Metrics {
     }
   }
 }
+
+brand(Metrics.prototype, 'Metrics');
 
 /** Creates a `Metrics` instance (see `MetricsOptions`). */
 export function createMetrics(options: MetricsOptions = {}): Metrics {

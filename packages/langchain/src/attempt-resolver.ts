@@ -1,5 +1,5 @@
 import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
-import { type AttemptLog, addAttemptLogResolver } from '@metrics/core';
+import { type AttemptLog, addAttemptLogResolver } from '@metrics/core/adapter';
 import { get } from './langchain-shapes.js';
 
 /** A handler that can name the model call an HTTP request belongs to. */

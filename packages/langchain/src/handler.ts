@@ -1,5 +1,6 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
-import { AttemptLog, type Metrics, type ProviderType, attemptFetch, now } from '@metrics/core';
+import { type Metrics, type ProviderType, now } from '@metrics/core';
+import { AttemptLog, attemptFetch } from '@metrics/core/adapter';
 import { type AttemptSource, unwatchAttempts, watchAttempts } from './attempt-resolver.js';
 import { anthropicVersion, correctAnthropicStreamedUsage, isAffectedVersion } from './anthropic-fix.js';
 import {

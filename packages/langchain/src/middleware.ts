@@ -1,15 +1,7 @@
 import { ToolMessage } from '@langchain/core/messages';
 import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
-import {
-  AttemptLog,
-  InvocationRecorder,
-  type Metrics,
-  attemptFetch,
-  fromLangChainUsageMetadata,
-  guard,
-  now,
-  runInAttemptScope,
-} from '@metrics/core';
+import { InvocationRecorder, type Metrics, fromLangChainUsageMetadata, guard, now } from '@metrics/core';
+import { AttemptLog, attemptFetch, runInAttemptScope } from '@metrics/core/adapter';
 import { type AgentMiddleware, createMiddleware } from 'langchain';
 import { correctAnthropicStreamedUsage, isAffectedVersion } from './anthropic-fix.js';
 import { type FirstTokenTarget, attachFirstTokenTimer } from './first-token-timer.js';

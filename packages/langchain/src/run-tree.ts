@@ -1,5 +1,4 @@
 import {
-  type AttemptLog,
   type Diagnostics,
   InvocationRecorder,
   type Metrics,
@@ -8,6 +7,7 @@ import {
   guard,
   now,
 } from '@metrics/core';
+import type { AttemptLog } from '@metrics/core/adapter';
 import { SOURCE } from './options.js';
 
 /** One top-level invocation: the recorder plus everything needed to close it. */

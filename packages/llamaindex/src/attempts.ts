@@ -1,4 +1,5 @@
-import { type AttemptLog, currentAttemptLog, now } from '@metrics/core';
+import { now } from '@metrics/core';
+import { type AttemptLog, currentAttemptLog } from '@metrics/core/adapter';
 import { isObject } from './raw-fields.js';
 
 const OBSERVED = Symbol.for('@metrics/llamaindex.fetch');

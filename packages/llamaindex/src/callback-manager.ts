@@ -1,4 +1,4 @@
-import { NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core';
+import { NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core/adapter';
 import type { RunState } from './run-state.js';
 import { SOURCE } from './run-state.js';
 

@@ -1,4 +1,5 @@
-import { AttemptLog, type AttemptScope, fromLlamaIndexRaw, runInAttemptScope } from '@metrics/core';
+import { fromLlamaIndexRaw } from '@metrics/core';
+import { AttemptLog, type AttemptScope, runInAttemptScope } from '@metrics/core/adapter';
 import { observeAttempts } from './attempts.js';
 import { isAsyncIterable, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
 import { type OpenModelCall, type RunState, SOURCE, runStorage } from './run-state.js';

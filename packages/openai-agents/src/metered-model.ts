@@ -1,4 +1,5 @@
-import { guard, isFailedAttempt, type ModelCall, NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core';
+import { guard, type ModelCall } from '@metrics/core';
+import { isFailedAttempt, NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core/adapter';
 import type { Model, ModelProvider, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
 import { currentRunState, type RunState } from './run-state.js';
 import { isOutputEvent, rawEventModel, rawUsageOf, readResponse } from './stream-events.js';

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { processSingleton } from '../adapter/brand.js';
 import type { AttemptLog } from './attempt-log.js';
 
 /**
@@ -15,8 +16,10 @@ export interface AttemptScope {
 /** Finds the model call of the current context for frameworks whose model calls are not scopes. */
 export type AttemptLogResolver = () => AttemptLog | null | undefined;
 
-const scopes = new AsyncLocalStorage<AttemptScope>();
-const resolvers = new Set<AttemptLogResolver>();
+// one per process, shared by every copy of the core: a request made under one copy's model call is
+// that call's attempt whichever copy's subscriber sees it first
+const scopes = processSingleton('attemptScopes', () => new AsyncLocalStorage<AttemptScope>());
+const resolvers = processSingleton('attemptResolvers', () => new Set<AttemptLogResolver>());
 
 /** The scope of requests that are never model attempts (the exporters' own deliveries). */
 export const NOT_A_MODEL_CALL: AttemptScope = Object.freeze({ ended: false, attemptLog: () => null });

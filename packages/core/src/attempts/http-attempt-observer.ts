@@ -1,4 +1,5 @@
 import { subscribe } from 'node:diagnostics_channel';
+import { processSingleton } from '../adapter/brand.js';
 import { now } from '../clock.js';
 import type { HttpAttempt } from './attempt-log.js';
 import { currentAttemptLog } from './attempt-scope.js';
@@ -32,7 +33,8 @@ interface HttpClientRequest {
 }
 
 const inFlight = new WeakMap<object, HttpAttempt>();
-let subscribed = false;
+/** Subscribed once per process, whichever copy of the core comes first (their scopes are shared). */
+const observer = processSingleton('httpAttemptObserver', () => ({ subscribed: false }));
 
 /** Whether this runtime publishes HTTP requests on diagnostics channels (Node 22+, Deno, Bun). */
 export const HTTP_ATTEMPTS_OBSERVABLE = typeof subscribe === 'function';
@@ -117,10 +119,10 @@ function safely(listener: (message: unknown) => void): (message: unknown) => voi
   };
 }
 
-/** Subscribes once per copy of the core; idempotent and cheap to call. */
+/** Subscribes once per process; idempotent and cheap to call. */
 export function observeHttpAttempts(): void {
-  if (subscribed || !HTTP_ATTEMPTS_OBSERVABLE) return;
-  subscribed = true;
+  if (observer.subscribed || !HTTP_ATTEMPTS_OBSERVABLE) return;
+  observer.subscribed = true;
   subscribe('undici:request:create', safely(onUndiciCreate));
   subscribe('undici:request:headers', safely(onUndiciHeaders));
   subscribe('undici:request:trailers', safely(onUndiciTrailers));

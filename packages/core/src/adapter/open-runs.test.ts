@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type DiagnosticEvent, Diagnostics } from '../diagnostics.js';
+import { OpenRuns } from './open-runs.js';
+
+let events: DiagnosticEvent[];
+let diagnostics: Diagnostics;
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['performance', 'Date'] });
+  events = [];
+  diagnostics = new Diagnostics({ logger: false });
+  diagnostics.on((event) => events.push(event));
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('OpenRuns', () => {
+  it('never evicts a live run: only one silent for the timeout, and its late events are dropped and counted', () => {
+    const finished: string[] = [];
+    const runs = new OpenRuns<string, string>((value) => finished.push(value), diagnostics, 'test', {
+      openRunTimeoutMs: 1000,
+    });
+    runs.add('a', 'run a');
+    runs.add('b', 'run b');
+    vi.advanceTimersByTime(600);
+    expect(runs.get('a')).toBe('run a'); // a is seen; b stays silent
+    vi.advanceTimersByTime(500);
+    runs.add('c', 'run c'); // sweeps: b silent for 1100 ms, a for 500 ms
+    expect(finished).toEqual(['run b']);
+    expect(runs.get('b')).toBeUndefined();
+    expect(runs.wasEvicted('b')).toBe(true);
+    expect([runs.size, runs.evictions, runs.lateEvents]).toEqual([2, 1, 1]);
+    expect(events.map((e) => e.type)).toEqual(['runs.evicted', 'runs.late-event']);
+  });
+
+  it('past the memory bound, finishes the run silent the longest', () => {
+    const finished: number[] = [];
+    const runs = new OpenRuns<number, number>((value) => finished.push(value), diagnostics, 'test', {
+      maxOpenRuns: 3,
+    });
+    for (let i = 0; i < 3; i++) {
+      runs.add(i, i);
+      vi.advanceTimersByTime(10);
+    }
+    runs.get(0);
+    runs.add(3, 3);
+    expect(finished).toEqual([1]);
+    expect([...runs.values()].sort()).toEqual([0, 2, 3]);
+  });
+
+  it('5,000 open runs stay open at the defaults, and a normal end forgets its run', () => {
+    const finished: number[] = [];
+    const runs = new OpenRuns<number, number>((value) => finished.push(value), diagnostics, 'test');
+    for (let i = 0; i < 5000; i++) runs.add(i, i);
+    vi.advanceTimersByTime(60_000);
+    for (let i = 0; i < 5000; i++) expect(runs.get(i)).toBe(i);
+    for (let i = 0; i < 5000; i++) runs.delete(i);
+    expect([runs.size, finished.length, runs.evictions]).toEqual([0, 0, 0]);
+  });
+
+  it('a finish callback that throws is reported, never thrown', () => {
+    const runs = new OpenRuns<string, string>(
+      () => {
+        throw new Error('bad');
+      },
+      diagnostics,
+      'test',
+      { maxOpenRuns: 1 },
+    );
+    runs.add('a', 'a');
+    expect(() => runs.add('b', 'b')).not.toThrow();
+    expect(events.some((e) => e.level === 'error' || e.type.includes('error'))).toBe(true);
+  });
+});

@@ -1,0 +1,171 @@
+import { now } from '../clock.js';
+import type { Diagnostics } from '../diagnostics.js';
+
+export interface OpenRunsOptions {
+  /**
+   * A run that has been silent (no event) this long is taken to be abandoned: its record is
+   * finished as it stands and its later events are dropped. Default 10 minutes.
+   */
+  openRunTimeoutMs?: number;
+  /**
+   * Most runs kept open at once, far above any real concurrency: a memory bound, not a limit on
+   * the agent. Past it, the run silent the longest is finished as it stands. Default 100,000.
+   */
+  maxOpenRuns?: number;
+}
+
+export const OPEN_RUNS_DEFAULTS = Object.freeze({ openRunTimeoutMs: 600_000, maxOpenRuns: 100_000 });
+
+/** Keys of evicted runs remembered so their late events are dropped instead of starting new records. */
+const MAX_EVICTED_KEYS = 10_000;
+
+interface Entry<V> {
+  value: V;
+  lastSeenAt: number;
+}
+
+/**
+ * The open runs of an adapter, by the framework's run key (a run id, a trace id, a context
+ * object). Never evicts a live run: only a run silent for `openRunTimeoutMs`, or, past the
+ * generous `maxOpenRuns` bound, the one silent the longest. An evicted run is finished through
+ * `finish` (its record kept, with a `runs.evicted` diagnostic), and its later events are dropped
+ * and counted (`runs.late-event`), never recorded as a new run.
+ */
+export class OpenRuns<K, V> {
+  private readonly runs = new Map<K, Entry<V>>();
+  private readonly evicted = new Set<K>();
+  private readonly timeoutMs: number;
+  private readonly max: number;
+  private lastSweepAt: number;
+  /** Events that arrived for a run after it was evicted (dropped). */
+  lateEvents = 0;
+  /** Runs finished by eviction. */
+  evictions = 0;
+
+  constructor(
+    private readonly finish: (value: V, reason: 'silent' | 'over-bound') => void,
+    private readonly diagnostics: Diagnostics,
+    private readonly source: string,
+    options: OpenRunsOptions = {},
+  ) {
+    this.timeoutMs = positive(options.openRunTimeoutMs) ?? OPEN_RUNS_DEFAULTS.openRunTimeoutMs;
+    this.max = positive(options.maxOpenRuns) ?? OPEN_RUNS_DEFAULTS.maxOpenRuns;
+    this.lastSweepAt = now();
+  }
+
+  get size(): number {
+    return this.runs.size;
+  }
+
+  /** Opens a run. Sweeps silent runs now and then (amortized: at most once per quarter timeout). */
+  add(key: K, value: V): void {
+    const at = now();
+    this.evicted.delete(key);
+    this.runs.set(key, { value, lastSeenAt: at });
+    if (at - this.lastSweepAt >= this.timeoutMs / 4) this.sweep(at);
+    if (this.runs.size > this.max) this.evictLongestSilent();
+  }
+
+  /** The open run under `key`, marked as seen; `undefined` when there is none (a late event of an evicted run is counted). */
+  get(key: K): V | undefined {
+    const entry = this.runs.get(key);
+    if (entry) {
+      entry.lastSeenAt = now();
+      return entry.value;
+    }
+    if (this.evicted.has(key)) this.late(key);
+    return undefined;
+  }
+
+  /** Whether the run under `key` was evicted (its events must be dropped, not start a new run). */
+  wasEvicted(key: K): boolean {
+    return this.evicted.has(key);
+  }
+
+  /** The open run under `key` without marking it as seen. */
+  peek(key: K): V | undefined {
+    return this.runs.get(key)?.value;
+  }
+
+  /** Forgets a run that ended normally. */
+  delete(key: K): boolean {
+    return this.runs.delete(key);
+  }
+
+  values(): IterableIterator<V> {
+    const entries = this.runs.values();
+    return {
+      next: () => {
+        const step = entries.next();
+        return step.done ? { done: true, value: undefined } : { done: false, value: step.value.value };
+      },
+      [Symbol.iterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** Finishes every open run (shutdown). */
+  finishAll(): void {
+    const all = [...this.runs.values()];
+    this.runs.clear();
+    for (const entry of all) this.safeFinish(entry.value, 'silent');
+  }
+
+  /** Evicts the runs silent for longer than the timeout. */
+  sweep(at: number = now()): void {
+    this.lastSweepAt = at;
+    for (const [key, entry] of this.runs)
+      if (at - entry.lastSeenAt >= this.timeoutMs) this.evict(key, entry, 'silent');
+  }
+
+  private evictLongestSilent(): void {
+    let oldestKey: K | undefined;
+    let oldest: Entry<V> | undefined;
+    for (const [key, entry] of this.runs)
+      if (!oldest || entry.lastSeenAt < oldest.lastSeenAt) {
+        oldest = entry;
+        oldestKey = key;
+      }
+    if (oldest) this.evict(oldestKey as K, oldest, 'over-bound');
+  }
+
+  private evict(key: K, entry: Entry<V>, reason: 'silent' | 'over-bound'): void {
+    this.runs.delete(key);
+    if (this.evicted.size >= MAX_EVICTED_KEYS) this.evicted.delete(this.evicted.values().next().value as K);
+    this.evicted.add(key);
+    this.evictions++;
+    this.diagnostics.emit({
+      type: 'runs.evicted',
+      level: 'warn',
+      source: this.source,
+      message:
+        reason === 'silent'
+          ? `a run silent for ${this.timeoutMs} ms was finished as it stands (its end never arrived)`
+          : `more than ${this.max} runs were open; the one silent the longest was finished as it stands`,
+    });
+    this.safeFinish(entry.value, reason);
+  }
+
+  private safeFinish(value: V, reason: 'silent' | 'over-bound'): void {
+    try {
+      this.finish(value, reason);
+    } catch (error) {
+      this.diagnostics.reportError(this.source, error, 'finishing an evicted run failed');
+    }
+  }
+
+  private late(key: K): void {
+    this.lateEvents++;
+    this.diagnostics.emit({
+      type: 'runs.late-event',
+      level: 'debug',
+      source: this.source,
+      message: `an event of an evicted run (${String(key).slice(0, 64)}) was dropped`,
+    });
+  }
+}
+
+function positive(value: number | undefined): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}

@@ -72,3 +72,29 @@ describe('OpenRuns', () => {
     expect(events.some((e) => e.level === 'error' || e.type.includes('error'))).toBe(true);
   });
 });
+
+describe('OpenRuns links', () => {
+  it("a child run's key leads to its run; eviction drops the late events of every key of the run", () => {
+    const finished: string[] = [];
+    const runs = new OpenRuns<string, string>((value) => finished.push(value), diagnostics, 'test', {
+      openRunTimeoutMs: 1000,
+    });
+    runs.add('root', 'run');
+    expect(runs.link('child', 'root')).toBe(true);
+    expect(runs.link('grandchild', 'child')).toBe(true);
+    expect(runs.link('orphan', 'nowhere')).toBe(false);
+    expect(runs.get('grandchild')).toBe('run');
+    vi.advanceTimersByTime(1500);
+    runs.sweep();
+    expect(finished).toEqual(['run']);
+    expect([runs.get('child'), runs.wasEvicted('grandchild'), runs.lateEvents]).toEqual([undefined, true, 1]);
+  });
+
+  it('a normal end forgets the linked keys too', () => {
+    const runs = new OpenRuns<string, string>(() => {}, diagnostics, 'test');
+    runs.add('root', 'run');
+    runs.link('child', 'root');
+    runs.delete('root');
+    expect([runs.get('child'), runs.wasEvicted('child'), runs.size]).toEqual([undefined, false, 0]);
+  });
+});

@@ -19,9 +19,12 @@ export const OPEN_RUNS_DEFAULTS = Object.freeze({ openRunTimeoutMs: 600_000, max
 /** Keys of evicted runs remembered so their late events are dropped instead of starting new records. */
 const MAX_EVICTED_KEYS = 10_000;
 
-interface Entry<V> {
+interface Entry<K, V> {
+  key: K;
   value: V;
   lastSeenAt: number;
+  /** Other keys that lead to this run (the framework's ids of its child runs, spans, steps). */
+  links: K[] | undefined;
 }
 
 /**
@@ -32,7 +35,8 @@ interface Entry<V> {
  * and counted (`runs.late-event`), never recorded as a new run.
  */
 export class OpenRuns<K, V> {
-  private readonly runs = new Map<K, Entry<V>>();
+  private readonly runs = new Map<K, Entry<K, V>>();
+  private readonly linked = new Map<K, Entry<K, V>>();
   private readonly evicted = new Set<K>();
   private readonly timeoutMs: number;
   private readonly max: number;
@@ -61,14 +65,32 @@ export class OpenRuns<K, V> {
   add(key: K, value: V): void {
     const at = now();
     this.evicted.delete(key);
-    this.runs.set(key, { value, lastSeenAt: at });
+    this.runs.set(key, { key, value, lastSeenAt: at, links: undefined });
     if (at - this.lastSweepAt >= this.timeoutMs / 4) this.sweep(at);
     if (this.runs.size > this.max) this.evictLongestSilent();
   }
 
+  /**
+   * Makes `key` lead to the open run under `runKey` too (a child run's id), until that run is
+   * deleted or evicted. Returns `false` when there is no such open run.
+   */
+  link(key: K, runKey: K): boolean {
+    const entry = this.runs.get(runKey) ?? this.linked.get(runKey);
+    if (!entry) return false;
+    this.linked.set(key, entry);
+    entry.links ??= [];
+    entry.links.push(key);
+    return true;
+  }
+
+  /** Forgets one linked key (a child run that ended) without touching its run. */
+  unlink(key: K): void {
+    this.linked.delete(key);
+  }
+
   /** The open run under `key`, marked as seen; `undefined` when there is none (a late event of an evicted run is counted). */
   get(key: K): V | undefined {
-    const entry = this.runs.get(key);
+    const entry = this.runs.get(key) ?? this.linked.get(key);
     if (entry) {
       entry.lastSeenAt = now();
       return entry.value;
@@ -84,12 +106,21 @@ export class OpenRuns<K, V> {
 
   /** The open run under `key` without marking it as seen. */
   peek(key: K): V | undefined {
-    return this.runs.get(key)?.value;
+    return (this.runs.get(key) ?? this.linked.get(key))?.value;
   }
 
-  /** Forgets a run that ended normally. */
+  /** Forgets a run that ended normally, with its linked keys. */
   delete(key: K): boolean {
-    return this.runs.delete(key);
+    const entry = this.runs.get(key);
+    if (!entry) return false;
+    this.forget(entry);
+    return true;
+  }
+
+  private forget(entry: Entry<K, V>): void {
+    this.runs.delete(entry.key);
+    if (entry.links)
+      for (const link of entry.links) if (this.linked.get(link) === entry) this.linked.delete(link);
   }
 
   values(): IterableIterator<V> {
@@ -109,31 +140,28 @@ export class OpenRuns<K, V> {
   finishAll(): void {
     const all = [...this.runs.values()];
     this.runs.clear();
+    this.linked.clear();
     for (const entry of all) this.safeFinish(entry.value, 'silent');
   }
 
   /** Evicts the runs silent for longer than the timeout. */
   sweep(at: number = now()): void {
     this.lastSweepAt = at;
-    for (const [key, entry] of this.runs)
-      if (at - entry.lastSeenAt >= this.timeoutMs) this.evict(key, entry, 'silent');
+    for (const entry of [...this.runs.values()])
+      if (at - entry.lastSeenAt >= this.timeoutMs) this.evict(entry, 'silent');
   }
 
   private evictLongestSilent(): void {
-    let oldestKey: K | undefined;
-    let oldest: Entry<V> | undefined;
-    for (const [key, entry] of this.runs)
-      if (!oldest || entry.lastSeenAt < oldest.lastSeenAt) {
-        oldest = entry;
-        oldestKey = key;
-      }
-    if (oldest) this.evict(oldestKey as K, oldest, 'over-bound');
+    let oldest: Entry<K, V> | undefined;
+    for (const entry of this.runs.values())
+      if (!oldest || entry.lastSeenAt < oldest.lastSeenAt) oldest = entry;
+    if (oldest) this.evict(oldest, 'over-bound');
   }
 
-  private evict(key: K, entry: Entry<V>, reason: 'silent' | 'over-bound'): void {
-    this.runs.delete(key);
-    if (this.evicted.size >= MAX_EVICTED_KEYS) this.evicted.delete(this.evicted.values().next().value as K);
-    this.evicted.add(key);
+  private evict(entry: Entry<K, V>, reason: 'silent' | 'over-bound'): void {
+    this.forget(entry);
+    this.remember(entry.key);
+    if (entry.links) for (const link of entry.links) this.remember(link);
     this.evictions++;
     this.diagnostics.emit({
       type: 'runs.evicted',
@@ -145,6 +173,11 @@ export class OpenRuns<K, V> {
           : `more than ${this.max} runs were open; the one silent the longest was finished as it stands`,
     });
     this.safeFinish(entry.value, reason);
+  }
+
+  private remember(key: K): void {
+    if (this.evicted.size >= MAX_EVICTED_KEYS) this.evicted.delete(this.evicted.values().next().value as K);
+    this.evicted.add(key);
   }
 
   private safeFinish(value: V, reason: 'silent' | 'over-bound'): void {

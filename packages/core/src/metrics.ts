@@ -10,6 +10,7 @@ import {
   type RecorderHooks,
 } from './recorder/invocation-recorder.js';
 import type { InvocationRecord } from './recorder/record.js';
+import { sanitizeInvocationOptions } from './recorder/sanitize.js';
 import type { ToolTypeOverride } from './recorder/tool-type.js';
 import { type ProviderType, isProviderType } from './schema/provider-types.js';
 
@@ -97,6 +98,7 @@ export class Metrics {
 
   /** Starts an invocation; call `end()` on it (or use `withInvocation`). */
   startInvocation(options: InvocationOptions = {}): InvocationRecorder {
+    options = sanitizeInvocationOptions(options, this.options.diagnostics);
     const { providerType, sessionId } = this.options;
     let merged = options;
     if (providerType !== undefined || sessionId !== undefined) {

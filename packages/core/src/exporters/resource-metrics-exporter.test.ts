@@ -451,7 +451,8 @@ describe('ResourceMetricsExporter against a loopback server', () => {
   it('export() is synchronous and never throws; invalid records are dropped with a diagnostic', async () => {
     const s = await server();
     const { exporter, cap } = setup(s.url);
-    const bad = makeRecord({ startedAt: 1000 }); // not a 13-digit epoch
+    // the recorder repairs such a time, so the bad record is built by hand: not a 13-digit epoch
+    const bad = { ...makeRecord(), startedAt: 1000 } as InvocationRecord;
     const good = makeRecord();
     expect(exporter.export(bad)).toBeUndefined();
     expect(() => exporter.export(null as unknown as InvocationRecord)).not.toThrow();

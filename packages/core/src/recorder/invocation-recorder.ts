@@ -14,6 +14,19 @@ import type {
   ModelCallRecord,
   ToolCallRecord,
 } from './record.js';
+import {
+  reportHookError,
+  sanitizeEndOptions,
+  sanitizeGuardrailTrip,
+  sanitizeInvocationOptions,
+  sanitizeMemberOptions,
+  sanitizeModelCallEnd,
+  sanitizeModelCallStart,
+  sanitizeRecordedModelCall,
+  sanitizeRecordedToolCall,
+  sanitizeToolCallStart,
+  timeArg,
+} from './sanitize.js';
 import { summarizeInvocation } from './summarize.js';
 import { type ToolTypeOverride, resolveToolType } from './tool-type.js';
 
@@ -136,12 +149,15 @@ export class ModelCall implements AttemptScope {
 
   /** Marks the first content or tool-call delta; only the first mark counts. */
   firstToken(at: number = now()): void {
-    if (this.firstTokenAt === undefined && !this.done) this.firstTokenAt = at;
+    if (this.firstTokenAt !== undefined || this.done) return;
+    this.firstTokenAt = timeArg(at, 'firstToken(at)', this.owner._diagnostics);
   }
 
   end(result: ModelCallEnd = {}, at: number = now()): void {
     if (this.done) return;
     this.done = true;
+    result = sanitizeModelCallEnd(result, this.owner._diagnostics);
+    at = timeArg(at, 'end(at)', this.owner._diagnostics);
     const outcome = this.settleAttempts(false, result.model, at);
     this.owner._addModelCall(this.build('success', result, undefined, at, outcome), this);
   }
@@ -149,6 +165,8 @@ export class ModelCall implements AttemptScope {
   fail(error: unknown, result: ModelCallEnd = {}, at: number = now()): void {
     if (this.done) return;
     this.done = true;
+    result = sanitizeModelCallEnd(result, this.owner._diagnostics);
+    at = timeArg(at, 'fail(at)', this.owner._diagnostics);
     this.owner._markCounted(error);
     const info = classifyError(error);
     const outcome = this.settleAttempts(true, result.model, at);
@@ -289,6 +307,7 @@ export class ToolCall implements AttemptScope {
   private finish(outcome: 'success' | 'failure', error: ErrorInfo | undefined, at: number): void {
     if (this.done) return;
     this.done = true;
+    at = timeArg(at, 'tool call end time', this.owner._diagnostics);
     const { name, type, callId, startedAt } = this.start;
     const record: { -readonly [K in keyof ToolCallRecord]: ToolCallRecord[K] } = {
       name,
@@ -328,6 +347,8 @@ export class InvocationRecorder {
     hooks: RecorderHooks = {},
     parent?: { recorder: InvocationRecorder; kind: MemberKind },
   ) {
+    hooks = typeof hooks === 'object' && hooks !== null ? hooks : {};
+    options = sanitizeInvocationOptions(options, (parent ? parent.recorder.shared.hooks : hooks).diagnostics);
     this.options = options;
     this.runId = options.runId ?? globalThis.crypto.randomUUID();
     this.startedAt = options.startedAt ?? now();
@@ -355,6 +376,7 @@ export class InvocationRecorder {
    * attempts (see `ModelCall`).
    */
   startModelCall(start: ModelCallStart = {}): ModelCall {
+    start = sanitizeModelCallStart(start, this._diagnostics);
     const call = new ModelCall(this, start, start.startedAt ?? now());
     if (this.acceptsEvents('model call start')) this.open.add(call);
     observeHttpAttempts();
@@ -374,6 +396,7 @@ export class InvocationRecorder {
         attempts?: AttemptLog;
       },
   ): void {
+    call = sanitizeRecordedModelCall(call, this._diagnostics);
     const handle = new ModelCall(this, call, call.startedAt);
     if (call.attempts !== undefined) handle._adoptAttempts(call.attempts);
     if (call.firstTokenAt !== undefined) handle.firstToken(call.firstTokenAt);
@@ -390,9 +413,12 @@ export class InvocationRecorder {
   }
 
   private newToolCall(start: ToolCallStart): ToolCall {
+    start = sanitizeToolCallStart(start, this._diagnostics);
     return new ToolCall(this, {
       name: start.name,
-      type: resolveToolType(start.name, start.type, this.shared.hooks.toolTypes),
+      type: resolveToolType(start.name, start.type, this.shared.hooks.toolTypes, (error) =>
+        reportHookError(this._diagnostics, 'the toolTypes override', error),
+      ),
       ...(start.callId !== undefined ? { callId: start.callId } : {}),
       startedAt: start.startedAt ?? now(),
     });
@@ -403,6 +429,7 @@ export class InvocationRecorder {
     call: ToolCallStart & { endedAt?: number; outcome: 'success' | 'failure'; error?: unknown },
   ): void {
     if (!this.acceptsEvents('tool call')) return;
+    call = sanitizeRecordedToolCall(call, this._diagnostics);
     const at = call.endedAt ?? now();
     const handle = this.newToolCall({ ...call, startedAt: call.startedAt ?? at });
     if (call.outcome === 'success') handle.end(at);
@@ -411,6 +438,7 @@ export class InvocationRecorder {
 
   recordGuardrailTrip(trip: { name: string; kind?: string; at?: number }): void {
     if (!this.acceptsEvents('guardrail trip') || this.guardrailTrips.length >= MAX_ITEMS) return;
+    trip = sanitizeGuardrailTrip(trip, this._diagnostics);
     const record: { -readonly [K in keyof GuardrailTripRecord]: GuardrailTripRecord[K] } = {
       name: trip.name,
       at: trip.at ?? now(),
@@ -429,6 +457,7 @@ export class InvocationRecorder {
 
   /** Starts a sub-agent, handoff or team-member run whose calls roll into this invocation. */
   startMemberRun(options: InvocationOptions & { kind: MemberKind }): InvocationRecorder {
+    options = sanitizeMemberOptions(options, this._diagnostics);
     const { kind, ...rest } = options;
     const member = new InvocationRecorder(
       { providerType: this.providerType, ...rest },
@@ -451,6 +480,7 @@ export class InvocationRecorder {
       this.lateEvent('end');
       return this.record;
     }
+    options = sanitizeEndOptions(options, this._diagnostics);
     const endedAt = Math.max(options.endedAt ?? now(), this.startedAt);
     const failed = 'error' in options && options.error !== undefined;
     if (this.open.size > 0) {
@@ -526,6 +556,11 @@ export class InvocationRecorder {
     if (typeof error !== 'object' || error === null) return;
     this.shared.countedErrors ??= new WeakSet();
     this.shared.countedErrors.add(error);
+  }
+
+  /** @internal the channel misuse is reported on */
+  get _diagnostics(): Diagnostics | undefined {
+    return this.shared.hooks.diagnostics;
   }
 
   private acceptsEvents(what: string): boolean {

@@ -55,13 +55,15 @@ function accumulate(record: InvocationRecord, acc: Accumulator, includeMembers: 
     if (call.outcome !== 'error' && (!acc.firstCall || call.startedAt < acc.firstCall.startedAt))
       acc.firstCall = call;
     const model = call.model ?? record.model;
-    if (model) summary.models[model] = (summary.models[model] ?? 0) + 1;
+    if (typeof model === 'string' && model)
+      summary.models[model] = (Object.hasOwn(summary.models, model) ? summary.models[model]! : 0) + 1;
     if (call.error) summary.errors[modelErrorCounter(call.error.category)]++;
   }
   const tools = record.toolCalls;
   for (let i = 0; i < tools.length; i++) {
     const tool = tools[i]!;
-    const counts = summary.tools[tool.type];
+    // never indexed by the type itself: a bad value must not reach a prototype
+    const counts = tool.type === 'mcp' ? summary.tools.mcp : summary.tools.api;
     counts.calls++;
     if (tool.outcome === 'success') counts.success++;
     else counts.failure++;
@@ -87,7 +89,8 @@ export function summarizeInvocation(
       tools: { api: { calls: 0, success: 0, failure: 0 }, mcp: { calls: 0, success: 0, failure: 0 } },
       errors: emptyErrorCounters(),
       guardrailHits: 0,
-      models: {},
+      // null prototype: a model id such as `constructor` or `__proto__` is a key like any other
+      models: Object.create(null) as Record<string, number>,
     },
     intervals: [],
     firstCall: undefined,
@@ -106,6 +109,7 @@ export function primaryModel(record: InvocationRecord): string | undefined {
   let bestCount = 0;
   const models = record.summary.models;
   for (const model in models) {
+    if (!Object.hasOwn(models, model)) continue;
     const count = models[model]!;
     if (count > bestCount) {
       best = model;

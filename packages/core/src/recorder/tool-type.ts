@@ -8,20 +8,30 @@ export type ToolTypeOverride =
   | Readonly<Record<string, ToolType>>
   | ((tool: { name: string; detectedType: ToolType | undefined }) => ToolType | undefined);
 
-/** The one rule for a tool's type: the user's override, else what the adapter detected, else `api`. */
+/**
+ * The one rule for a tool's type: the user's override, else what the adapter detected, else `api`.
+ * Only `api` and `mcp` are types: anything else (from an override or the adapter) is ignored. An
+ * override that throws is passed to `onError` and ignored; this function never throws.
+ */
 export function resolveToolType(
   name: string,
   detectedType: ToolType | undefined,
   override?: ToolTypeOverride,
+  onError?: (error: unknown) => void,
 ): ToolType {
   if (override) {
-    const chosen =
-      typeof override === 'function'
-        ? override({ name, detectedType })
-        : Object.hasOwn(override, name)
-          ? override[name]
-          : undefined;
+    let chosen: unknown;
+    try {
+      chosen =
+        typeof override === 'function'
+          ? override({ name, detectedType })
+          : Object.hasOwn(override, name)
+            ? override[name]
+            : undefined;
+    } catch (error) {
+      onError?.(error);
+    }
     if (chosen === 'api' || chosen === 'mcp') return chosen;
   }
-  return detectedType ?? 'api';
+  return detectedType === 'mcp' ? 'mcp' : 'api';
 }

@@ -1,0 +1,308 @@
+import { AttemptLog } from '../attempts/attempt-log.js';
+import { now } from '../clock.js';
+import type { Diagnostics } from '../diagnostics.js';
+import { isProviderType } from '../schema/provider-types.js';
+import type { ToolType } from '../schema/resource-metric.js';
+import { readField } from '../usage/read-fields.js';
+import { sanitizeUsage } from '../usage/sanitize-usage.js';
+import type { Usage } from '../usage/usage.js';
+import type {
+  InvocationOptions,
+  ModelCallEnd,
+  ModelCallStart,
+  ToolCallStart,
+} from './invocation-recorder.js';
+import type { MemberKind } from './record.js';
+
+/**
+ * The repair rules of the recorder's public entry points. A JavaScript caller can pass anything;
+ * each argument is read once, through guards, into a fresh object of the documented shape. What
+ * does not fit is dropped ("not reported") or replaced by its default, and reported as a
+ * `recorder.invalid-input` (or `usage.invalid`) warning. Nothing here throws.
+ */
+
+export const INVALID_INPUT_EVENT = 'recorder.invalid-input';
+export const INVALID_USAGE_EVENT = 'usage.invalid';
+const SOURCE = 'recorder';
+
+/** The times accepted, in epoch ms: the 13-digit range of the payload's `time` (2001-09-09 to 2286-11-20). */
+export const MIN_EPOCH_MS = 1e12;
+export const MAX_EPOCH_MS = 1e13 - 1;
+
+const MEMBER_KINDS: ReadonlySet<string> = new Set([
+  'subagent',
+  'handoff',
+  'team-member',
+  'tool-agent',
+  'subgraph',
+]);
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const MAX_METADATA_KEYS = 64;
+
+type Diag = Diagnostics | undefined;
+
+/** How a bad value is named in a message: its type, a number as is, a string by its length (never its text). */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+export function reportInvalid(diagnostics: Diag, what: string, value: unknown, repair: string): void {
+  diagnostics?.emit({
+    type: INVALID_INPUT_EVENT,
+    level: 'warn',
+    source: SOURCE,
+    message: `${what} was ${describe(value)}; ${repair}`,
+    data: { argument: what },
+  });
+}
+
+export function isValidTime(value: unknown): value is number {
+  return typeof value === 'number' && value >= MIN_EPOCH_MS && value <= MAX_EPOCH_MS;
+}
+
+/** A time argument: `undefined` means now; anything but an epoch-ms time in range is replaced by now. */
+export function timeArg(value: unknown, what: string, diagnostics: Diag): number {
+  if (value === undefined) return now();
+  if (isValidTime(value)) return value;
+  reportInvalid(diagnostics, what, value, 'the current time was used');
+  return now();
+}
+
+/** An optional time: kept when valid, dropped (so the default applies) otherwise. */
+function optionalTime(value: unknown, what: string, diagnostics: Diag): number | undefined {
+  if (value === undefined || isValidTime(value)) return value;
+  reportInvalid(diagnostics, what, value, 'the current time was used');
+  return undefined;
+}
+
+function optionalString(value: unknown, what: string, diagnostics: Diag): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  reportInvalid(diagnostics, what, value, 'it was left out');
+  return undefined;
+}
+
+/** An options argument: an object is read through guards; `undefined` is `{}`; anything else is reported. */
+function objectArg(value: unknown, what: string, diagnostics: Diag): object {
+  if (typeof value === 'object' && value !== null) return value;
+  if (value !== undefined) reportInvalid(diagnostics, what, value, 'it was treated as {}');
+  return {};
+}
+
+function metadataArg(value: unknown, diagnostics: Diag): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    reportInvalid(diagnostics, 'metadata', value, 'it was left out');
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  let dropped = 0;
+  try {
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const entry = readField(value, keys[i]!);
+      if (typeof entry === 'string' && i < MAX_METADATA_KEYS) out[keys[i]!] = entry;
+      else dropped++;
+    }
+  } catch {
+    dropped++;
+  }
+  if (dropped > 0)
+    reportInvalid(diagnostics, 'metadata', value, `${dropped} entr(ies) that were not strings were left out`);
+  return out;
+}
+
+export function sanitizeInvocationOptions(value: unknown, diagnostics: Diag): InvocationOptions {
+  const source = objectArg(value, 'invocation options', diagnostics);
+  const out: InvocationOptions = {};
+  const providerType = readField(source, 'providerType');
+  if (isProviderType(providerType)) out.providerType = providerType;
+  else if (providerType !== undefined)
+    reportInvalid(diagnostics, 'providerType', providerType, 'the default provider type was used');
+  const name = optionalString(readField(source, 'name'), 'name', diagnostics);
+  if (name !== undefined) out.name = name;
+  const sessionId = optionalString(readField(source, 'sessionId'), 'sessionId', diagnostics);
+  if (sessionId !== undefined) out.sessionId = sessionId;
+  const model = optionalString(readField(source, 'model'), 'model', diagnostics);
+  if (model !== undefined) out.model = model;
+  const metadata = metadataArg(readField(source, 'metadata'), diagnostics);
+  if (metadata !== undefined) out.metadata = metadata;
+  const startedAt = optionalTime(readField(source, 'startedAt'), 'startedAt', diagnostics);
+  if (startedAt !== undefined) out.startedAt = startedAt;
+  const runId = readField(source, 'runId');
+  if (typeof runId === 'string' && UUID_V4.test(runId)) out.runId = runId;
+  else if (runId !== undefined) reportInvalid(diagnostics, 'runId', runId, 'a fresh UUID v4 was used');
+  return out;
+}
+
+export function sanitizeMemberOptions(
+  value: unknown,
+  diagnostics: Diag,
+): InvocationOptions & { kind: MemberKind } {
+  const kind = readField(value, 'kind');
+  const options = sanitizeInvocationOptions(value, diagnostics);
+  if (typeof kind === 'string' && MEMBER_KINDS.has(kind)) return { ...options, kind: kind as MemberKind };
+  reportInvalid(diagnostics, 'member run kind', kind, 'subagent was used');
+  return { ...options, kind: 'subagent' };
+}
+
+export function sanitizeModelCallStart(value: unknown, diagnostics: Diag): ModelCallStart {
+  const source = objectArg(value, 'model call start', diagnostics);
+  const out: ModelCallStart = {};
+  const model = optionalString(readField(source, 'model'), 'model', diagnostics);
+  if (model !== undefined) out.model = model;
+  const provider = optionalString(readField(source, 'provider'), 'provider', diagnostics);
+  if (provider !== undefined) out.provider = provider;
+  const attempt = readField(source, 'attempt');
+  if (typeof attempt === 'number' && Number.isSafeInteger(attempt) && attempt >= 1) out.attempt = attempt;
+  else if (attempt !== undefined) reportInvalid(diagnostics, 'attempt', attempt, '1 was used');
+  if (readField(source, 'streamed') === true) out.streamed = true;
+  const startedAt = optionalTime(readField(source, 'startedAt'), 'startedAt', diagnostics);
+  if (startedAt !== undefined) out.startedAt = startedAt;
+  return out;
+}
+
+function usageArg(value: unknown, diagnostics: Diag): Usage | undefined {
+  const { usage, repairs } = sanitizeUsage(value);
+  if (repairs.length > 0) {
+    diagnostics?.emit({
+      type: INVALID_USAGE_EVENT,
+      level: 'warn',
+      source: SOURCE,
+      message: `usage repaired (invalid counts are "not reported"): ${repairs.slice(0, 8).join(', ')}`,
+      data: { repairs: repairs.length },
+    });
+  }
+  return usage;
+}
+
+export function sanitizeModelCallEnd(value: unknown, diagnostics: Diag): ModelCallEnd {
+  const source = objectArg(value, 'model call result', diagnostics);
+  const out: ModelCallEnd = {};
+  const usage = usageArg(readField(source, 'usage'), diagnostics);
+  if (usage !== undefined) out.usage = usage;
+  const model = optionalString(readField(source, 'model'), 'model', diagnostics);
+  if (model !== undefined) out.model = model;
+  const status = readField(source, 'status');
+  if (typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599)
+    out.status = status;
+  else if (status !== undefined) reportInvalid(diagnostics, 'status', status, 'it was left out');
+  return out;
+}
+
+/** `recordModelCall`'s argument: start and end fields, both times (repaired to now), first token, error. */
+export function sanitizeRecordedModelCall(
+  value: unknown,
+  diagnostics: Diag,
+): ModelCallStart &
+  ModelCallEnd & {
+    startedAt: number;
+    endedAt: number;
+    firstTokenAt?: number;
+    error?: unknown;
+    attempts?: AttemptLog;
+  } {
+  const source = objectArg(value, 'recorded model call', diagnostics);
+  const startedAt = timeArg(readField(source, 'startedAt'), 'startedAt', diagnostics);
+  const endedAt = timeArg(readField(source, 'endedAt'), 'endedAt', diagnostics);
+  const out = {
+    ...sanitizeModelCallStart(source, diagnostics),
+    ...sanitizeModelCallEnd(source, diagnostics),
+    startedAt,
+    endedAt,
+  } as ReturnType<typeof sanitizeRecordedModelCall>;
+  const firstTokenAt = optionalTime(readField(source, 'firstTokenAt'), 'firstTokenAt', diagnostics);
+  if (firstTokenAt !== undefined) out.firstTokenAt = firstTokenAt;
+  const error = readField(source, 'error');
+  if (error !== undefined) out.error = error;
+  const attempts = readField(source, 'attempts');
+  if (attempts instanceof AttemptLog) out.attempts = attempts;
+  else if (attempts !== undefined) reportInvalid(diagnostics, 'attempts', attempts, 'it was ignored');
+  return out;
+}
+
+export function sanitizeToolCallStart(value: unknown, diagnostics: Diag): ToolCallStart {
+  const source = objectArg(value, 'tool call start', diagnostics);
+  const name = readField(source, 'name');
+  const out: ToolCallStart = { name: typeof name === 'string' ? name : 'unknown' };
+  if (typeof name !== 'string') reportInvalid(diagnostics, 'tool name', name, '"unknown" was used');
+  const type = readField(source, 'type');
+  if (type === 'api' || type === 'mcp') out.type = type as ToolType;
+  else if (type !== undefined)
+    reportInvalid(diagnostics, 'tool type', type, 'it was ignored (the type is api unless mcp is given)');
+  const callId = optionalString(readField(source, 'callId'), 'callId', diagnostics);
+  if (callId !== undefined) out.callId = callId;
+  const startedAt = optionalTime(readField(source, 'startedAt'), 'startedAt', diagnostics);
+  if (startedAt !== undefined) out.startedAt = startedAt;
+  return out;
+}
+
+export function sanitizeRecordedToolCall(
+  value: unknown,
+  diagnostics: Diag,
+): ToolCallStart & { endedAt?: number; outcome: 'success' | 'failure'; error?: unknown } {
+  const source = objectArg(value, 'recorded tool call', diagnostics);
+  const outcome = readField(source, 'outcome');
+  if (outcome !== 'success' && outcome !== 'failure')
+    reportInvalid(diagnostics, 'tool call outcome', outcome, 'it was recorded as a failure');
+  const out: ReturnType<typeof sanitizeRecordedToolCall> = {
+    ...sanitizeToolCallStart(source, diagnostics),
+    outcome: outcome === 'success' ? 'success' : 'failure',
+  };
+  const endedAt = optionalTime(readField(source, 'endedAt'), 'endedAt', diagnostics);
+  if (endedAt !== undefined) out.endedAt = endedAt;
+  const error = readField(source, 'error');
+  if (error !== undefined) out.error = error;
+  return out;
+}
+
+/** A guardrail trip without a usable name still counts (the caller said one tripped), as `unknown`. */
+export function sanitizeGuardrailTrip(
+  value: unknown,
+  diagnostics: Diag,
+): { name: string; kind?: string; at?: number } {
+  const source = objectArg(value, 'guardrail trip', diagnostics);
+  const name = readField(source, 'name');
+  if (typeof name !== 'string') reportInvalid(diagnostics, 'guardrail name', name, '"unknown" was used');
+  const out: { name: string; kind?: string; at?: number } = {
+    name: typeof name === 'string' ? name : 'unknown',
+  };
+  const kind = optionalString(readField(source, 'kind'), 'guardrail kind', diagnostics);
+  if (kind !== undefined) out.kind = kind;
+  const at = optionalTime(readField(source, 'at'), 'at', diagnostics);
+  if (at !== undefined) out.at = at;
+  return out;
+}
+
+export function sanitizeEndOptions(
+  value: unknown,
+  diagnostics: Diag,
+): { error?: unknown; endedAt?: number; countError?: boolean } {
+  const source = objectArg(value, 'end options', diagnostics);
+  const out: { error?: unknown; endedAt?: number; countError?: boolean } = {};
+  const error = readField(source, 'error');
+  if (error !== undefined) out.error = error;
+  const endedAt = optionalTime(readField(source, 'endedAt'), 'endedAt', diagnostics);
+  if (endedAt !== undefined) out.endedAt = endedAt;
+  if (readField(source, 'countError') === false) out.countError = false;
+  return out;
+}
+
+/** A user-supplied hook (e.g. a `toolTypes` function) threw; its result was replaced by the default. */
+export function reportHookError(diagnostics: Diag, what: string, error: unknown): void {
+  let name = 'a non-error value';
+  try {
+    if (error instanceof Error) name = error.name;
+  } catch {
+    // a hostile error object: keep the generic name
+  }
+  diagnostics?.emit({
+    type: 'recorder.hook-error',
+    level: 'warn',
+    source: SOURCE,
+    message: `${what} threw ${name}; the default was used`,
+  });
+}

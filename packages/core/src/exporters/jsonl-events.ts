@@ -52,8 +52,10 @@ export interface InvocationEvent {
 
 export type JsonlEvent = LlmUsageEvent | LlmCallEvent | InvocationEvent;
 
+/** ISO time of an epoch-ms value; a value no `Date` can hold (NaN, ±Infinity, beyond ±8.64e15) gives the current time. */
 function iso(epochMs: number): string {
-  return new Date(Math.round(epochMs)).toISOString();
+  const date = new Date(Math.round(epochMs));
+  return Number.isNaN(date.getTime()) ? new Date().toISOString() : date.toISOString();
 }
 
 function tokenFields(usage: Usage | undefined): JsonlTokenFields {
@@ -103,13 +105,24 @@ function callEvents(record: InvocationRecord, root: InvocationRecord, out: Jsonl
  * included) when `modelCalls` is on; one `llm_usage` with the usage summed over the whole run,
  * only when some call reported usage (a run whose framework reported none gets no zero-valued
  * event); and one `invocation` with the full record. No prompt or completion text is ever included.
+ * Never throws: an unusable time is written as the current time, and a value that is not a
+ * finished record gives no events.
  */
 export function toJsonlEvents(
   record: InvocationRecord,
   options: { modelCalls?: boolean } = {},
 ): JsonlEvent[] {
+  try {
+    return buildEvents(record, options?.modelCalls === true);
+  } catch {
+    // only a hand-built value that is not a finished record gets here: it has no events
+    return [];
+  }
+}
+
+function buildEvents(record: InvocationRecord, modelCalls: boolean): JsonlEvent[] {
   const events: JsonlEvent[] = [];
-  if (options.modelCalls) callEvents(record, record, events);
+  if (modelCalls) callEvents(record, record, events);
   const timestamp = iso(record.endedAt);
   const sessionId = record.sessionId ?? null;
   const usage = record.summary.usage;

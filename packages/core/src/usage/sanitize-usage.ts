@@ -26,7 +26,13 @@ export function sanitizeUsage(value: unknown): SanitizedUsage {
   let reported = false;
   for (let i = 0; i < USAGE_COUNT_FIELDS.length; i++) {
     const field = USAGE_COUNT_FIELDS[i]!;
-    const raw = readField(value, field);
+    let raw: unknown;
+    try {
+      raw = (value as Record<string, unknown>)[field];
+    } catch {
+      repairs.push(`${field}: unreadable`);
+      continue;
+    }
     const before = invalid.length;
     const count = toTokenCount(raw, field, invalid);
     if (invalid.length > before) repairs.push(invalid[invalid.length - 1]!);

@@ -33,10 +33,26 @@ export function fromProviderUsage(raw: unknown): Usage | undefined {
  * (OpenAI sends it only with `stream_options.include_usage`).
  */
 export function fromLlamaIndexRaw(raw: unknown): Usage | undefined {
-  if (Array.isArray(raw)) {
-    for (let i = raw.length - 1; i >= 0; i--) {
-      const chunk = raw[i];
-      const usage = fromLlamaIndexRaw(field(chunk, 'raw') ?? chunk);
+  return fromChunks(raw, 0, { left: MAX_CHUNKS_READ });
+}
+
+/** Chunks nest at most a few levels (a chunk's `raw`); deeper or cyclic input is not a stream. */
+const MAX_CHUNK_DEPTH = 4;
+/** The most values looked at in one call, so a cyclic or huge array cannot stall the caller. */
+const MAX_CHUNKS_READ = 10_000;
+
+function fromChunks(raw: unknown, depth: number, budget: { left: number }): Usage | undefined {
+  if (depth > MAX_CHUNK_DEPTH || budget.left-- <= 0) return undefined;
+  let chunks: unknown[] | undefined;
+  try {
+    chunks = Array.isArray(raw) ? raw : undefined;
+  } catch {
+    return undefined; // a revoked proxy
+  }
+  if (chunks) {
+    for (let i = chunks.length - 1; i >= 0 && budget.left > 0; i--) {
+      const chunk = field(chunks, String(i));
+      const usage = fromChunks(field(chunk, 'raw') ?? chunk, depth + 1, budget);
       if (usage) return usage;
     }
     return undefined;

@@ -7,8 +7,11 @@ import type { InvocationRecord } from './recorder/record.js';
 export interface InvocationExporter {
   readonly name?: string;
   export(record: InvocationRecord): void;
-  /** Resolves when everything exported before the call was delivered or finally failed. */
-  flush?(): Promise<void>;
-  /** Flushes, then refuses new records. */
-  shutdown?(): Promise<void>;
+  /**
+   * Resolves when everything exported before the call was delivered or finally failed, or when
+   * `timeoutMs` passed (what is left stays queued). Never rejects.
+   */
+  flush?(options?: { timeoutMs?: number }): Promise<void>;
+  /** Flushes within `timeoutMs`, then refuses new records. Never rejects. */
+  shutdown?(options?: { timeoutMs?: number }): Promise<void>;
 }

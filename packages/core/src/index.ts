@@ -133,6 +133,8 @@ export type { ConsoleExporterOptions } from './exporters/console-exporter.js';
 export { FanOutExporter, fanOut } from './exporters/fan-out.js';
 export type { FanOutOptions } from './exporters/fan-out.js';
 export { withFlush } from './exporters/serverless.js';
+export type { WithFlushOptions } from './exporters/serverless.js';
+export { DEFAULT_FLUSH_TIMEOUT_MS } from './exporters/deadline.js';
 export { toJsonlEvents } from './exporters/jsonl-events.js';
 export type {
   InvocationEvent,

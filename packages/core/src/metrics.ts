@@ -4,6 +4,7 @@ import { getCurrentInvocation, runWithInvocation } from './context.js';
 import { type DiagnosticListener, Diagnostics } from './diagnostics.js';
 import { ConfigurationError } from './errors/metrics-error.js';
 import type { InvocationExporter } from './exporter.js';
+import { DEFAULT_FLUSH_TIMEOUT_MS, settleWithin, timeoutOption } from './exporters/deadline.js';
 import {
   type InvocationOptions,
   InvocationRecorder,
@@ -150,17 +151,36 @@ export class Metrics {
     }
   }
 
-  async flush(): Promise<void> {
-    await Promise.all(this.options.exporters.map((exporter) => this.settle(exporter, 'flush')));
+  /**
+   * Flushes every exporter; resolves when all of them are done or at the deadline (`timeoutMs`,
+   * default `DEFAULT_FLUSH_TIMEOUT_MS`, 2000 ms), whichever comes first. Never rejects.
+   */
+  async flush(options: { timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = timeoutOption(options, DEFAULT_FLUSH_TIMEOUT_MS);
+    await settleWithin(
+      Promise.all(this.options.exporters.map((exporter) => this.settle(exporter, 'flush', { timeoutMs }))),
+      timeoutMs,
+    );
   }
 
-  async shutdown(): Promise<void> {
-    await Promise.all(this.options.exporters.map((exporter) => this.settle(exporter, 'shutdown')));
+  /** Shuts every exporter down, each within `timeoutMs` (default: the exporter's own deadline). Never rejects. */
+  async shutdown(options: { timeoutMs?: number } = {}): Promise<void> {
+    const given = timeoutOption(options, -1);
+    const pass = given >= 0 ? { timeoutMs: given } : undefined;
+    const all = Promise.all(
+      this.options.exporters.map((exporter) => this.settle(exporter, 'shutdown', pass)),
+    );
+    if (given >= 0) await settleWithin(all, given + 100);
+    else await all;
   }
 
-  private async settle(exporter: InvocationExporter, method: 'flush' | 'shutdown'): Promise<void> {
+  private async settle(
+    exporter: InvocationExporter,
+    method: 'flush' | 'shutdown',
+    options: { timeoutMs: number } | undefined,
+  ): Promise<void> {
     try {
-      await exporter[method]?.();
+      await exporter[method]?.(options);
     } catch (error) {
       this.options.diagnostics.reportError(exporter.name ?? 'exporter', error, `${method} failed`);
     }

@@ -36,19 +36,19 @@ export class FanOutExporter implements InvocationExporter {
     }
   }
 
-  async flush(): Promise<void> {
-    await this.settleAll('flush');
+  async flush(options?: { timeoutMs?: number }): Promise<void> {
+    await this.settleAll('flush', options);
   }
 
-  async shutdown(): Promise<void> {
-    await this.settleAll('shutdown');
+  async shutdown(options?: { timeoutMs?: number }): Promise<void> {
+    await this.settleAll('shutdown', options);
   }
 
-  private async settleAll(method: 'flush' | 'shutdown'): Promise<void> {
+  private async settleAll(method: 'flush' | 'shutdown', options?: { timeoutMs?: number }): Promise<void> {
     await Promise.all(
       this.exporters.map(async (exporter) => {
         try {
-          await exporter[method]?.();
+          await exporter[method]?.(options);
         } catch (error) {
           this.diagnostics.reportError(exporter.name ?? 'exporter', error, `${method} failed`);
         }

@@ -238,7 +238,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
         },
       };
       this.waiters.push(waiter);
-      if (options.timeoutMs !== undefined) {
+      if (options?.timeoutMs !== undefined) {
         timer = startTimer(
           () => {
             this.waiters = this.waiters.filter((w) => w !== waiter);
@@ -262,7 +262,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
     this.closing = true;
     if (this.delayTimer) clearTimeout(this.delayTimer);
     this.delayTimer = undefined;
-    const timeoutMs = options.timeoutMs ?? this.options.shutdownTimeoutMs;
+    const timeoutMs = options?.timeoutMs ?? this.options.shutdownTimeoutMs;
     this.shutdownPromise = this.drain({ timeoutMs }).then((ok) => {
       if (!ok) this.abandonAll();
     });

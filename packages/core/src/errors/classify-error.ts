@@ -73,10 +73,15 @@ function errorName(value: unknown): string {
   return typeof name === 'string' && name ? name : 'Error';
 }
 
-/** Masks things that look like credentials: bearer/basic tokens, `sk-…` keys, `key=`/`token=` values. */
+/**
+ * Masks things that look like credentials: bearer/basic tokens, `sk-…` keys, JSON Web Tokens
+ * (a bare `eyJ…` base64url JSON header, with or without its payload and signature, also cut
+ * short), `key=`/`token=` values.
+ */
 export function maskSecrets(text: string): string {
   return text
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, '$1 ***')
+    .replace(/\beyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g, '***')
     .replace(/\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}/g, '$1-***')
     .replace(
       /([?&;\s"']?(?:api[_-]?key|token|password|secret|authorization)["']?\s*[=:]\s*["']?)[^\s"'&;,]{4,}/gi,

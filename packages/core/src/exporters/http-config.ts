@@ -8,6 +8,7 @@ import {
   type PromptType,
 } from '../schema/resource-metric.js';
 import { resolveDiagnosticsOption } from './diagnostics-option.js';
+import { hideSecrets } from './hide-secrets.js';
 
 /** What the exporter does with a new record when the queue is full. */
 export type DropPolicy = 'drop-newest' | 'drop-oldest';
@@ -173,7 +174,8 @@ function base64(text: string): string {
 /**
  * Normalizes the HTTP exporter's options once, reading the environment for what the options
  * leave out (explicit options win). Throws `ConfigurationError`, whose message never holds a
- * secret nor the endpoint's path or query.
+ * secret nor the endpoint's path or query. The result prints (`util.inspect`, `JSON.stringify`)
+ * without credentials: `headers`, `secrets` and `url` are readable by name only.
  */
 export function resolveResourceMetricsExporterOptions(
   options: ResourceMetricsExporterOptions = {},
@@ -301,7 +303,7 @@ export function resolveResourceMetricsExporterOptions(
   const diagnostics = resolveDiagnosticsOption(options.diagnostics, options.logger);
 
   const retryInitialDelayMs = integer(options, 'retryInitialDelayMs', 0, 3_600_000);
-  return {
+  return hideSecrets({
     url: url.href,
     endpointOrigin: url.origin,
     accountId,
@@ -326,5 +328,5 @@ export function resolveResourceMetricsExporterOptions(
     diagnostics,
     fetch: fetchImpl,
     waitUntil: options.waitUntil,
-  };
+  });
 }

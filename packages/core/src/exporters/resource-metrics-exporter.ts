@@ -13,6 +13,7 @@ import {
   resolveResourceMetricsExporterOptions,
 } from './http-config.js';
 import { readCapped, utf8Length } from './bytes.js';
+import { INSPECT } from './hide-secrets.js';
 import { createRedactor } from './redact.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
 import { type Timer, refTimer, startTimer, yieldToEventLoop } from './timers.js';
@@ -159,6 +160,20 @@ export class ResourceMetricsExporter implements InvocationExporter {
 
   get diagnostics(): Diagnostics {
     return this.options.diagnostics;
+  }
+
+  /** What `util.inspect`/`console.log` show: where it sends and its accounting, never a credential. */
+  [INSPECT](): Record<string, unknown> {
+    return {
+      name: this.name,
+      endpoint: `${this.options.endpointOrigin}/…`,
+      auth: this.options.auth,
+      stats: this.stats(),
+    };
+  }
+
+  toJSON(): Record<string, unknown> {
+    return this[INSPECT]();
   }
 
   /** Converts, validates and queues a finished invocation. Synchronous, O(1), never throws. */

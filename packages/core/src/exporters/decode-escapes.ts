@@ -78,9 +78,9 @@ export function decodeEscapes(input: DecodedText): DecodedText {
   const origin = (index: number) => (input.start ? input.start[index]! : index);
   const originEnd = (index: number) => (input.end ? input.end[index]! : index + 1);
   for (let i = 0; i < text.length; ) {
-    const escape = escapeAt(text, i);
-    const length = escape ? escape.length : 1;
-    const char = escape ? escape.char : text[i]!;
+    const found = escapeAt(text, i);
+    const length = found ? found.length : 1;
+    const char = found ? found.char : text[i]!;
     for (let k = 0; k < char.length; k++) {
       start.push(origin(i));
       end.push(originEnd(i + length - 1));

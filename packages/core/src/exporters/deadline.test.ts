@@ -42,6 +42,7 @@ describe('flush deadlines against an endpoint that never answers', () => {
     const { server, exporter, metrics } = await hangingSetup();
     for (const record of makeRecords(3)) metrics.export(record);
     const ms = await elapsed(() => metrics.flush());
+    if (process.env.RELIABILITY_REPORT) console.info(JSON.stringify({ metricsFlushDefaultMs: ms }));
     expect(DEFAULT_FLUSH_TIMEOUT_MS).toBe(2000);
     expect(ms).toBeGreaterThanOrEqual(1900);
     expect(ms).toBeLessThan(5000);

@@ -95,6 +95,8 @@ describe('JsonlExporter while the file cannot take more (a FIFO nobody reads)', 
     await exporter.shutdown({ timeoutMs: 100 });
     expect(Date.now() - started).toBeLessThan(2000);
     const after = exporter.stats();
+    if (process.env.RELIABILITY_REPORT)
+      console.info(JSON.stringify({ maxPending, stuck, after, shutdownMs: Date.now() - started }));
     expect(after.pending).toBe(0);
     expect(after.dropped.shutdown_timeout).toBe(stuck.pending);
     expect(identity(after)).toBe(30_000);
@@ -117,6 +119,7 @@ describe('JsonlExporter while the file cannot take more (a FIFO nobody reads)', 
     expect(result.stats.pending).toBe(0);
     expect(result.stats.dropped.shutdown_timeout).toBe(2000 - result.stats.written);
     expect(result.stats.written).toBeLessThan(2000);
+    if (process.env.RELIABILITY_REPORT) console.info(JSON.stringify({ stalledReader: result }));
   });
 
   it('the process exits after shutdown() when the FIFO has no reader at all', async () => {
@@ -127,6 +130,7 @@ describe('JsonlExporter while the file cannot take more (a FIFO nobody reads)', 
     expect(result.ms).toBeLessThan(5000);
     expect(result.stats.written).toBe(0);
     expect(result.stats.dropped.shutdown_timeout).toBe(50);
+    if (process.env.RELIABILITY_REPORT) console.info(JSON.stringify({ noReader: result }));
   });
 });
 
@@ -158,6 +162,8 @@ describe('JsonlExporter with several processes appending to one file', () => {
         broken++;
       }
     }
+    if (process.env.RELIABILITY_REPORT)
+      console.info(JSON.stringify({ lines: lines.length, broken, bytes: text.length }));
     expect(broken).toBe(0);
     expect(types).toEqual({ llm_call: 4 * 300 * 12, llm_usage: 4 * 300, invocation: 4 * 300 });
     expect(runs.size).toBe(1200);

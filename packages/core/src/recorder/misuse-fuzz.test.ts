@@ -50,7 +50,6 @@ function pick<T>(items: T[], n: number): T | undefined {
   return items.length === 0 ? undefined : items[n % items.length];
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the point is to pass what the types forbid
 type Loose = any;
 
 function apply(state: State, [name, a, b, c, n]: Op): unknown {
@@ -151,7 +150,8 @@ describe('the manual API under arbitrary misuse (property-based)', () => {
       ),
       { numRuns: RUNS },
     );
-    if (process.env.FUZZ_REPORT) console.info(JSON.stringify({ ...totals, diagnostics: diagnosticTotals }));
+    if (process.env.RELIABILITY_REPORT)
+      console.info(JSON.stringify({ ...totals, diagnostics: diagnosticTotals }));
     expect(totals.runs).toBe(RUNS);
     expect(totals.calls).toBeGreaterThan(RUNS * 3);
     expect(totals.throws).toBe(0);

@@ -8,7 +8,6 @@ import { InMemoryExporter } from '../testing/in-memory-exporter.js';
 import { createUsage } from '../usage/usage.js';
 import type { InvocationRecord } from './record.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: misuse from JavaScript is the subject
 type Loose = any;
 
 function setup(options: Loose = {}) {

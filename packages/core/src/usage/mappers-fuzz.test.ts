@@ -131,7 +131,7 @@ describe('every usage mapper under arbitrary input (property-based)', () => {
       }),
       { numRuns: 1500 },
     );
-    if (process.env.FUZZ_REPORT) console.info(JSON.stringify(totals));
+    if (process.env.RELIABILITY_REPORT) console.info(JSON.stringify(totals));
     expect(totals.calls).toBe(1500 * 13);
     expect(totals.throws).toBe(0);
     expect(totals.bad).toBe(0);

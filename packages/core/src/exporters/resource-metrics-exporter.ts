@@ -105,6 +105,8 @@ const COMMA = 0x2c;
 /** The longest synchronous slice of serialization before yielding to the event loop. */
 const SLICE_MS = 2;
 const BODY_EXCERPT = 300;
+/** How much of an error body is redacted and then cut to `BODY_EXCERPT`. */
+const REDACT_WINDOW = 2048;
 
 function issuesText(issues: readonly ValidationIssue[]): string {
   const first = issues.slice(0, 3).map((issue) => issue.message);
@@ -638,8 +640,10 @@ export class ResourceMetricsExporter implements InvocationExporter {
       }
       // `redirect: 'manual'`: Node returns the 3xx itself, browsers an opaque redirect with status 0.
       const redirected = response.type === 'opaqueredirect' || (status >= 300 && status < 400);
-      // Redacted before it is cut, so a secret straddling the cut cannot leak its first half.
-      const excerpt = this.redact(text.trim());
+      // Redacted before it is cut to the excerpt, so a secret straddling that cut cannot leak its
+      // first half. Only the first REDACT_WINDOW characters are looked at (a few ms at most): any
+      // 8 characters of a secret are masked, so a secret cut there leaks nothing either.
+      const excerpt = this.redact(text.trim().slice(0, REDACT_WINDOW));
       const reason = redirected
         ? 'a redirect, which is not followed so credentials never leave the configured host'
         : excerpt

@@ -371,7 +371,7 @@ export class InvocationRecorder {
   }
 
   /**
-   * Starts a model call. `start` is kept as given (not copied): do not change it afterwards. The
+   * Starts a model call (its `start` fields are read once, here). The
    * call becomes the attempt scope of the caller: the HTTP requests it goes on to make are its
    * attempts (see `ModelCall`).
    */

@@ -76,7 +76,7 @@ export function normalizeUsage(
 export function toAnswer(
   step: TextStep | ToolCallsStep,
   requestModel: unknown,
-  defaults: { model?: string; usage?: ScriptUsage },
+  defaults: { model?: string; usage?: ScriptUsage; toolCallIds?: 'unique' | 'reuse' },
 ): Answer {
   const text = step.text ?? '';
   const toolCalls = 'toolCalls' in step ? step.toolCalls : [];
@@ -88,10 +88,11 @@ export function toAnswer(
         : (defaults.model ?? DEFAULT_MODEL)),
     text,
     textPieces: splitText(text),
-    toolCalls: toolCalls.map((call) => {
+    toolCalls: toolCalls.map((call, index) => {
       const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
+      const id = call.id ?? (defaults.toolCallIds === 'reuse' ? `call_${index}` : undefined);
       return {
-        ...(call.id ? { id: call.id } : {}),
+        ...(id ? { id } : {}),
         name: call.name,
         arguments: args,
         argumentPieces: splitArguments(args),

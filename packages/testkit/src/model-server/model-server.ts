@@ -91,6 +91,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   if (options.script) enqueue(DEFAULT_QUEUE, options.script);
   for (const [key, steps] of Object.entries(options.scripts ?? {})) enqueue(key, steps);
   if (options.fallback) validateStep(options.fallback, 'fallback');
+  if (options.toolCallIds !== undefined && options.toolCallIds !== 'unique' && options.toolCallIds !== 'reuse')
+    throw new TypeError(`toolCallIds must be 'unique' or 'reuse', not ${String(options.toolCallIds)}`);
 
   /** Sleeps unless the server closes first; resolves false when it closed. */
   const sleep = (ms: number): Promise<boolean> => {
@@ -292,6 +294,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     const answer = toAnswer(step, request.model, {
       ...(options.defaultModel ? { model: options.defaultModel } : {}),
       ...(options.defaultUsage ? { usage: options.defaultUsage } : {}),
+      ...(options.toolCallIds ? { toolCallIds: options.toolCallIds } : {}),
     });
     if (record.stream) {
       const streamOptions = request.stream_options as { include_usage?: unknown } | undefined;

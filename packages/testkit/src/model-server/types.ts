@@ -99,6 +99,13 @@ export interface ModelServerOptions {
   script?: ScriptStep[];
   /** Per-conversation queues, as `server.script(key, steps)` would add them. */
   scripts?: Record<string, ScriptStep[]>;
+  /**
+   * Ids of scripted tool calls that do not name one: `'unique'` (the default) makes a fresh id
+   * per call in the API's style (`call_…`, `toolu_…`); `'reuse'` numbers them within each answer
+   * (`call_0`, `call_1`, …), as some providers and OpenAI-compatible servers do, so concurrent
+   * conversations see the same ids. A step's own `id` always wins.
+   */
+  toolCallIds?: 'unique' | 'reuse';
 }
 
 export interface ModelServer {

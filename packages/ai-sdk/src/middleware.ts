@@ -18,6 +18,8 @@ interface ModelInfo {
 }
 interface CallParams {
   prompt?: unknown;
+  /** One object per `generateText` call, handed to each of its steps and retries. */
+  headers?: unknown;
 }
 interface StreamResult {
   stream: ReadableStream<unknown>;
@@ -90,6 +92,7 @@ export function aiSdkMiddleware(options?: AiSdkMetricsOptions & AutoRunOptions):
     const { run, attempt } = autoRuns.begin(
       prompt,
       typeof model?.modelId === 'string' ? model.modelId : undefined,
+      params?.headers,
     );
     return { recorder: run.recorder, attempt, run };
   };

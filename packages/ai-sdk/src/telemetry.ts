@@ -1,10 +1,12 @@
 import {
   type InvocationRecorder,
   type Metrics,
+  NOT_A_MODEL_CALL,
   fromAiSdkUsage,
   getCurrentInvocation,
   guard,
   now,
+  runInAttemptScope,
   runWithInvocation,
 } from '@metrics/core';
 import { abortError, endGenerate, observeStream } from './attempt.js';
@@ -294,8 +296,11 @@ export function aiSdkTelemetry(options?: AiSdkMetricsOptions & AiSdkTelemetryOpt
         );
       let result: T;
       try {
-        // inside the tool, a nested `generateText` becomes a member run of this one
-        result = await runWithInvocation(run.recorder, options.execute);
+        // inside the tool, a nested `generateText` becomes a member run of this one; the tool's
+        // own HTTP requests are never model attempts
+        result = await runInAttemptScope(NOT_A_MODEL_CALL, () =>
+          runWithInvocation(run.recorder, options.execute),
+        );
       } catch (error) {
         record(error, true);
         throw error;

@@ -1,3 +1,5 @@
+import * as mastraObservability from '@mastra/core/observability';
+
 /**
  * Mastra (>= 1.40) keeps the span being executed in an AsyncLocalStorage
  * (`@mastra/core/observability/context-storage`). It links a model request, or an agent that a
@@ -9,6 +11,15 @@ export interface LiveSpan {
   readonly traceId?: string;
   readonly parent?: LiveSpan;
 }
+
+/**
+ * Mastra's own synchronous accessor (`resolveCurrentSpan`, set up by the `Mastra` constructor):
+ * available from the first run on, unlike the module below, which loads asynchronously and so
+ * missed the attempts of the runs made right after the exporter was created. A namespace import:
+ * versions without it leave it `undefined` instead of failing to link.
+ */
+const resolveCurrentSpan = (mastraObservability as { resolveCurrentSpan?: () => LiveSpan | undefined })
+  .resolveCurrentSpan;
 
 let getCurrentSpan: (() => LiveSpan | undefined) | undefined;
 let loading: Promise<void> | undefined;
@@ -28,7 +39,7 @@ export function loadAmbientSpan(): Promise<void> {
 /** The span Mastra is executing in the current async context, if known. */
 export function currentSpan(): LiveSpan | undefined {
   try {
-    return getCurrentSpan?.();
+    return (typeof resolveCurrentSpan === 'function' ? resolveCurrentSpan() : undefined) ?? getCurrentSpan?.();
   } catch {
     return undefined;
   }

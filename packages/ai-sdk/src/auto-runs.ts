@@ -138,7 +138,11 @@ export class AutoRuns {
    * The run a model call belongs to (started when none matches), and the attempt number of the
    * call. `headers` is the call's `headers` option (one object per `generateText` call).
    */
-  begin(prompt: unknown, model: string | undefined, headers?: unknown): { run: MiddlewareRun; attempt: number } {
+  begin(
+    prompt: unknown,
+    model: string | undefined,
+    headers?: unknown,
+  ): { run: MiddlewareRun; attempt: number } {
     const results = lastToolResults(prompt);
     const key = typeof headers === 'object' && headers !== null ? headers : undefined;
     let run = key ? this.byHeaders.get(key) : undefined;
@@ -205,7 +209,10 @@ export class AutoRuns {
       if (!runs) continue;
       for (const run of runs) {
         if (first === undefined) first = run;
-        else if (run !== first) (candidates ??= new Set([first])).add(run);
+        else if (run !== first) {
+          candidates ??= new Set([first]);
+          candidates.add(run);
+        }
       }
     }
     if (!candidates) return first;

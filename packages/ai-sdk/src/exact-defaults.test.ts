@@ -23,7 +23,9 @@ import { aiSdkMiddleware, aiSdkTelemetry } from './index.js';
 import { errorCounters, memoryMetrics, noErrors, payload, tick as memoryTick } from './test-support.js';
 
 /** A loopback HTTP server answering every request with `status`; counts what it got. */
-async function startPlainServer(status: number): Promise<{ url: string; hits: string[]; close(): Promise<void> }> {
+async function startPlainServer(
+  status: number,
+): Promise<{ url: string; hits: string[]; close(): Promise<void> }> {
   const hits: string[] = [];
   const server: Server = createServer((req, res) => {
     req.resume();
@@ -79,7 +81,10 @@ const fetchTool = () =>
 
 /** A tracing upload to another loopback endpoint (answered 429: counted, it would show as a throttle). */
 const upload = async (what: string) => {
-  const response = await fetch(`${tracing.url}/v1/traces`, { method: 'POST', body: JSON.stringify({ what }) });
+  const response = await fetch(`${tracing.url}/v1/traces`, {
+    method: 'POST',
+    body: JSON.stringify({ what }),
+  });
   await response.text();
 };
 /** Like a batch span processor: spans queue up, a timer set from inside the model call uploads them. */
@@ -142,7 +147,12 @@ async function runOnce(
   };
   let error: unknown;
   if (options.stream) {
-    const stream = streamText({ ...common, onError: ({ error: e }) => void (error = e) });
+    const stream = streamText({
+      ...common,
+      onError: ({ error: e }) => {
+        error = e;
+      },
+    });
     await stream.consumeStream();
   } else {
     try {
@@ -200,105 +210,110 @@ describe("the README's first registration, AI SDK retries at their defaults", ()
   });
 });
 
-describe.each(['telemetry', 'middleware', 'both'] as const)('%s, AI SDK retries at their defaults', (registration) => {
-  const key = (name: string) => `${name}-${registration}`;
+describe.each(['telemetry', 'middleware', 'both'] as const)(
+  '%s, AI SDK retries at their defaults',
+  (registration) => {
+    const key = (name: string) => `${name}-${registration}`;
 
-  it('5xx until the SDK gives up (maxRetries 2): 3 calls, 3 server errors, the failed run counted once', async () => {
-    const fail = { error: { status: 500, retryAfter: 0 } };
-    const { record, error } = await runOnce(registration, key('give-up'), [fail, fail, fail]);
-    expect(error).toBeInstanceOf(Error);
-    const metric = payload(record);
-    expect(errorCounters(metric)).toEqual({ ...noErrors, modelInvocationServerErrors: 3 });
-    expect(metric.modelInvocationCount).toBe(3);
-    expect(record.outcome).toBe('error');
-    expect(record.modelCalls.map((c) => [c.attempt, c.status])).toEqual([
-      [1, 500],
-      [2, 500],
-      [3, 500],
-    ]);
-  });
-
-  it('429 (Retry-After: 0) then success, streamed: 2 calls, 1 throttle', async () => {
-    const { record } = await runOnce(
-      registration,
-      key('throttle'),
-      [{ error: { status: 429, retryAfter: 0 } }, { text: 'Fine.', usage: { input: 20, output: 2 } }],
-      { stream: true },
-    );
-    expect(payload(record)).toMatchObject({
-      modelInvocationCount: 2,
-      inputTokenCount: 20,
-      outputTokenCount: 2,
-      ...noErrors,
-      modelInvocationThrottles: 1,
+    it('5xx until the SDK gives up (maxRetries 2): 3 calls, 3 server errors, the failed run counted once', async () => {
+      const fail = { error: { status: 500, retryAfter: 0 } };
+      const { record, error } = await runOnce(registration, key('give-up'), [fail, fail, fail]);
+      expect(error).toBeInstanceOf(Error);
+      const metric = payload(record);
+      expect(errorCounters(metric)).toEqual({ ...noErrors, modelInvocationServerErrors: 3 });
+      expect(metric.modelInvocationCount).toBe(3);
+      expect(record.outcome).toBe('error');
+      expect(record.modelCalls.map((c) => [c.attempt, c.status])).toEqual([
+        [1, 500],
+        [2, 500],
+        [3, 500],
+      ]);
     });
-  });
 
-  it.each([false, true])(
-    "a tool's own HTTP request (answered 503) and tracing uploads (answered 429) during the run are not model calls (streamed: %s)",
-    async (stream) => {
-      const hitsBefore = [toolBackend.hits.length, tracing.hits.length];
+    it('429 (Retry-After: 0) then success, streamed: 2 calls, 1 throttle', async () => {
       const { record } = await runOnce(
         registration,
-        key(`tool-${stream}`),
-        [
-          {
-            toolCalls: [{ name: 'lookup', arguments: { city: 'Oslo' } }],
-            usage: { input: 50, output: 5 },
-            firstChunkDelayMs: 30,
-          },
-          { text: 'Rainy.', usage: { input: 70, output: 7 }, firstChunkDelayMs: 30 },
-        ],
-        { stream, tools: true, tracing: true },
+        key('throttle'),
+        [{ error: { status: 429, retryAfter: 0 } }, { text: 'Fine.', usage: { input: 20, output: 2 } }],
+        { stream: true },
       );
-      expect(toolBackend.hits.length - hitsBefore[0]!).toBe(1);
-      await memoryTick(20); // the last batched uploads
-      // the middleware uploads twice per attempt (4); the integration once per model call and at the end (3)
-      expect(tracing.hits.length - hitsBefore[1]!).toBe({ telemetry: 7, middleware: 4, both: 7 }[registration]);
-      const metric = payload(record);
-      expect(metric).toMatchObject({
+      expect(payload(record)).toMatchObject({
         modelInvocationCount: 2,
-        inputTokenCount: 120,
-        outputTokenCount: 12,
+        inputTokenCount: 20,
+        outputTokenCount: 2,
         ...noErrors,
+        modelInvocationThrottles: 1,
       });
-      expect(metric.tools).toEqual([{ toolType: 'api', toolCalls: 1, successCount: 1, failureCount: 0 }]);
-    },
-  );
+    });
 
-  it('20 concurrent runs with different retry scripts, each record exact', async () => {
-    const { metrics, memory, diagnostics } = memoryMetrics();
-    const call = register(registration, metrics);
-    const scriptOf = (i: number): ScriptStep[] => [
-      ...Array.from({ length: i % 3 }, () => ({ error: { status: i % 2 ? 429 : 503, retryAfter: 0 } })),
-      { text: `run ${i}`, usage: { input: 100 + i, output: 10 + i }, firstChunkDelayMs: i % 5 },
-    ];
-    for (let i = 0; i < 20; i++) server.script(key(`c${i}`), scriptOf(i));
-    await Promise.all(
-      Array.from({ length: 20 }, async (_, i) => {
-        const prompt = `script:${key(`c${i}`)} go`;
-        if (i % 2) await streamText({ ...call, prompt }).consumeStream();
-        else await generateText({ ...call, prompt });
-      }),
+    it.each([false, true])(
+      "a tool's own HTTP request (answered 503) and tracing uploads (answered 429) during the run are not model calls (streamed: %s)",
+      async (stream) => {
+        const hitsBefore = [toolBackend.hits.length, tracing.hits.length];
+        const { record } = await runOnce(
+          registration,
+          key(`tool-${stream}`),
+          [
+            {
+              toolCalls: [{ name: 'lookup', arguments: { city: 'Oslo' } }],
+              usage: { input: 50, output: 5 },
+              firstChunkDelayMs: 30,
+            },
+            { text: 'Rainy.', usage: { input: 70, output: 7 }, firstChunkDelayMs: 30 },
+          ],
+          { stream, tools: true, tracing: true },
+        );
+        expect(toolBackend.hits.length - hitsBefore[0]!).toBe(1);
+        await memoryTick(20); // the last batched uploads
+        // the middleware uploads twice per attempt (4); the integration once per model call and at the end (3)
+        expect(tracing.hits.length - hitsBefore[1]!).toBe(
+          { telemetry: 7, middleware: 4, both: 7 }[registration],
+        );
+        const metric = payload(record);
+        expect(metric).toMatchObject({
+          modelInvocationCount: 2,
+          inputTokenCount: 120,
+          outputTokenCount: 12,
+          ...noErrors,
+        });
+        expect(metric.tools).toEqual([{ toolType: 'api', toolCalls: 1, successCount: 1, failureCount: 0 }]);
+      },
     );
-    await memory.waitFor(20, 10_000);
-    expect(memory.records).toHaveLength(20);
-    expect(diagnostics.filter((d) => d.startsWith('adapter.error'))).toEqual([]);
-    const seen = new Set<number>();
-    for (const record of memory.records) {
-      const metric = payload(record);
-      const i = (metric.inputTokenCount ?? 0) - 100;
-      seen.add(i);
-      const failures = i % 3;
-      expect(metric).toMatchObject({
-        modelInvocationCount: 1 + failures,
-        outputTokenCount: 10 + i,
-        ...noErrors,
-        modelInvocationThrottles: i % 2 ? failures : 0,
-        modelInvocationServerErrors: i % 2 ? 0 : failures,
-      });
-      expect(record.outcome).toBe('success');
-    }
-    expect(seen.size).toBe(20);
-  });
-});
+
+    it('20 concurrent runs with different retry scripts, each record exact', async () => {
+      const { metrics, memory, diagnostics } = memoryMetrics();
+      const call = register(registration, metrics);
+      const scriptOf = (i: number): ScriptStep[] => [
+        ...Array.from({ length: i % 3 }, () => ({ error: { status: i % 2 ? 429 : 503, retryAfter: 0 } })),
+        { text: `run ${i}`, usage: { input: 100 + i, output: 10 + i }, firstChunkDelayMs: i % 5 },
+      ];
+      for (let i = 0; i < 20; i++) server.script(key(`c${i}`), scriptOf(i));
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const prompt = `script:${key(`c${i}`)} go`;
+          if (i % 2) await streamText({ ...call, prompt }).consumeStream();
+          else await generateText({ ...call, prompt });
+        }),
+      );
+      await memory.waitFor(20, 10_000);
+      expect(memory.records).toHaveLength(20);
+      expect(diagnostics.filter((d) => d.startsWith('adapter.error'))).toEqual([]);
+      const seen = new Set<number>();
+      for (const record of memory.records) {
+        const metric = payload(record);
+        const i = (metric.inputTokenCount ?? 0) - 100;
+        seen.add(i);
+        const failures = i % 3;
+        expect(metric).toMatchObject({
+          modelInvocationCount: 1 + failures,
+          outputTokenCount: 10 + i,
+          ...noErrors,
+          modelInvocationThrottles: i % 2 ? failures : 0,
+          modelInvocationServerErrors: i % 2 ? 0 : failures,
+        });
+        expect(record.outcome).toBe('success');
+      }
+      expect(seen.size).toBe(20);
+    });
+  },
+);

@@ -65,67 +65,78 @@ function expected(i: number) {
   const throttles = i % 4 === 1 ? 1 : 0;
   const serverErrors = failed ? 3 : 0;
   const toolCalls = (failed ? 1 : toolSteps) * ((i % 2) + 1);
-  return { failed, input, output, calls: steps + throttles + serverErrors, throttles, serverErrors, toolCalls };
+  return {
+    failed,
+    input,
+    output,
+    calls: steps + throttles + serverErrors,
+    throttles,
+    serverErrors,
+    toolCalls,
+  };
 }
 
-describe.each([7, 6] as const)('middleware alone on AI SDK %i, tool-call ids reused across conversations', (major) => {
-  it(`${RUNS} concurrent runs of different scripts (streamed and not): every record exact, none missing or split`, async () => {
-    const { metrics, memory, diagnostics } = memoryMetrics();
-    const middleware = aiSdkMiddleware({ metrics }); // the default idle window (60 s): failed runs must not wait for it
-    const sdk = (major === 7 ? ai7 : ai6) as unknown as typeof ai7;
-    const base =
-      major === 7
-        ? createOpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'test' }).chat('gpt-4o-mini')
-        : (createOpenAIv3({ baseURL: server.openaiBaseUrl, apiKey: 'test' }).chat(
-            'gpt-4o-mini',
-          ) as unknown as ai7.LanguageModel);
-    const model = sdk.wrapLanguageModel({ model: base as never, middleware: middleware as never });
-    const tools = {
-      add: sdk.tool({
-        description: 'Adds',
-        inputSchema: z.object({ a: z.number(), b: z.number() }),
-        execute: async ({ a, b }: { a: number; b: number }) => a + b,
-      }),
-    };
-    const telemetry = major === 7 ? { telemetry: { isEnabled: false } } : {};
-    for (let i = 0; i < RUNS; i++) server.script(`g${major}-${i}`, scriptOf(i));
-    const started = Date.now();
-    await Promise.all(
-      Array.from({ length: RUNS }, async (_, i) => {
-        const options = {
-          model,
-          tools,
-          stopWhen: sdk.stepCountIs(6),
-          prompt: `script:g${major}-${i} add things`,
-          ...telemetry,
-        } as Parameters<typeof ai7.generateText>[0];
-        if (i % 2 === 0) await sdk.generateText(options).catch(() => undefined);
-        else await sdk.streamText({ ...options, onError: () => {} } as never).consumeStream();
-      }),
-    );
-    // failed runs are reported once the SDK's retry is overdue (about a second), not after 60 s
-    await memory.waitFor(RUNS, 10_000);
-    expect(Date.now() - started).toBeLessThan(15_000);
-    expect(diagnostics.filter((d) => d.startsWith('adapter.error') || d.startsWith('run.'))).toEqual([]);
-    expect(memory.records).toHaveLength(RUNS);
-    const seen = new Set<number>();
-    for (const record of memory.records) {
-      const metric = payload(record);
-      const i = (metric.inputTokenCount ?? 0) % 1000;
-      seen.add(i);
-      const e = expected(i);
-      expect({ run: i, ...metric }).toMatchObject({
-        run: i,
-        modelInvocationCount: e.calls,
-        inputTokenCount: e.input,
-        outputTokenCount: e.output,
-        ...noErrors,
-        modelInvocationThrottles: e.throttles,
-        modelInvocationServerErrors: e.serverErrors,
-        tools: [{ toolType: 'api', toolCalls: e.toolCalls, successCount: e.toolCalls, failureCount: 0 }],
-      });
-      expect(record.outcome).toBe(e.failed ? 'error' : 'success');
-    }
-    expect(seen.size).toBe(RUNS);
-  }, 20_000);
-});
+describe.each([7, 6] as const)(
+  'middleware alone on AI SDK %i, tool-call ids reused across conversations',
+  (major) => {
+    it(`${RUNS} concurrent runs of different scripts (streamed and not): every record exact, none missing or split`, async () => {
+      const { metrics, memory, diagnostics } = memoryMetrics();
+      const middleware = aiSdkMiddleware({ metrics }); // the default idle window (60 s): failed runs must not wait for it
+      const sdk = (major === 7 ? ai7 : ai6) as unknown as typeof ai7;
+      const base =
+        major === 7
+          ? createOpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'test' }).chat('gpt-4o-mini')
+          : (createOpenAIv3({ baseURL: server.openaiBaseUrl, apiKey: 'test' }).chat(
+              'gpt-4o-mini',
+            ) as unknown as ai7.LanguageModel);
+      const model = sdk.wrapLanguageModel({ model: base as never, middleware: middleware as never });
+      const tools = {
+        add: sdk.tool({
+          description: 'Adds',
+          inputSchema: z.object({ a: z.number(), b: z.number() }),
+          execute: async ({ a, b }: { a: number; b: number }) => a + b,
+        }),
+      };
+      const telemetry = major === 7 ? { telemetry: { isEnabled: false } } : {};
+      for (let i = 0; i < RUNS; i++) server.script(`g${major}-${i}`, scriptOf(i));
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: RUNS }, async (_, i) => {
+          const options = {
+            model,
+            tools,
+            stopWhen: sdk.stepCountIs(6),
+            prompt: `script:g${major}-${i} add things`,
+            ...telemetry,
+          } as Parameters<typeof ai7.generateText>[0];
+          if (i % 2 === 0) await sdk.generateText(options).catch(() => undefined);
+          else await sdk.streamText({ ...options, onError: () => {} } as never).consumeStream();
+        }),
+      );
+      // failed runs are reported once the SDK's retry is overdue (about a second), not after 60 s
+      await memory.waitFor(RUNS, 10_000);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(diagnostics.filter((d) => d.startsWith('adapter.error') || d.startsWith('run.'))).toEqual([]);
+      expect(memory.records).toHaveLength(RUNS);
+      const seen = new Set<number>();
+      for (const record of memory.records) {
+        const metric = payload(record);
+        const i = (metric.inputTokenCount ?? 0) % 1000;
+        seen.add(i);
+        const e = expected(i);
+        expect({ run: i, ...metric }).toMatchObject({
+          run: i,
+          modelInvocationCount: e.calls,
+          inputTokenCount: e.input,
+          outputTokenCount: e.output,
+          ...noErrors,
+          modelInvocationThrottles: e.throttles,
+          modelInvocationServerErrors: e.serverErrors,
+          tools: [{ toolType: 'api', toolCalls: e.toolCalls, successCount: e.toolCalls, failureCount: 0 }],
+        });
+        expect(record.outcome).toBe(e.failed ? 'error' : 'success');
+      }
+      expect(seen.size).toBe(RUNS);
+    }, 20_000);
+  },
+);

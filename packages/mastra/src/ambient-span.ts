@@ -39,7 +39,9 @@ export function loadAmbientSpan(): Promise<void> {
 /** The span Mastra is executing in the current async context, if known. */
 export function currentSpan(): LiveSpan | undefined {
   try {
-    return (typeof resolveCurrentSpan === 'function' ? resolveCurrentSpan() : undefined) ?? getCurrentSpan?.();
+    return (
+      (typeof resolveCurrentSpan === 'function' ? resolveCurrentSpan() : undefined) ?? getCurrentSpan?.()
+    );
   } catch {
     return undefined;
   }

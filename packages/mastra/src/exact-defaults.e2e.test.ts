@@ -65,7 +65,10 @@ afterAll(async () => {
 });
 
 const upload = async (what: string) => {
-  const response = await fetch(`${tracing.url}/v1/traces`, { method: 'POST', body: JSON.stringify({ what }) });
+  const response = await fetch(`${tracing.url}/v1/traces`, {
+    method: 'POST',
+    body: JSON.stringify({ what }),
+  });
   await response.text();
 };
 
@@ -118,7 +121,10 @@ const setups: [string, Setup][] = [
         agents: { plain: agents(undefined), retrying: agents(2) },
         observability: new Observability({
           configs: {
-            default: { serviceName: 'exact', exporters: [new MastraMetricsExporter(metrics), tracingExporter] },
+            default: {
+              serviceName: 'exact',
+              exporters: [new MastraMetricsExporter(metrics), tracingExporter],
+            },
           },
         }),
         logger: false,
@@ -128,7 +134,10 @@ const setups: [string, Setup][] = [
   ],
   [
     'standalone agent (withMetrics)',
-    (metrics) => ({ plain: withMetrics(agents(undefined), metrics), retrying: withMetrics(agents(2), metrics) }),
+    (metrics) => ({
+      plain: withMetrics(agents(undefined), metrics),
+      retrying: withMetrics(agents(2), metrics),
+    }),
   ],
 ];
 
@@ -150,7 +159,11 @@ describe.each(setups)('%s', (_title, setup) => {
     expect(outcome.error).toBeDefined();
     const [record] = await records.waitFor(1);
     expect(record?.outcome).toBe('error');
-    expect(payload(record)).toMatchObject({ modelInvocationCount: 1, ...NO_ERRORS, modelInvocationThrottles: 1 });
+    expect(payload(record)).toMatchObject({
+      modelInvocationCount: 1,
+      ...NO_ERRORS,
+      modelInvocationThrottles: 1,
+    });
   });
 
   it("at Mastra's defaults a connection reset fails the run: 1 call, 1 server (network) error", async () => {
@@ -159,7 +172,11 @@ describe.each(setups)('%s', (_title, setup) => {
     expect(outcome.error).toBeDefined();
     const [record] = await records.waitFor(1);
     expect(record?.outcome).toBe('error');
-    expect(payload(record)).toMatchObject({ modelInvocationCount: 1, ...NO_ERRORS, modelInvocationServerErrors: 1 });
+    expect(payload(record)).toMatchObject({
+      modelInvocationCount: 1,
+      ...NO_ERRORS,
+      modelInvocationServerErrors: 1,
+    });
   });
 
   it('maxRetries 2: a 429 then success: 2 calls, 1 throttle, the (>= 1 s) backoff is not model latency', async () => {
@@ -227,7 +244,9 @@ describe.each(setups)('%s', (_title, setup) => {
     const failures = (i: number) => i % 3;
     for (let i = 0; i < n; i++)
       server.script(`c${i}`, [
-        ...Array.from({ length: failures(i) }, () => ({ error: { status: i % 2 ? 429 : 503, retryAfter: 0 } })),
+        ...Array.from({ length: failures(i) }, () => ({
+          error: { status: i % 2 ? 429 : 503, retryAfter: 0 },
+        })),
         { text: `run ${i}`, usage: { input: 100 + i, output: 10 + i } },
       ] as ScriptStep[]);
     const outcomes = await Promise.all(

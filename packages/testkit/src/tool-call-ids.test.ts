@@ -27,9 +27,7 @@ describe("toolCallIds: 'reuse'", () => {
     server.script('b', [twoCalls('b')]);
     server.script('c', [twoCalls('c')]);
     server.script('d', [twoCalls('d')]);
-    const tools = [
-      { type: 'function' as const, function: { name: 'add', parameters: { type: 'object' } } },
-    ];
+    const tools = [{ type: 'function' as const, function: { name: 'add', parameters: { type: 'object' } } }];
     const chat = await openai.chat.completions.create({
       model: 'gpt-4o',
       messages: [{ role: 'user', content: 'script:a' }],

@@ -91,7 +91,11 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   if (options.script) enqueue(DEFAULT_QUEUE, options.script);
   for (const [key, steps] of Object.entries(options.scripts ?? {})) enqueue(key, steps);
   if (options.fallback) validateStep(options.fallback, 'fallback');
-  if (options.toolCallIds !== undefined && options.toolCallIds !== 'unique' && options.toolCallIds !== 'reuse')
+  if (
+    options.toolCallIds !== undefined &&
+    options.toolCallIds !== 'unique' &&
+    options.toolCallIds !== 'reuse'
+  )
     throw new TypeError(`toolCallIds must be 'unique' or 'reuse', not ${String(options.toolCallIds)}`);
 
   /** Sleeps unless the server closes first; resolves false when it closed. */

@@ -80,37 +80,41 @@ const fetchTool = () =>
   });
 
 /** A tracing upload to another loopback endpoint (answered 429: counted, it would show as a throttle). */
-const upload = async (what: string) => {
-  const response = await fetch(`${tracing.url}/v1/traces`, {
-    method: 'POST',
-    body: JSON.stringify({ what }),
-  });
+const upload = async (path: string, what: string) => {
+  const response = await fetch(`${tracing.url}${path}`, { method: 'POST', body: JSON.stringify({ what }) });
   await response.text();
 };
-/** Like a batch span processor: spans queue up, a timer set from inside the model call uploads them. */
+/** Like a batch span processor: a timer set from inside the model call uploads to a vendor path. */
 const batch = (what: string) => {
-  setTimeout(() => void upload(what), 5);
+  setTimeout(() => void upload('/collect/spans', what), 5);
 };
 const tracingIntegration = {
   async executeLanguageModelCall<T>({ execute }: { execute: () => PromiseLike<T> }): Promise<T> {
     batch('model call');
+    await upload('/collect/spans', 'model call starts'); // inline, before the model request
     return execute();
   },
-  onEnd: () => upload('end'),
+  onEnd: () => upload('/collect/spans', 'end'),
 };
-/** A middleware inside this package's one: a span batched before each attempt, one uploaded after it. */
+/**
+ * A middleware inside this package's one: a span batched and one uploaded inline before each
+ * attempt, and one uploaded inline after it over OTLP (an upload after the answer, inside the
+ * call, is told apart by its OTLP path only: see the README).
+ */
 const tracingMiddleware = {
   specificationVersion: 'v3' as const,
   async wrapGenerate({ doGenerate }: { doGenerate: () => PromiseLike<unknown> }) {
     batch('attempt');
+    await upload('/collect/spans', 'attempt starts');
     const result = await doGenerate();
-    await upload('attempt done');
+    await upload('/v1/traces', 'attempt done');
     return result;
   },
   async wrapStream({ doStream }: { doStream: () => PromiseLike<unknown> }) {
     batch('attempt');
+    await upload('/collect/spans', 'attempt starts');
     const result = await doStream();
-    await upload('attempt done');
+    await upload('/v1/traces', 'attempt done');
     return result;
   },
 };
@@ -265,9 +269,9 @@ describe.each(['telemetry', 'middleware', 'both'] as const)(
         );
         expect(toolBackend.hits.length - hitsBefore[0]!).toBe(1);
         await memoryTick(20); // the last batched uploads
-        // the middleware uploads twice per attempt (4); the integration once per model call and at the end (3)
+        // the tracing middleware uploads 3 times per attempt (6); the integration twice per model call and at the end (5)
         expect(tracing.hits.length - hitsBefore[1]!).toBe(
-          { telemetry: 7, middleware: 4, both: 7 }[registration],
+          { telemetry: 11, middleware: 6, both: 11 }[registration],
         );
         const metric = payload(record);
         expect(metric).toMatchObject({

@@ -65,7 +65,7 @@ afterAll(async () => {
 });
 
 const upload = async (what: string) => {
-  const response = await fetch(`${tracing.url}/v1/traces`, {
+  const response = await fetch(`${tracing.url}/collect/spans`, {
     method: 'POST',
     body: JSON.stringify({ what }),
   });

@@ -383,7 +383,11 @@ export class MastraMetricsExporter implements ObservabilityExporter {
       ...modelIds(inference),
     };
     if (firstTokenAt !== undefined) call.firstTokenAt = firstTokenAt;
-    run.recorder.recordModelCall({ ...call, ...(usage ? { usage } : {}) });
+    run.recorder.recordModelCall({
+      ...call,
+      ...(usage ? { usage } : {}),
+      ...(attempt?.attempts ? { attempts: attempt.attempts } : {}),
+    });
   }
 
   /** The model wrapper's sink for the run whose span Mastra is executing right now. */

@@ -1,4 +1,12 @@
-import { type InvocationRecorder, type Usage, fromAiSdkProviderUsage, now } from '@metrics/core';
+import {
+  AttemptLog,
+  type InvocationRecorder,
+  type Usage,
+  fromAiSdkProviderUsage,
+  now,
+  observeHttpAttempts,
+  runInAttemptScope,
+} from '@metrics/core';
 
 /** One request to the model (one attempt of Mastra's retry loop), as the model wrapper saw it. */
 export interface ModelAttempt {
@@ -10,6 +18,11 @@ export interface ModelAttempt {
   readonly model?: string;
   readonly provider?: string;
   readonly error?: unknown;
+  /**
+   * The HTTP requests the model made for this call, seen by `@metrics/core` on the wire: a
+   * provider client that retries inside one call of Mastra's makes each try a model call of its own.
+   */
+  readonly attempts?: AttemptLog;
 }
 
 /** Records an attempt as one model call of `recorder` (only the fields the attempt has). */
@@ -23,7 +36,15 @@ export function recordAttempt(recorder: InvocationRecorder, attempt: ModelAttemp
     ...(attempt.provider !== undefined ? { provider: attempt.provider } : {}),
     ...(attempt.usage ? { usage: attempt.usage } : {}),
     ...(attempt.error !== undefined ? { error: attempt.error } : {}),
+    ...(attempt.attempts !== undefined ? { attempts: attempt.attempts } : {}),
   });
+}
+
+/** Runs one model call with its own HTTP-attempt log as the scope of the requests it makes. */
+function onTheWire<R>(call: () => Promise<R>): { log: AttemptLog; result: Promise<R> } {
+  observeHttpAttempts();
+  const log = new AttemptLog();
+  return { log, result: runInAttemptScope(log, call) };
 }
 
 /** Where an attempt is reported; resolved when the attempt starts (in the caller's async context). */
@@ -121,15 +142,18 @@ export function observeModel<T>(model: T): T {
     const sink = resolvers.length === 0 ? undefined : resolveSink();
     if (!sink) return doGenerate.call(this ?? target, options);
     const startedAt = now();
+    const wire = onTheWire(() => doGenerate.call(this ?? target, options));
     let result: Record<string, unknown>;
     try {
-      result = await doGenerate.call(this ?? target, options);
+      result = await wire.result;
     } catch (error) {
       const endedAt = now();
-      safe(() => sink({ startedAt, endedAt, streamed: false, error, ...ids(target) }));
+      wire.log.close();
+      safe(() => sink({ startedAt, endedAt, streamed: false, error, attempts: wire.log, ...ids(target) }));
       throw error;
     }
     const endedAt = now();
+    wire.log.close();
     safe(() => {
       const response = result.response as { modelId?: unknown } | undefined;
       const usage = fromAiSdkProviderUsage(result.usage);
@@ -137,6 +161,7 @@ export function observeModel<T>(model: T): T {
         startedAt,
         endedAt,
         streamed: false,
+        attempts: wire.log,
         ...ids(target),
         ...(typeof response?.modelId === 'string' ? { model: response.modelId } : {}),
         ...(usage ? { usage } : {}),
@@ -152,14 +177,18 @@ export function observeModel<T>(model: T): T {
     const sink = resolvers.length === 0 ? undefined : resolveSink();
     if (!sink) return doStream.call(this ?? target, options);
     const startedAt = now();
+    const wire = onTheWire(() => doStream.call(this ?? target, options));
     let result: { stream: ReadableStream<StreamPart> } & Record<string, unknown>;
     try {
-      result = await doStream.call(this ?? target, options);
+      result = await wire.result;
     } catch (error) {
       const endedAt = now();
-      safe(() => sink({ startedAt, endedAt, streamed: true, error, ...ids(target) }));
+      wire.log.close();
+      safe(() => sink({ startedAt, endedAt, streamed: true, error, attempts: wire.log, ...ids(target) }));
       throw error;
     }
+    // the request was made; what the stream's consumer does later is not this call's
+    wire.log.close();
     let firstTokenAt: number | undefined;
     let usage: Usage | undefined;
     let responseModel: string | undefined;
@@ -175,6 +204,7 @@ export function observeModel<T>(model: T): T {
           startedAt,
           endedAt,
           streamed: true,
+          attempts: wire.log,
           ...ids(target),
           ...(responseModel !== undefined ? { model: responseModel } : {}),
           ...(firstTokenAt !== undefined ? { firstTokenAt } : {}),

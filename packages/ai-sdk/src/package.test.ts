@@ -8,7 +8,7 @@ import { aiSdkMiddleware, aiSdkTelemetry } from './index.js';
 import { memoryMetrics, tick } from './test-support.js';
 
 describe('package', () => {
-  it('the entry point imports nothing but @metrics/core (no Node-only module: edge runtimes work as far as the AI SDK does)', () => {
+  it('the entry point imports nothing but @metrics/core and its adapter entry (no Node-only module: edge runtimes work as far as the AI SDK does)', () => {
     const dir = new URL('.', import.meta.url);
     const sources = readdirSync(dir).filter(
       (file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && file !== 'test-support.ts',
@@ -18,7 +18,7 @@ describe('package', () => {
       const text = readFileSync(new URL(file, dir), 'utf8');
       const imports = [...text.matchAll(/from '([^']+)'/g)].map((match) => match[1]);
       for (const specifier of imports)
-        expect(`${file}: ${specifier}`).toMatch(/: (@metrics\/core|\.\/[a-z-]+\.js)$/);
+        expect(`${file}: ${specifier}`).toMatch(/: (@metrics\/core(\/adapter)?|\.\/[a-z-]+\.js)$/);
     }
   });
 });

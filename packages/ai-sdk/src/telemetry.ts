@@ -1,14 +1,13 @@
 import {
   type InvocationRecorder,
   type Metrics,
-  NOT_A_MODEL_CALL,
   fromAiSdkUsage,
   getCurrentInvocation,
   guard,
   now,
-  runInAttemptScope,
   runWithInvocation,
 } from '@metrics/core';
+import { NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core/adapter';
 import { abortError, endGenerate, observeStream } from './attempt.js';
 import { type AiSdkMetricsOptions, SOURCE, ownOptions, toMetrics } from './options.js';
 import { type AttemptSlot, type PromptClaim, shared } from './shared.js';

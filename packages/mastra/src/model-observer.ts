@@ -1,12 +1,5 @@
-import {
-  AttemptLog,
-  type InvocationRecorder,
-  type Usage,
-  fromAiSdkProviderUsage,
-  now,
-  observeHttpAttempts,
-  runInAttemptScope,
-} from '@metrics/core';
+import { type InvocationRecorder, type Usage, fromAiSdkProviderUsage, now } from '@metrics/core';
+import { AttemptLog, observeHttpAttempts, runInAttemptScope } from '@metrics/core/adapter';
 
 /** One request to the model (one attempt of Mastra's retry loop), as the model wrapper saw it. */
 export interface ModelAttempt {

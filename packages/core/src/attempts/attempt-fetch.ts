@@ -4,12 +4,12 @@ import { HTTP_ATTEMPTS_OBSERVABLE } from './http-attempt-observer.js';
 
 type Fetch = typeof globalThis.fetch;
 
-function originOf(input: Parameters<Fetch>[0]): string {
+function urlOf(input: Parameters<Fetch>[0]): { origin: string; path: string } {
   try {
     const url = typeof input === 'string' || input instanceof URL ? new URL(input) : new URL(input.url);
-    return url.origin;
+    return { origin: url.origin, path: url.pathname };
   } catch {
-    return 'unknown:';
+    return { origin: 'unknown:', path: '' };
   }
 }
 
@@ -23,7 +23,9 @@ export function attemptFetch(base?: Fetch): Fetch {
   if (HTTP_ATTEMPTS_OBSERVABLE) return base ?? ((input, init) => globalThis.fetch(input, init));
   return async (input, init) => {
     const inner = base ?? globalThis.fetch;
-    const attempt = currentAttemptLog()?.begin(originOf(input), now());
+    const log = currentAttemptLog();
+    const url = log ? urlOf(input) : undefined;
+    const attempt = url && log?.begin(url.origin, now(), url.path);
     if (!attempt) return inner(input, init);
     try {
       const response = await inner(input, init);

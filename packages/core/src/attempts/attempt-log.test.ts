@@ -7,8 +7,9 @@ function request(
   startedAt: number,
   endedAt: number | undefined,
   status?: number,
+  path?: string,
 ) {
-  const attempt = log.begin(origin, startedAt)!;
+  const attempt = log.begin(origin, startedAt, path)!;
   attempt.endedAt = endedAt;
   attempt.status = status;
   return attempt;
@@ -25,6 +26,19 @@ describe('AttemptLog', () => {
       ['http://model', 429],
       ['http://model', 200],
     ]);
+  });
+
+  it('the one origin sent model API requests wins, whenever the other requests ran', () => {
+    const log = new AttemptLog();
+    request(log, 'http://model', 0, 10, 429, '/v1/chat/completions');
+    request(log, 'http://model', 20, 30, 200, '/v1/chat/completions');
+    request(log, 'http://tracer', 31, 35, 429, '/collect/spans'); // inline upload after the answer
+    expect(log.attempts().map((a) => a.status)).toEqual([429, 200]);
+    const gemini = new AttemptLog();
+    request(gemini, 'http://tracer', 0, 1, 500, '/ingest');
+    request(gemini, 'http://g', 2, 5, 200, '/v1beta/models/gemini:generateContent');
+    request(gemini, 'http://tracer', 6, 7, 500, '/ingest');
+    expect(gemini.attempts().map((a) => a.origin)).toEqual(['http://g']);
   });
 
   it('with nothing finished, the first request decides; a single origin is kept as is', () => {

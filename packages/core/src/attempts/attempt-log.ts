@@ -5,6 +5,8 @@
 export interface HttpAttempt {
   /** `protocol//host:port` the request went to. */
   readonly origin: string;
+  /** Whether its path is one of a model API's (`/chat/completions`, `/messages`, `:generateContent`, …). */
+  readonly modelPath: boolean;
   readonly startedAt: number;
   /** When the response (body included) ended or the request failed; unset while in flight. */
   endedAt: number | undefined;
@@ -19,6 +21,20 @@ export function isFailedAttempt(attempt: HttpAttempt): boolean {
   return attempt.error !== undefined || (attempt.status !== undefined && attempt.status >= 400);
 }
 
+/**
+ * The paths of the model APIs the provider clients call: OpenAI chat completions, responses and
+ * completions (and every OpenAI-compatible server), Anthropic messages, Gemini `generateContent`
+ * and its stream, Bedrock Converse and InvokeModel, Ollama. A request to one of these is a model
+ * request; a request to anything else may be one (a proxy, a custom server).
+ */
+const MODEL_PATHS =
+  /\/(?:chat\/completions|completions|responses|messages|converse(?:-stream)?|invoke(?:-with-response-stream)?|api\/(?:chat|generate))(?:[/?]|$)|:(?:stream)?generateContent\b/i;
+
+/** Whether a request path is a model API's. */
+export function isModelPath(path: unknown): boolean {
+  return typeof path === 'string' && MODEL_PATHS.test(path);
+}
+
 /** More than any client retries; a call that makes more requests than this is not retrying. */
 const MAX_REQUESTS = 64;
 
@@ -26,8 +42,9 @@ const MAX_REQUESTS = 64;
  * The HTTP requests made while one model call was open, in the order they began. A call's attempts
  * all go to one origin; other requests made in the call's async context (a tracing upload sent from
  * a hook, an MCP server over HTTP) are not its attempts. Which origin is the call's is settled when
- * it ends: the origin of the request that finished last (the answer, or the failure the caller saw,
- * arrives just before the call ends), else of the first request.
+ * it ends: the one origin sent model API requests (`isModelPath`), else the origin of the request
+ * that finished last (the answer, or the failure the caller saw, arrives just before the call
+ * ends), else of the first request.
  */
 export class AttemptLog {
   private readonly requests: HttpAttempt[] = [];
@@ -51,10 +68,11 @@ export class AttemptLog {
   }
 
   /** Notes a request that began; returns it, or `undefined` past the bound. */
-  begin(origin: string, at: number): HttpAttempt | undefined {
+  begin(origin: string, at: number, path?: string): HttpAttempt | undefined {
     if (this.requests.length >= MAX_REQUESTS) return undefined;
     const attempt: HttpAttempt = {
       origin,
+      modelPath: isModelPath(path),
       startedAt: at,
       endedAt: undefined,
       status: undefined,
@@ -73,16 +91,32 @@ export class AttemptLog {
   attempts(): HttpAttempt[] {
     const requests = this.requests;
     if (requests.length === 0) return requests;
-    let origin = requests[0]!.origin;
+    const first = requests[0]!.origin;
+    if (requests.every((request) => request.origin === first)) return requests;
+    const origin = this.modelOrigin() ?? this.lastEndedOrigin();
+    return requests.filter((request) => request.origin === origin);
+  }
+
+  /** The one origin that was sent model API requests, if exactly one was. */
+  private modelOrigin(): string | undefined {
+    let origin: string | undefined;
+    for (const request of this.requests) {
+      if (!request.modelPath || request.origin === origin) continue;
+      if (origin !== undefined) return undefined;
+      origin = request.origin;
+    }
+    return origin;
+  }
+
+  /** The origin of the request that finished last (the answer arrives just before the call ends), else the first. */
+  private lastEndedOrigin(): string {
+    let origin = this.requests[0]!.origin;
     let lastEnd = Number.NEGATIVE_INFINITY;
-    let mixed = false;
-    for (const request of requests) {
-      if (request.origin !== origin) mixed = true;
+    for (const request of this.requests)
       if (request.endedAt !== undefined && request.endedAt >= lastEnd) {
         lastEnd = request.endedAt;
         origin = request.origin;
       }
-    }
-    return mixed ? requests.filter((request) => request.origin === origin) : requests;
+    return origin;
   }
 }

@@ -43,7 +43,7 @@ function begin(request: object, origin: string, path: unknown): void {
   if (typeof path === 'string' && NOT_MODEL_PATHS.test(path)) return;
   const log = currentAttemptLog();
   if (!log) return;
-  const attempt = log.begin(origin, now());
+  const attempt = log.begin(origin, now(), typeof path === 'string' ? path : undefined);
   if (attempt) inFlight.set(request, attempt);
 }
 

@@ -15,16 +15,16 @@ type Fetch = (input: unknown, init?: unknown) => Promise<{ status: number }>;
  * attempt the core did not note. A request the core saw is left to the core: never counted twice.
  * The user's own `fetch` is still the one that makes the request; the response is returned untouched.
  */
-export function observeAttempts(llm: Record<string, unknown>): void {
-  if (!Object.hasOwn(llm, 'additionalSessionOptions') || !Object.hasOwn(llm, 'lazySession')) return;
+export function observeAttempts(llm: Record<string, unknown>): (() => void) | undefined {
+  if (!Object.hasOwn(llm, 'additionalSessionOptions') || !Object.hasOwn(llm, 'lazySession')) return undefined;
   const options = llm.additionalSessionOptions;
-  if (options !== undefined && !isObject(options)) return;
+  if (options !== undefined && !isObject(options)) return undefined;
   const own = options?.fetch as Fetch | undefined;
   if (
     (own !== undefined && typeof own !== 'function') ||
     (own as { [OBSERVED]?: true } | undefined)?.[OBSERVED]
   )
-    return;
+    return undefined;
   // without a fetch of the user's, the global one is looked up per request, as the client would
   const base: Fetch = own ?? ((input, init) => (globalThis.fetch as unknown as Fetch)(input, init));
   const fetch: Fetch = async (input, init) => {
@@ -43,6 +43,10 @@ export function observeAttempts(llm: Record<string, unknown>): void {
   };
   Object.defineProperty(fetch, OBSERVED, { value: true });
   llm.additionalSessionOptions = { ...options, fetch };
+  // a client created since keeps the hook (it only notes what the core cannot see)
+  return () => {
+    llm.additionalSessionOptions = options;
+  };
 }
 
 /** Notes an attempt the diagnostics channels did not publish. */

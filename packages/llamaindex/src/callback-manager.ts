@@ -1,6 +1,6 @@
 import { NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core/adapter';
 import type { RunState } from './run-state.js';
-import { SOURCE } from './run-state.js';
+import { SOURCE } from './source.js';
 
 /** What LlamaIndex calls on the callback manager of the current scope. */
 export interface CallbackManagerLike {
@@ -9,19 +9,47 @@ export interface CallbackManagerLike {
   dispatchEvent(event: string, detail: unknown, sync?: boolean): void;
 }
 
+/** Marks a `MetricsCallbackManager` (any copy): events it forwards were already handled. */
+export const METRICS_MANAGER = Symbol.for('@metrics/llamaindex.callback-manager');
 const TARGET = Symbol.for('@metrics/llamaindex.target');
+
+interface MetricsManagerLike {
+  forwardEvent(event: string, detail: unknown, sync?: boolean): void;
+}
+
+export function isMetricsManager(value: unknown): value is MetricsManagerLike {
+  return isManager(value) && (value as { [METRICS_MANAGER]?: unknown })[METRICS_MANAGER] === true;
+}
+
+/** The manager events are forwarded to: the one below any per-run manager. */
+export function forwardTarget(outer: unknown): CallbackManagerLike | undefined {
+  if (!isManager(outer)) return undefined;
+  return ((outer as { [TARGET]?: unknown })[TARGET] ?? outer) as CallbackManagerLike;
+}
+
+/**
+ * Forwards an event to the user's callback manager. Its handlers are observers (a tracer shipping
+ * a span on llm-start): their requests are never attempts of the model call llm-start just opened.
+ */
+export function forward(
+  target: CallbackManagerLike | undefined,
+  event: string,
+  detail: unknown,
+  sync?: boolean,
+) {
+  if (!target) return;
+  if (isMetricsManager(target)) target.forwardEvent(event, detail, sync);
+  else runInAttemptScope(NOT_A_MODEL_CALL, () => target.dispatchEvent(event, detail, sync));
+}
 
 /**
  * The per-run callback manager installed with `Settings.withCallbackManager`. It sees every event
  * synchronously (exact timestamps, no microtask delay) and forwards it, untouched, to the callback
  * manager that was current before, so handlers the user registered keep receiving everything.
- * Registrations made inside the run go to that outer manager too. Its handlers run outside any
- * model call's attempt scope: the HTTP requests they make are not model calls.
+ * Registrations made inside the run go to that outer manager too.
  */
 export function createRunCallbackManager(state: RunState, outer: unknown): CallbackManagerLike {
-  const target = (isManager(outer) ? ((outer as { [TARGET]?: unknown })[TARGET] ?? outer) : undefined) as
-    | CallbackManagerLike
-    | undefined;
+  const target = forwardTarget(outer);
   const manager = {
     [TARGET]: target,
     on(event: string, handler: (event: unknown) => void) {
@@ -38,9 +66,7 @@ export function createRunCallbackManager(state: RunState, outer: unknown): Callb
       } catch (error) {
         state.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
       }
-      // the user's handlers are observers (a tracer shipping a span on llm-start): their requests
-      // are never attempts of the model call that llm-start just opened
-      if (target) runInAttemptScope(NOT_A_MODEL_CALL, () => target.dispatchEvent(event, detail, sync));
+      forward(target, event, detail, sync);
     },
   };
   return manager;

@@ -1,73 +1,31 @@
-import type { Transformer } from 'node:stream/web';
 import { Settings as CoreSettings } from '@llamaindex/core/global';
-import { Metrics, type MetricsOptions } from '@metrics/core';
-import { createRunCallbackManager } from './callback-manager.js';
-import { instrumentLLM } from './llm-wrapper.js';
-import { isAsyncIterable } from './raw-fields.js';
-import { RunState, SOURCE, runStorage } from './run-state.js';
+import { type Metrics, now } from '@metrics/core';
+import {
+  type CallbackManagerLike,
+  METRICS_MANAGER,
+  createRunCallbackManager,
+  forward,
+  forwardTarget,
+  isMetricsManager,
+} from './callback-manager.js';
+import { Instrumentations } from './instrumentations.js';
+import { wrapLLM } from './llm-wrapper.js';
+import {
+  type MetricsCallbackManagerOptions,
+  type RunOptions,
+  type SettingsLike,
+  normalizeOptions,
+} from './options.js';
+import { RunRegistry } from './run-registry.js';
+import { type AgentLike, RunState, runStorage } from './run-state.js';
+import { SOURCE } from './source.js';
+import { finishWhenConsumed } from './stream-end.js';
 import { listenToWorkflowEvents } from './workflow-events.js';
+import { type WorkflowLike, instrumentWorkflow, isWorkflow } from './workflow-instrumentation.js';
+import { addWorkflowRunSource, workflowRunKey } from './workflow-runs.js';
 
-/** The `Settings` object of one `@llamaindex/core` copy (from `llamaindex` or `@llamaindex/core/global`). */
-export interface SettingsLike {
-  readonly callbackManager: unknown;
-  withCallbackManager<R>(callbackManager: never, fn: () => R): R;
-}
-
-export interface LlamaIndexMetricsOptions extends MetricsOptions {
-  /** An existing `Metrics` instance to record into (its exporters and diagnostics are used). */
-  metrics?: Metrics;
-  /**
-   * More `Settings` objects to scope the run's callback manager on, when several copies of
-   * `@llamaindex/core` are installed (e.g. `Settings` from `llamaindex`). The copy
-   * `@metrics/llamaindex` resolves is always used.
-   */
-  settings?: readonly SettingsLike[];
-  /** Default of `RunOptions.deadlineMs`. */
-  deadlineMs?: number;
-}
-
-export interface RunOptions {
-  /** The run's name (default: the root agent's name). */
-  name?: string;
-  /** The conversation this run belongs to. */
-  sessionId?: string;
-  /** The configured model (default: the root agent's LLM model). */
-  model?: string;
-  metadata?: Record<string, string>;
-  /**
-   * Ends and exports the record after this many ms if the run has not settled: LlamaIndex agent
-   * runs never settle after a model error or an unknown tool name. The record then carries the
-   * model's error (or a timeout). Your promise is left as LlamaIndex leaves it.
-   */
-  deadlineMs?: number;
-  /** Ends and exports the record when aborted (the same way as `deadlineMs`). */
-  signal?: AbortSignal;
-}
-
-interface WorkflowLike {
-  runStream: (...args: unknown[]) => unknown;
-  run?: (...args: unknown[]) => unknown;
-  getAgents: () => Array<{
-    name: string;
-    llm?: unknown;
-    tools?: ReadonlyArray<{ metadata?: { name?: string } }>;
-  }>;
-}
-
-const INSTRUMENTED = Symbol.for('@metrics/llamaindex.workflow');
 /** Runs started by `run(fn)`: agent workflows run inside them join them instead of nesting. */
 const joinable = new WeakSet<RunState>();
-/** The workflow whose instrumented `run()` is calling its own `runStream()` inside a run. */
-const ownCall = new WeakMap<RunState, WorkflowLike>();
-
-function isWorkflow(value: unknown): value is WorkflowLike {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as WorkflowLike).runStream === 'function' &&
-    typeof (value as WorkflowLike).getAgents === 'function'
-  );
-}
 
 function modelOf(llm: unknown): string | undefined {
   const model = (llm as { metadata?: { model?: unknown } } | undefined)?.metadata?.model;
@@ -75,50 +33,114 @@ function modelOf(llm: unknown): string | undefined {
 }
 
 /**
- * Records one invocation per agent workflow run (`instrument(workflow)`) or per call of any code
- * (`run(fn)`: chat engines, query engines, legacy agents), through a per-run callback manager
- * (`Settings.withCallbackManager`), the workflow's own events and a wrapper around the LLM.
+ * LlamaIndex's own registration slot, `Settings.callbackManager`: every agent workflow run
+ * (`agent()`, `multiAgent()`) becomes one record, read from the `llm-*` events and the workflow's
+ * events, with nothing of yours replaced. `instrument(workflowOrLLM)` / `run(fn)` add what events
+ * cannot show (model errors, per-run options, chat and query engines); `uninstrument()` undoes them.
  */
-export class LlamaIndexMetrics {
+export class MetricsCallbackManager implements CallbackManagerLike {
+  readonly [METRICS_MANAGER] = true;
   readonly metrics: Metrics;
   private readonly settings: readonly SettingsLike[];
-  private readonly deadlineMs: number | undefined;
+  private readonly runs: RunRegistry;
+  private readonly changes = new Instrumentations();
+  private readonly target: CallbackManagerLike | undefined;
+  private readonly removeSource: () => void;
   private defaultLLMCheckedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(options: LlamaIndexMetricsOptions | Metrics = {}) {
-    const opts: LlamaIndexMetricsOptions = options instanceof Metrics ? { metrics: options } : options;
-    this.metrics = opts.metrics ?? new Metrics(opts);
+  constructor(options: MetricsCallbackManagerOptions | Metrics = {}) {
+    const normalized = normalizeOptions(options);
+    this.metrics = normalized.metrics;
     const settings: SettingsLike[] = [CoreSettings as unknown as SettingsLike];
-    for (const extra of opts.settings ?? []) if (!settings.includes(extra)) settings.push(extra);
+    for (const extra of normalized.extraSettings) if (!settings.includes(extra)) settings.push(extra);
     this.settings = settings;
-    this.deadlineMs = opts.deadlineMs;
+    this.runs = new RunRegistry(this.metrics.diagnostics, normalized.openRuns);
+    this.target = forwardTarget(
+      normalized.forwardToGiven ? normalized.forwardTo : CoreSettings.callbackManager,
+    );
     listenToWorkflowEvents(this.metrics.diagnostics);
+    this.removeSource = addWorkflowRunSource(this);
   }
+
+  // ---- the callback manager slot ----
+
+  on(event: string, handler: (event: unknown) => void): this {
+    this.target?.on(event, handler);
+    return this;
+  }
+
+  off(event: string, handler: (event: unknown) => void): this {
+    this.target?.off(event, handler);
+    return this;
+  }
+
+  dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
+    const state = runStorage.getStore() ?? this.workflowRun(event === 'llm-start');
+    try {
+      state?.handleEvent(event, detail);
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
+    }
+    this.forwardEvent(event, detail, sync);
+  }
+
+  /** Passes an event on to the callback manager below, unhandled (it was handled already). */
+  forwardEvent(event: string, detail: unknown, sync?: boolean): void {
+    forward(this.target, event, detail, sync);
+  }
+
+  /** The run of the current workflow run, when this manager is installed (opened on its first event). */
+  workflowRun(open: boolean): RunState | undefined {
+    if (!this.settings.some((settings) => settings.callbackManager === this)) return undefined;
+    const key = workflowRunKey();
+    if (key === undefined) return undefined;
+    const state = this.runs.get(key);
+    if (state || !open || this.runs.wasEvicted(key)) return state;
+    const opened = new RunState(
+      this.metrics.startInvocation({ providerType: 'LLAMAINDEX' }),
+      this.metrics.diagnostics,
+    );
+    this.runs.open(key, opened);
+    return opened;
+  }
+
+  workflowRunEnded(key: object): void {
+    this.runs.get(key)?.finish();
+  }
+
+  // ---- explicit instrumentation ----
 
   /**
    * Instruments an agent workflow (`agent()`, `multiAgent()`, `new AgentWorkflow()`): each
-   * `run()`/`runStream()` becomes one record. Given an LLM, wraps it so its errors are recorded.
-   * Returns the same object.
+   * `run()`/`runStream()` becomes one record with `options`, model errors included. Given an LLM,
+   * wraps its `chat`. Returns the same object; `uninstrument()` puts it back.
    */
   instrument<T>(target: T, options: RunOptions = {}): T {
     try {
-      if (isWorkflow(target)) this.instrumentWorkflow(target, options);
-      else instrumentLLM(target);
+      if (isWorkflow(target)) {
+        this.instrumentAgents(target);
+        this.changes.add(instrumentWorkflow(target, options, this.workflowHooks));
+      } else this.changes.add(wrapLLM(target));
     } catch (error) {
       this.metrics.diagnostics.reportError(SOURCE, error, 'instrumenting failed; the target runs unmeasured');
     }
     return target;
   }
 
+  /** Puts back everything `instrument()` and `run()` replaced (workflows' methods, LLMs' `chat`). */
+  uninstrument(): void {
+    this.changes.restoreAll();
+  }
+
   /**
    * Runs `fn` as one invocation: every model and tool call made inside it (chat engine, query
-   * engine, legacy agent, agent workflows) is recorded in one record. The result and errors of
-   * `fn` are returned untouched.
+   * engine, legacy agent, agent workflows) is recorded in one record. `Settings.llm` is
+   * instrumented (undone by `uninstrument()`). The result and errors of `fn` are returned untouched.
    */
   async run<R>(fn: () => R | Promise<R>, options: RunOptions = {}): Promise<R> {
     let state: RunState | undefined;
     try {
-      state = this.startState(options, runStorage.getStore(), 'subagent');
+      state = this.startState(options, runStorage.getStore());
       joinable.add(state);
       this.instrumentDefaultLLM();
     } catch (error) {
@@ -126,92 +148,42 @@ export class LlamaIndexMetrics {
     }
     if (!state) return fn();
     const run = state;
-    let result: R | Promise<R>;
-    try {
-      result = this.enter(run, fn);
-    } catch (error) {
-      run.finish(error);
-      throw error;
-    }
     let value: R;
     try {
-      value = await result;
+      value = await this.enter(run, fn);
     } catch (error) {
       run.finish(error);
       throw error;
     }
-    return finishWhenConsumed(value, run, (fn) => this.enter(run, fn));
+    return finishWhenConsumed(value, run, (inner) => this.enter(run, inner));
   }
 
   flush(): Promise<void> {
     return this.metrics.flush();
   }
 
+  /** Finishes the runs still open as they stand, delivers every record, stops listening. */
   shutdown(): Promise<void> {
+    this.runs.finishAll();
+    this.removeSource();
     return this.metrics.shutdown();
   }
 
-  private instrumentWorkflow(workflow: WorkflowLike, options: RunOptions): void {
-    const marked = workflow as WorkflowLike & { [INSTRUMENTED]?: true };
-    if (marked[INSTRUMENTED]) return;
-    Object.defineProperty(marked, INSTRUMENTED, { value: true, configurable: true });
-    for (const agent of workflow.getAgents()) instrumentLLM(agent.llm);
-    const self = this;
-    const originalStream = workflow.runStream;
-    const runStream = function (this: WorkflowLike, ...args: unknown[]): unknown {
-      const current = runStorage.getStore();
-      if (current && ownCall.get(current) === this) {
-        // called by the instrumented run() below, which already owns the record
-        ownCall.delete(current);
-        return originalStream.apply(this, args);
-      }
-      const state = self.beginWorkflowRun(this, options);
-      if (!state) return originalStream.apply(this, args);
-      let stream: unknown;
-      try {
-        stream = self.enter(state, () => originalStream.apply(this, args));
-      } catch (error) {
-        state.finish(error);
-        throw error;
-      }
-      return observeEnd(stream, state);
-    };
-    Object.defineProperty(workflow, 'runStream', { value: runStream, writable: true, configurable: true });
-    const originalRun = workflow.run;
-    if (typeof originalRun !== 'function') return;
-    // run() ends with its promise: no extra stream stage on the most common path
-    const run = function (this: WorkflowLike, ...args: unknown[]): unknown {
-      const state = self.beginWorkflowRun(this, options);
-      if (!state) return originalRun.apply(this, args);
-      ownCall.set(state, this);
-      let result: unknown;
-      try {
-        result = self.enter(state, () => originalRun.apply(this, args));
-      } catch (error) {
-        state.finish(error);
-        throw error;
-      } finally {
-        ownCall.delete(state);
-      }
-      return Promise.resolve(result).then(
-        (value) => {
-          state.finish();
-          return value;
-        },
-        (error: unknown) => {
-          state.finish(error);
-          throw error;
-        },
-      );
-    };
-    Object.defineProperty(workflow, 'run', { value: run, writable: true, configurable: true });
+  private readonly workflowHooks = {
+    begin: (workflow: WorkflowLike, options: RunOptions) => this.beginWorkflowRun(workflow, options),
+    enter: <R>(state: RunState, fn: () => R) => this.enter(state, fn),
+  };
+
+  private instrumentAgents(workflow: WorkflowLike): AgentLike[] {
+    const agents = workflow.getAgents();
+    for (const agent of agents) this.changes.add(wrapLLM(agent.llm));
+    return agents;
   }
 
   /** Starts the record of a workflow run, or joins the `run(fn)` it is called in (then `undefined`). */
   private beginWorkflowRun(workflow: WorkflowLike, options: RunOptions): RunState | undefined {
     try {
-      const agents = workflow.getAgents();
-      for (const agent of agents) instrumentLLM(agent.llm);
+      const agents = this.instrumentAgents(workflow);
       const rootName =
         (workflow as { rootAgentName?: unknown }).rootAgentName ??
         (agents.length === 1 ? agents[0]?.name : undefined);
@@ -223,11 +195,12 @@ export class LlamaIndexMetrics {
       }
       const rootLLM = agents.find((agent) => agent.name === root)?.llm ?? agents[0]?.llm;
       const model = options.model ?? modelOf(rootLLM);
-      const state = this.startState(
-        { ...options, ...(root && !options.name ? { name: root } : {}), ...(model ? { model } : {}) },
-        parent,
-        'subagent',
-      );
+      const named = {
+        ...options,
+        ...(root && !options.name ? { name: root } : {}),
+        ...(model ? { model } : {}),
+      };
+      const state = this.startState(named, parent);
       state.addAgents(agents, root);
       return state;
     } catch (error) {
@@ -236,16 +209,20 @@ export class LlamaIndexMetrics {
     }
   }
 
-  private startState(options: RunOptions, parent: RunState | undefined, kind: 'subagent'): RunState {
+  private startState(options: RunOptions, parent: RunState | undefined): RunState {
     const { deadlineMs, signal, ...invocation } = options;
     if (parent && !parent.isEnded) {
-      return new RunState(parent.recorder.startMemberRun({ kind, ...invocation }), this.metrics.diagnostics);
+      return new RunState(
+        parent.recorder.startMemberRun({ kind: 'subagent', ...invocation }),
+        this.metrics.diagnostics,
+      );
     }
     const state = new RunState(
       this.metrics.startInvocation({ providerType: 'LLAMAINDEX', ...invocation }),
       this.metrics.diagnostics,
     );
-    state.setDeadline(deadlineMs ?? this.deadlineMs, signal);
+    this.runs.open(state, state);
+    state.setDeadline(deadlineMs, signal);
     return state;
   }
 
@@ -255,9 +232,12 @@ export class LlamaIndexMetrics {
     for (const settings of this.settings) {
       const inner = scoped;
       scoped = () => {
+        const outer = settings.callbackManager;
+        // an installed MetricsCallbackManager already sees this copy's events synchronously
+        if (isMetricsManager(outer)) return inner();
         let manager: unknown;
         try {
-          manager = createRunCallbackManager(state, settings.callbackManager);
+          manager = createRunCallbackManager(state, outer);
         } catch (error) {
           state.diagnostics.reportError(SOURCE, error);
           return inner();
@@ -270,12 +250,12 @@ export class LlamaIndexMetrics {
 
   private instrumentDefaultLLM(): void {
     // reading Settings.llm throws (an Error with a stack) while none is set: look at most once a second
-    const at = Date.now();
+    const at = now();
     if (at - this.defaultLLMCheckedAt < 1_000) return;
     this.defaultLLMCheckedAt = at;
     for (const settings of this.settings) {
       try {
-        instrumentLLM((settings as { llm?: unknown }).llm);
+        this.changes.add(wrapLLM((settings as { llm?: unknown }).llm));
       } catch {
         // Settings.llm throws when no LLM is set
       }
@@ -283,86 +263,14 @@ export class LlamaIndexMetrics {
   }
 }
 
-/**
- * A stream returned by `run(fn)` ends the run when it is consumed; any other value ends it now.
- * Each `next()` of such a stream runs inside the run, so LlamaIndex's `llm-stream` events (sent
- * from the consumer's context) still reach it.
- */
-function finishWhenConsumed<R>(value: R, state: RunState, enter: <T>(fn: () => T) => T): R {
-  try {
-    if (typeof (value as { pipeThrough?: unknown } | undefined)?.pipeThrough === 'function') {
-      return observeEnd(value, state) as R;
-    }
-    if (isAsyncIterable(value)) {
-      const inner = value[Symbol.asyncIterator].bind(value);
-      (value as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] = () => {
-        const iterator = inner();
-        const settle = (step: Promise<IteratorResult<unknown>>) =>
-          step.then(
-            (result) => {
-              if (result.done) state.finish();
-              return result;
-            },
-            (error: unknown) => {
-              state.finish(error);
-              throw error;
-            },
-          );
-        return {
-          next: (...args: [] | [unknown]) => settle(enter(() => iterator.next(...args))),
-          return: (result?: unknown) => {
-            state.finish();
-            return iterator.return
-              ? enter(() => (iterator.return as (v?: unknown) => Promise<IteratorResult<unknown>>)(result))
-              : Promise.resolve({ done: true as const, value: result });
-          },
-          throw: (error?: unknown) => {
-            state.finish(error);
-            return iterator.throw
-              ? enter(() => (iterator.throw as (e?: unknown) => Promise<IteratorResult<unknown>>)(error))
-              : Promise.reject(error);
-          },
-          [Symbol.asyncIterator]() {
-            return this;
-          },
-        };
-      };
-      return value;
-    }
-  } catch (error) {
-    state.diagnostics.reportError(SOURCE, error);
-  }
-  state.finish();
-  return value;
-}
+/** @deprecated Use `MetricsCallbackManager` (the same class, named after LlamaIndex's slot). */
+export const LlamaIndexMetrics = MetricsCallbackManager;
+/** @deprecated Use `MetricsCallbackManager`. */
+export type LlamaIndexMetrics = MetricsCallbackManager;
 
-/** The run ends when the workflow's event stream ends (or is cancelled). */
-function observeEnd(stream: unknown, state: RunState): unknown {
-  const pipeThrough = (stream as { pipeThrough?: unknown } | undefined)?.pipeThrough;
-  if (typeof pipeThrough !== 'function') {
-    state.diagnostics.emit({
-      type: 'llamaindex.unknown-stream',
-      level: 'warn',
-      source: SOURCE,
-      message: 'runStream() returned no stream; the record ends at its deadline',
-    });
-    return stream;
-  }
-  try {
-    return pipeThrough.call(
-      stream,
-      new TransformStream({
-        flush: () => state.finish(),
-        cancel: (reason: unknown) => state.finish(reason instanceof Error ? reason : undefined),
-      } as Transformer<unknown, unknown>),
-    );
-  } catch (error) {
-    state.diagnostics.reportError(SOURCE, error);
-    return stream;
-  }
-}
-
-/** Creates the LlamaIndex adapter (see `LlamaIndexMetricsOptions`). */
-export function llamaindexMetrics(options: LlamaIndexMetricsOptions | Metrics = {}): LlamaIndexMetrics {
-  return new LlamaIndexMetrics(options);
+/** @deprecated Use `new MetricsCallbackManager(options)`. */
+export function llamaindexMetrics(
+  options: MetricsCallbackManagerOptions | Metrics = {},
+): MetricsCallbackManager {
+  return new MetricsCallbackManager(options);
 }

@@ -1,6 +1,8 @@
 import { fromLlamaIndexRaw } from '@metrics/core';
 import { AttemptLog, type AttemptScope, runInAttemptScope } from '@metrics/core/adapter';
 import { observeAttempts } from './attempts.js';
+import { replaceMethod } from './instrumentations.js';
+import { withStreamedUsage } from './include-usage.js';
 import { isAsyncIterable, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
 import { type OpenModelCall, type RunState, SOURCE, runStorage } from './run-state.js';
 
@@ -14,26 +16,39 @@ interface LLMLike {
 
 /**
  * Wraps an LLM's `chat` (in place, once) so that the errors LlamaIndex never reports as events
- * (a 429, a 500, a dropped stream) reach the record of the run that made the call. Outside a run
- * the wrapper only forwards. Results and errors are passed through untouched.
+ * (a 429, a 500, a dropped stream) reach the record of the run that made the call, and a streamed
+ * `@llamaindex/openai` call asks for its usage (`stream_options.include_usage`, per call: the
+ * LLM's own options are untouched). Outside a run the wrapper only forwards. Results and errors
+ * are passed through untouched. Returns the same LLM.
  */
 export function instrumentLLM<T>(llm: T): T {
-  const target = llm as unknown as LLMLike;
-  if (!isObject(target) || typeof target.chat !== 'function' || target[WRAPPED]) return llm;
+  wrapLLM(llm);
+  return llm;
+}
+
+/** `instrumentLLM`, returning how to put the LLM back (`undefined` when nothing was changed). */
+export function wrapLLM(llm: unknown): (() => void) | undefined {
+  const target = llm as LLMLike;
+  if (!isObject(target) || typeof target.chat !== 'function' || target[WRAPPED]) return undefined;
   const original = target.chat;
   const chat = function (this: unknown, ...args: unknown[]): unknown {
     const state = runStorage.getStore();
     if (!state || state.isEnded) return original.apply(this, args);
-    return observeCall(state, original, this, args, target);
+    return observeCall(state, original, this, withStreamedUsage(target, args), target);
   };
   try {
-    Object.defineProperty(target, 'chat', { value: chat, writable: true, configurable: true });
+    const restoreChat = replaceMethod(target, 'chat', chat);
     Object.defineProperty(target, WRAPPED, { value: true, configurable: true });
-    observeAttempts(target as unknown as Record<string, unknown>);
+    const restoreFetch = observeAttempts(target as unknown as Record<string, unknown>);
+    return () => {
+      restoreChat();
+      delete target[WRAPPED];
+      restoreFetch?.();
+    };
   } catch {
     // a frozen LLM stays unwrapped: its calls are still seen through events
+    return undefined;
   }
-  return llm;
 }
 
 function observeCall(
@@ -46,9 +61,9 @@ function observeCall(
   const params = args[0];
   const streamed = isObject(params) && params.stream === true;
   const model = typeof llm.metadata?.model === 'string' ? llm.metadata.model : undefined;
-  const before = state.llmStarts;
-  state.pendingModel = model;
-  state.pendingStream = streamed;
+  const before = state.models.starts;
+  state.models.pendingModel = model;
+  state.models.pendingStream = streamed;
   // `llm-start` makes its model call the attempt scope of the request; a call no event announces
   // gets the attempts made in this scope, which it adopts once it starts
   const scope = new PendingScope();
@@ -56,18 +71,18 @@ function observeCall(
   try {
     result = runInAttemptScope(scope, () => original.apply(thisArg, args));
   } catch (error) {
-    state.pendingModel = state.pendingStream = undefined;
-    const entry = announced(state, before) ?? scope.adoptedBy(state.startUnannouncedCall(model, streamed));
+    state.models.pendingModel = state.models.pendingStream = undefined;
+    const entry = announced(state, before) ?? scope.adoptedBy(state.models.startUnannounced(model, streamed));
     state.failModelCall(entry, error);
     throw error;
   }
-  state.pendingModel = state.pendingStream = undefined;
+  state.models.pendingModel = state.models.pendingStream = undefined;
   // wrapLLMEvent sends `llm-start` synchronously on call: if none arrived, this LLM reports to
   // another copy of @llamaindex/core, and the wrapper records the call itself.
   let entry = announced(state, before);
   const viaEvents = entry !== undefined;
   if (!entry) {
-    entry = scope.adoptedBy(state.startUnannouncedCall(model, streamed));
+    entry = scope.adoptedBy(state.models.startUnannounced(model, streamed));
     warnNoEvents(state);
   }
   const call = entry;
@@ -121,7 +136,7 @@ class PendingScope implements AttemptScope {
 }
 
 function announced(state: RunState, before: number): OpenModelCall | undefined {
-  return state.llmStarts > before ? state.lastStarted : undefined;
+  return state.models.starts > before ? state.models.lastStarted : undefined;
 }
 
 /**

@@ -1,67 +1,49 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  type Diagnostics,
-  type InvocationRecorder,
-  type ModelCall,
-  type ToolCall,
-  fromLlamaIndexRaw,
-} from '@metrics/core';
-import { isMcpTool } from './mcp.js';
-import { chunkHasUsage, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
+import type { Diagnostics, InvocationRecorder } from '@metrics/core';
+import { type LlamaIndexUsage, ModelCalls, type OpenModelCall } from './model-calls.js';
+import { isObject } from './raw-fields.js';
+import { ToolCalls } from './tool-calls.js';
 
-export const SOURCE = '@metrics/llamaindex';
-const MAX_OPEN = 1_000;
-/** The tool `multiAgent()` adds for handoffs: a handoff is a member run, not a tool call. */
-const HANDOFF_TOOL = 'handOff';
+export { SOURCE } from './source.js';
+export { ToolError } from './tool-calls.js';
+export type { OpenModelCall } from './model-calls.js';
 
-/** A model call seen through `llm-start` (or, without events, through the LLM wrapper). */
-export interface OpenModelCall {
-  readonly call: ModelCall;
-  /** The last stream chunk that carried usage. */
-  usageChunk?: unknown;
-  model?: string;
-  /** Tool names the streamed answer asked for. */
-  toolNames?: string[];
-  /** A stream chunk arrived for this call. */
-  streamed?: boolean;
-  /** The caller stopped reading the answer before its end (no usage expected). */
-  stoppedEarly?: boolean;
-}
-
-interface AgentLike {
+export interface AgentLike {
   name: string;
+  llm?: unknown;
   tools?: ReadonlyArray<{ metadata?: { name?: string } }>;
 }
 
-/** The instrumentation of one invocation (or a nested workflow run inside one). */
+/** Most agents remembered per run (their tools type the run's tool calls). */
+const MAX_AGENTS = 1_000;
+
+/**
+ * The instrumentation of one invocation (or a nested workflow run inside one): which agent is
+ * current (handoffs are member runs), its model calls and tool calls, and how it ends.
+ */
 export class RunState {
   /** The agent whose calls are being recorded (root recorder or a member run). */
   private current: { name: string | undefined; recorder: InvocationRecorder };
   private rootAgentName: string | undefined;
-  private readonly modelCalls = new Map<string, OpenModelCall>();
-  private readonly toolCalls = new Map<string, ToolCall>();
-  /** Tool calls seen through `llm-tool-call` (no failure event exists: the next event closes them). */
-  private readonly callbackTools = new Map<string, ToolCall>();
   private readonly agents = new Map<string, AgentLike>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private detachSignal: (() => void) | undefined;
   private ended = false;
-  /** How many `llm-start` events this run received: the LLM wrapper compares before and after a call. */
-  llmStarts = 0;
-  lastStarted: OpenModelCall | undefined;
-  /** Set by the LLM wrapper just before it calls the model, read by the `llm-start` handler. */
-  pendingModel: string | undefined;
-  pendingStream: boolean | undefined;
-  /** Whether `@llamaindex/workflow` events reach this run (then they are the tool source). */
-  workflowEvents = false;
-  lastModelError: unknown;
+  readonly models: ModelCalls;
+  readonly tools: ToolCalls;
   warnedNoEvents = false;
+  /** Called once when the run ends (the open-runs registry forgets it). */
+  onEnd: (() => void) | undefined;
+  /** Called on every event of the run, ended or not (the open-runs registry marks it as seen). */
+  seen: (() => void) | undefined;
 
   constructor(
     readonly root: InvocationRecorder,
     readonly diagnostics: Diagnostics,
   ) {
     this.current = { name: undefined, recorder: root };
+    this.models = new ModelCalls(() => this.current.recorder, diagnostics);
+    this.tools = new ToolCalls(this);
   }
 
   get isEnded(): boolean {
@@ -73,7 +55,7 @@ export class RunState {
   }
 
   addAgents(agents: Iterable<AgentLike>, rootAgentName?: string): void {
-    for (const agent of agents) if (this.agents.size < MAX_OPEN) this.agents.set(agent.name, agent);
+    for (const agent of agents) if (this.agents.size < MAX_AGENTS) this.agents.set(agent.name, agent);
     if (rootAgentName !== undefined && this.rootAgentName === undefined) {
       this.rootAgentName = rootAgentName;
       this.current = { name: rootAgentName, recorder: this.root };
@@ -84,201 +66,81 @@ export class RunState {
   setDeadline(ms: number | undefined, signal: AbortSignal | undefined): void {
     if (ms !== undefined && Number.isFinite(ms) && ms >= 0) {
       this.timer = setTimeout(
-        () => this.giveUp('DeadlineExceeded', `the run did not settle within ${ms} ms`),
+        () => this.giveUp('TimeoutError', `the run did not settle within ${ms} ms`),
         ms,
       );
       this.timer.unref?.();
     }
-    if (signal) {
-      if (signal.aborted) {
-        this.giveUp('AbortError', 'the run was aborted', signal.reason);
-        return;
-      }
-      const onAbort = () => this.giveUp('AbortError', 'the run was aborted', signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.detachSignal = () => signal.removeEventListener('abort', onAbort);
+    if (!signal) return;
+    if (signal.aborted) {
+      this.giveUp('AbortError', 'the run was aborted', signal.reason);
+      return;
     }
+    const onAbort = () => this.giveUp('AbortError', 'the run was aborted', signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.detachSignal = () => signal.removeEventListener('abort', onAbort);
   }
 
-  private giveUp(name: string, message: string, reason?: unknown): void {
+  /** Ends a run that never settled: with the model error seen last, the abort reason, or a timeout. */
+  giveUp(name: string, message: string, reason?: unknown): void {
     if (this.ended) return;
-    let error = this.lastModelError ?? reason;
+    let error = this.models.lastError ?? reason;
     if (error === undefined) {
       error = new Error(message);
-      (error as Error).name = name === 'DeadlineExceeded' ? 'TimeoutError' : name;
+      (error as Error).name = name;
     }
     this.finish(error);
   }
 
-  // ---- callback manager events (dispatched synchronously to this run) ----
-
+  /** A callback manager event, dispatched synchronously to this run. */
   handleEvent(type: string, detail: unknown): void {
+    this.seen?.();
     if (this.ended || !isObject(detail)) return;
     switch (type) {
       case 'llm-start':
-        this.llmStart(String(detail.id));
+        this.tools.closeCallbackCalls();
+        this.models.start(String(detail.id));
         break;
       case 'llm-stream':
-        this.llmStream(String(detail.id), detail.chunk);
+        this.models.stream(String(detail.id), detail.chunk);
         break;
       case 'llm-end':
-        this.llmEnd(String(detail.id), detail.response);
+        this.models.end(String(detail.id), detail.response);
         break;
       case 'llm-tool-call':
-        this.toolCallEvent(detail.toolCall);
+        this.tools.callbackCall(detail.toolCall);
         break;
       case 'llm-tool-result':
-        this.toolResultEvent(detail.toolCall, detail.toolResult);
+        this.tools.callbackResult(detail.toolCall, detail.toolResult);
         break;
     }
   }
 
-  private llmStart(id: string): void {
-    this.closeCallbackTools();
-    const start: { model?: string; streamed?: boolean } = {};
-    if (this.pendingModel !== undefined) start.model = this.pendingModel;
-    if (this.pendingStream !== undefined) start.streamed = this.pendingStream;
-    this.pendingModel = undefined;
-    this.pendingStream = undefined;
-    const entry: OpenModelCall = { call: this.recorder.startModelCall(start) };
-    if (this.modelCalls.size >= MAX_OPEN) this.evictOldest(this.modelCalls);
-    this.modelCalls.set(id, entry);
-    this.llmStarts++;
-    this.lastStarted = entry;
+  endModelCall(entry: OpenModelCall, usage: LlamaIndexUsage, model?: string): void {
+    this.models.endCall(entry, usage, model);
   }
 
-  private llmStream(id: string, chunk: unknown): void {
-    const entry = this.modelCalls.get(id);
-    if (!entry) return;
-    entry.streamed = true;
-    if (isFirstTokenChunk(chunk)) {
-      entry.call.firstToken();
-      const toolCall = isObject(chunk) && isObject(chunk.options) ? chunk.options.toolCall : undefined;
-      if (Array.isArray(toolCall)) {
-        const names = entry.toolNames ?? [];
-        for (const call of toolCall) {
-          const name = isObject(call) ? call.name : undefined;
-          if (typeof name === 'string' && names.length < 100) names.push(name);
-        }
-        entry.toolNames = names;
-      }
-    }
-    if (chunkHasUsage(chunk)) entry.usageChunk = chunk;
-    if (entry.model === undefined && isObject(chunk)) entry.model = rawModel(chunk.raw);
-  }
-
-  private llmEnd(id: string, response: unknown): void {
-    const entry = this.modelCalls.get(id);
-    if (!entry) return;
-    this.modelCalls.delete(id);
-    const raw = isObject(response) ? response.raw : undefined;
-    this.endModelCall(entry, fromLlamaIndexRaw(raw), rawModel(raw));
-  }
-
-  endModelCall(entry: OpenModelCall, usage: ReturnType<typeof fromLlamaIndexRaw>, model?: string): void {
-    const end: { usage?: NonNullable<typeof usage>; model?: string } = {};
-    const finalUsage = usage ?? (entry.usageChunk ? fromLlamaIndexRaw([entry.usageChunk]) : undefined);
-    if (finalUsage) end.usage = finalUsage;
-    else if (entry.streamed && !entry.stoppedEarly)
-      this.diagnostics.emitOnce({
-        type: 'llamaindex.streamed-usage-missing',
-        level: 'warn',
-        source: SOURCE,
-        message:
-          'a streamed model call ended without token usage; its tokens are recorded as not reported. ' +
-          '@llamaindex/openai streams usage only with additionalChatOptions: { stream_options: ' +
-          '{ include_usage: true } }; @llamaindex/anthropic drops the usage events of a stream ' +
-          '(its non-streamed calls report usage). Told once.',
-      });
-    const finalModel = model ?? entry.model;
-    if (finalModel) end.model = finalModel;
-    entry.call.end(end);
-    this.forget(entry);
+  failModelCall(entry: OpenModelCall, error: unknown): void {
+    this.models.fail(entry, error);
   }
 
   /**
    * The agent stopped reading a model answer early: in `@llamaindex/workflow` that is an answer
-   * naming a tool the agent does not have ("Tools not found"), which never runs. Each such call
+   * naming a tool the agent does not have ("Tools not found"), which never runs. Each such tool
    * is recorded as a failed tool call.
    */
   stoppedReading(entry: OpenModelCall): void {
     entry.stoppedEarly = true;
     if (this.ended || !entry.toolNames || this.agents.size === 0) return;
-    for (const name of entry.toolNames) {
-      if (this.findTool(undefined, name) !== undefined || name === HANDOFF_TOOL) continue;
-      this.recorder.recordToolCall({
-        name,
-        type: isMcpTool(undefined, name) ? 'mcp' : 'api',
-        outcome: 'failure',
-        error: new ToolError(`Tools not found: ${name}`),
-      });
-    }
-  }
-
-  failModelCall(entry: OpenModelCall, error: unknown): void {
-    this.lastModelError = error;
-    entry.call.fail(error);
-    this.forget(entry);
-  }
-
-  /** Drops a finished call from the open ones (`forEach`: no entry array per step, unlike `for...of`). */
-  private forget(entry: OpenModelCall): void {
-    if (this.modelCalls.size === 0) return;
-    this.modelCalls.forEach((open, id) => {
-      if (open === entry) this.modelCalls.delete(id);
-    });
-  }
-
-  /** A model call the wrapper saw but no `llm-start` announced (the LLM reports to another core copy). */
-  startUnannouncedCall(model: string | undefined, streamed: boolean): OpenModelCall {
-    const start: { model?: string; streamed: boolean } = { streamed };
-    if (model !== undefined) start.model = model;
-    return { call: this.recorder.startModelCall(start), streamed };
-  }
-
-  private toolKey(toolCall: unknown): string | undefined {
-    if (!isObject(toolCall)) return undefined;
-    const id = toolCall.id ?? toolCall.name;
-    return typeof id === 'string' ? id : undefined;
-  }
-
-  private toolCallEvent(toolCall: unknown): void {
-    if (this.workflowEvents || !isObject(toolCall)) return;
-    this.closeCallbackTools();
-    const name = String(toolCall.name);
-    if (name === HANDOFF_TOOL) return;
-    const key = this.toolKey(toolCall) ?? name;
-    const call = this.recorder.startToolCall({
-      name,
-      type: isMcpTool(this.findTool(undefined, name), name) ? 'mcp' : 'api',
-      ...(typeof toolCall.id === 'string' ? { callId: toolCall.id } : {}),
-    });
-    if (this.callbackTools.size >= MAX_OPEN) this.evictOldest(this.callbackTools);
-    this.callbackTools.set(key, call);
-  }
-
-  private toolResultEvent(toolCall: unknown, toolResult: unknown): void {
-    if (this.workflowEvents) return;
-    const key = this.toolKey(toolCall);
-    const call = key === undefined ? undefined : this.callbackTools.get(key);
-    if (!call || key === undefined) return;
-    this.callbackTools.delete(key);
-    if (isObject(toolResult) && toolResult.isError === true) call.fail(new ToolError(toolResult.output));
-    else call.end();
-  }
-
-  /** `llm-tool-result` is only sent on success: a tool call still open at the next event failed. */
-  private closeCallbackTools(): void {
-    if (this.callbackTools.size === 0) return;
-    for (const call of this.callbackTools.values()) call.fail(new ToolError('the tool failed'));
-    this.callbackTools.clear();
+    this.tools.recordUnknown(entry.toolNames);
   }
 
   // ---- @llamaindex/workflow events (created synchronously inside this run) ----
 
   agentInput(agentName: unknown): void {
+    this.seen?.();
     if (this.ended || typeof agentName !== 'string') return;
-    this.workflowEvents = true;
+    this.tools.workflowEvents = true;
     if (this.rootAgentName === undefined) this.rootAgentName = agentName;
     if (this.current.name === agentName) return;
     if (this.current.recorder !== this.root) this.current.recorder.end();
@@ -286,7 +148,7 @@ export class RunState {
       this.current = { name: agentName, recorder: this.root };
       return;
     }
-    const llm = (this.agents.get(agentName) as { llm?: { metadata?: { model?: unknown } } } | undefined)?.llm;
+    const llm = this.agents.get(agentName)?.llm as { metadata?: { model?: unknown } } | undefined;
     const model = llm?.metadata?.model;
     this.current = {
       name: agentName,
@@ -299,34 +161,16 @@ export class RunState {
   }
 
   workflowToolCall(data: unknown): void {
-    if (this.ended || !isObject(data)) return;
-    this.workflowEvents = true;
-    this.closeCallbackTools();
-    const name = String(data.toolName);
-    if (name === HANDOFF_TOOL && this.agents.size > 1) return;
-    const agentName = typeof data.agentName === 'string' ? data.agentName : undefined;
-    const call = this.recorder.startToolCall({
-      name,
-      type: isMcpTool(this.findTool(agentName, name), name) ? 'mcp' : 'api',
-      ...(typeof data.toolId === 'string' ? { callId: data.toolId } : {}),
-    });
-    const key = typeof data.toolId === 'string' ? data.toolId : name;
-    if (this.toolCalls.size >= MAX_OPEN) this.evictOldest(this.toolCalls);
-    this.toolCalls.set(key, call);
+    this.seen?.();
+    if (!this.ended) this.tools.workflowCall(data, this.agents.size);
   }
 
   workflowToolResult(data: unknown): void {
-    if (this.ended || !isObject(data)) return;
-    const key = typeof data.toolId === 'string' ? data.toolId : String(data.toolName);
-    const call = this.toolCalls.get(key);
-    if (!call) return;
-    this.toolCalls.delete(key);
-    const output = isObject(data.toolOutput) ? data.toolOutput : undefined;
-    if (output?.isError === true) call.fail(new ToolError(output.result));
-    else call.end();
+    this.seen?.();
+    if (!this.ended) this.tools.workflowResult(data);
   }
 
-  private findTool(agentName: string | undefined, toolName: string): object | undefined {
+  findTool(agentName: string | undefined, toolName: string): object | undefined {
     const search = agentName !== undefined ? [this.agents.get(agentName)] : this.agents.values();
     for (const agent of search) {
       const tool = agent?.tools?.find((t) => t?.metadata?.name === toolName);
@@ -335,53 +179,33 @@ export class RunState {
     return undefined;
   }
 
-  private evictOldest(map: Map<string, { fail?: unknown } | OpenModelCall | ToolCall>): void {
-    const first = map.keys().next();
-    if (!first.done) map.delete(first.value);
-    this.diagnostics.emit({
-      type: 'llamaindex.evicted',
-      level: 'debug',
-      source: SOURCE,
-      message: `more than ${MAX_OPEN} calls were open in one run; the oldest was dropped`,
-    });
-  }
-
   /** Ends the record (once): with the run's error, or successfully. */
   finish(error?: unknown): void {
     if (this.ended) return;
     this.ended = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.detachSignal?.();
-    this.closeCallbackTools();
-    if (error !== undefined) {
-      // a model call still open when the run failed is the call that failed it
-      for (const entry of new Set(this.modelCalls.values())) entry.call.fail(error);
-    }
-    this.modelCalls.clear();
-    this.toolCalls.clear();
-    if (this.agents.size > 0 && this.llmStarts > 0 && !this.workflowEvents) {
-      this.diagnostics.emit({
-        type: 'llamaindex.workflow-events-not-received',
-        level: 'warn',
-        source: SOURCE,
-        message:
-          'an agent workflow ran but none of its events reached @metrics/llamaindex: the workflow comes from ' +
-          'another copy of @llamaindex/workflow than the one it resolves. Tool calls were read from llm-tool-* ' +
-          'callbacks instead, and handoffs are not split into member runs. Fix: install one version of ' +
-          '@llamaindex/workflow (package.json "overrides" / "pnpm.overrides")',
-      });
-    }
+    this.tools.close();
+    this.models.close(error);
+    if (this.agents.size > 0 && this.models.starts > 0 && !this.tools.workflowEvents)
+      warnNoWorkflowEvents(this);
     if (this.current.recorder !== this.root) this.current.recorder.end();
     this.root.end(error !== undefined ? { error } : {});
+    this.onEnd?.();
   }
 }
 
-/** A tool's failure as LlamaIndex reports it (an `Error: ...` string, not the thrown object). */
-export class ToolError extends Error {
-  override name = 'ToolError';
-  constructor(output: unknown) {
-    super(typeof output === 'string' ? output.slice(0, 500) : 'the tool failed');
-  }
+function warnNoWorkflowEvents(state: RunState): void {
+  state.diagnostics.emit({
+    type: 'llamaindex.workflow-events-not-received',
+    level: 'warn',
+    source: '@metrics/llamaindex',
+    message:
+      'an agent workflow ran but none of its events reached @metrics/llamaindex: the workflow comes from ' +
+      'another copy of @llamaindex/workflow than the one it resolves. Tool calls were read from llm-tool-* ' +
+      'callbacks instead, and handoffs are not split into member runs. Fix: install one version of ' +
+      '@llamaindex/workflow (package.json "overrides" / "pnpm.overrides")',
+  });
 }
 
 /** The run of the current async context. */

@@ -1,6 +1,13 @@
-import { agentInputEvent, agentToolCallEvent, agentToolCallResultEvent } from '@llamaindex/workflow';
+import {
+  agentInputEvent,
+  agentToolCallEvent,
+  agentToolCallResultEvent,
+  stopAgentEvent,
+} from '@llamaindex/workflow';
 import type { Diagnostics } from '@metrics/core';
-import { type RunState, SOURCE, runStorage } from './run-state.js';
+import { type RunState, runStorage } from './run-state.js';
+import { SOURCE } from './source.js';
+import { endWorkflowRun, workflowRunOf } from './workflow-runs.js';
 
 let registered = false;
 
@@ -8,14 +15,15 @@ type EventWithInit = { onInit?: (callback: (event: { data: unknown }) => void) =
 
 /**
  * Listens, once per process, to the creation of the agent workflow events that carry tool calls,
- * their outcomes and the current agent. Events are created synchronously inside the run's async
- * context, so each goes to the run it belongs to; outside a run the listener returns at once.
+ * their outcomes, the current agent and the run's end. Events are created synchronously inside
+ * the run's async context, so each goes to the run it belongs to: the run of `instrument()` /
+ * `run(fn)`, else the workflow run a `MetricsCallbackManager` follows. Elsewhere they return at once.
  */
 export function listenToWorkflowEvents(diagnostics: Diagnostics): void {
   if (registered) return;
   registered = true;
-  const on = (event: EventWithInit | undefined, handle: (state: RunState, data: unknown) => void) => {
-    if (typeof event?.onInit !== 'function') {
+  const on = (event: unknown, open: boolean, handle: (state: RunState, data: unknown) => void) => {
+    if (typeof (event as EventWithInit | undefined)?.onInit !== 'function') {
       diagnostics.emit({
         type: 'llamaindex.workflow-events-unavailable',
         level: 'warn',
@@ -25,9 +33,9 @@ export function listenToWorkflowEvents(diagnostics: Diagnostics): void {
       });
       return;
     }
-    event.onInit((ev) => {
-      const state = runStorage.getStore();
-      if (!state || state.isEnded) return;
+    (event as EventWithInit).onInit?.((ev) => {
+      const state = runStorage.getStore() ?? workflowRunOf(open);
+      if (!state) return;
       try {
         handle(state, ev.data);
       } catch (error) {
@@ -35,9 +43,12 @@ export function listenToWorkflowEvents(diagnostics: Diagnostics): void {
       }
     });
   };
-  on(agentInputEvent as EventWithInit, (state, data) =>
+  on(agentInputEvent, true, (state, data) =>
     state.agentInput((data as { currentAgentName?: unknown } | undefined)?.currentAgentName),
   );
-  on(agentToolCallEvent as EventWithInit, (state, data) => state.workflowToolCall(data));
-  on(agentToolCallResultEvent as EventWithInit, (state, data) => state.workflowToolResult(data));
+  on(agentToolCallEvent, false, (state, data) => state.workflowToolCall(data));
+  on(agentToolCallResultEvent, false, (state, data) => state.workflowToolResult(data));
+  (stopAgentEvent as EventWithInit).onInit?.(() => {
+    if (!runStorage.getStore()) endWorkflowRun();
+  });
 }

@@ -1,0 +1,2 @@
+/** The `source` of this adapter's diagnostics. */
+export const SOURCE = '@metrics/llamaindex';

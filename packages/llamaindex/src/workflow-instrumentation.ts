@@ -1,0 +1,105 @@
+import type { RunOptions } from './options.js';
+import type { AgentLike, RunState } from './run-state.js';
+import { runStorage } from './run-state.js';
+import { replaceMethod } from './instrumentations.js';
+import { observeEnd } from './stream-end.js';
+
+export interface WorkflowLike {
+  runStream: (...args: unknown[]) => unknown;
+  run?: (...args: unknown[]) => unknown;
+  getAgents: () => AgentLike[];
+}
+
+/** What the instrumented `run()` / `runStream()` ask of the adapter. */
+export interface WorkflowHooks {
+  /** Starts the record of a workflow run, or joins the `run(fn)` it is called in (then `undefined`). */
+  begin(workflow: WorkflowLike, options: RunOptions): RunState | undefined;
+  /** Runs `fn` with `state` current. */
+  enter<R>(state: RunState, fn: () => R): R;
+}
+
+const INSTRUMENTED = Symbol.for('@metrics/llamaindex.workflow');
+/** The workflow whose instrumented `run()` is calling its own `runStream()` inside a run. */
+const ownCall = new WeakMap<RunState, WorkflowLike>();
+
+export function isWorkflow(value: unknown): value is WorkflowLike {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as WorkflowLike).runStream === 'function' &&
+    typeof (value as WorkflowLike).getAgents === 'function'
+  );
+}
+
+/**
+ * Replaces the workflow's `runStream` (and `run`) so each call is one record; returns how to put
+ * them back (`undefined` when it was already instrumented).
+ */
+export function instrumentWorkflow(
+  workflow: WorkflowLike,
+  options: RunOptions,
+  hooks: WorkflowHooks,
+): (() => void) | undefined {
+  const marked = workflow as WorkflowLike & { [INSTRUMENTED]?: true };
+  if (marked[INSTRUMENTED]) return undefined;
+  Object.defineProperty(marked, INSTRUMENTED, { value: true, configurable: true });
+  const restoreStream = replaceMethod(workflow, 'runStream', runStreamOf(workflow.runStream, options, hooks));
+  const restoreRun =
+    typeof workflow.run === 'function'
+      ? replaceMethod(workflow, 'run', runOf(workflow.run, options, hooks))
+      : undefined;
+  return () => {
+    restoreRun?.();
+    restoreStream();
+    delete marked[INSTRUMENTED];
+  };
+}
+
+function runStreamOf(original: WorkflowLike['runStream'], options: RunOptions, hooks: WorkflowHooks) {
+  return function runStream(this: WorkflowLike, ...args: unknown[]): unknown {
+    const current = runStorage.getStore();
+    if (current && ownCall.get(current) === this) {
+      // called by the instrumented run() below, which already owns the record
+      ownCall.delete(current);
+      return original.apply(this, args);
+    }
+    const state = hooks.begin(this, options);
+    if (!state) return original.apply(this, args);
+    let stream: unknown;
+    try {
+      stream = hooks.enter(state, () => original.apply(this, args));
+    } catch (error) {
+      state.finish(error);
+      throw error;
+    }
+    return observeEnd(stream, state);
+  };
+}
+
+/** run() ends with its promise: no extra stream stage on the most common path. */
+function runOf(original: NonNullable<WorkflowLike['run']>, options: RunOptions, hooks: WorkflowHooks) {
+  return function run(this: WorkflowLike, ...args: unknown[]): unknown {
+    const state = hooks.begin(this, options);
+    if (!state) return original.apply(this, args);
+    ownCall.set(state, this);
+    let result: unknown;
+    try {
+      result = hooks.enter(state, () => original.apply(this, args));
+    } catch (error) {
+      state.finish(error);
+      throw error;
+    } finally {
+      ownCall.delete(state);
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        state.finish();
+        return value;
+      },
+      (error: unknown) => {
+        state.finish(error);
+        throw error;
+      },
+    );
+  };
+}

@@ -166,26 +166,31 @@ describe('adapter faults never reach the agent', () => {
     expect(diagnostics.some((d) => d.includes('exporter broke'))).toBe(true);
   });
 
-  it('an agent run without include_usage: tokens are not reported (undefined), 0 in the payload, and a warning tells why (once)', async () => {
+  it('an agent whose LLM was built without include_usage: the adapter asks for it per call (exact tokens), the LLM options untouched', async () => {
     const { exporter, metrics, diagnostics } = setup();
-    const myAgent = metrics.instrument(
-      agent({ llm: openai(server.openaiBaseUrl, { usage: false }), tools: [add] }),
-    );
-    server.script('nousage', [{ text: 'No usage here.', usage: { input: 10, output: 2 } }]);
+    const llm = openai(server.openaiBaseUrl, { usage: false });
+    const originalChat = llm.chat;
+    const myAgent = metrics.instrument(agent({ llm, tools: [add] }));
+    server.script('nousage', [{ text: 'Usage asked for.', usage: { input: 10, output: 2 } }]);
     await myAgent.run('script:nousage hi');
     const [record] = await exporter.waitFor(1);
-    expect(record?.summary.usage).toBeUndefined();
-    expect(record?.modelCalls[0]?.usage).toBeUndefined();
-    expectPayload(payload(record), { input: 0, output: 0, calls: 1, streamed: true });
+    expectPayload(payload(record), { input: 10, output: 2, calls: 1, streamed: true });
     const body = server.requests.find((r) => r.scriptKey === 'nousage')?.body as { stream_options?: unknown };
-    expect(body.stream_options).toBeUndefined();
+    expect(body.stream_options).toEqual({ include_usage: true });
+    expect(llm.additionalChatOptions).toBeUndefined();
+    expect(diagnostics.filter((d) => d.type === 'llamaindex.streamed-usage-missing')).toHaveLength(0);
+    // after uninstrument() the LLM is the user's again: no usage asked for, and a warning says why (once)
+    metrics.uninstrument();
+    expect(llm.chat).toBe(originalChat);
+    server.script('nousage2', [{ text: 'Not asked.', usage: { input: 10, output: 2 } }]);
+    await metrics.run(() => agent({ llm, tools: [add] }).run('script:nousage2 hi'));
+    const [, second] = await exporter.waitFor(2);
+    expectPayload(payload(second), { input: 0, output: 0, calls: 1, streamed: true });
+    const body2 = server.requests.find((r) => r.scriptKey === 'nousage2')?.body as { stream_options?: unknown };
+    expect(body2.stream_options).toBeUndefined();
     const told = diagnostics.filter((d) => d.type === 'llamaindex.streamed-usage-missing');
     expect(told).toHaveLength(1);
     expect(told[0]?.message).toContain('include_usage');
-    server.script('nousage2', [{ text: 'Still none.', usage: { input: 10, output: 2 } }]);
-    await myAgent.run('script:nousage2 hi');
-    await exporter.waitFor(2);
-    expect(diagnostics.filter((d) => d.type === 'llamaindex.streamed-usage-missing')).toHaveLength(1);
   });
 });
 

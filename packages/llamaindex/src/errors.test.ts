@@ -186,7 +186,9 @@ describe('adapter faults never reach the agent', () => {
     await metrics.run(() => agent({ llm, tools: [add] }).run('script:nousage2 hi'));
     const [, second] = await exporter.waitFor(2);
     expectPayload(payload(second), { input: 0, output: 0, calls: 1, streamed: true });
-    const body2 = server.requests.find((r) => r.scriptKey === 'nousage2')?.body as { stream_options?: unknown };
+    const body2 = server.requests.find((r) => r.scriptKey === 'nousage2')?.body as {
+      stream_options?: unknown;
+    };
     expect(body2.stream_options).toBeUndefined();
     const told = diagnostics.filter((d) => d.type === 'llamaindex.streamed-usage-missing');
     expect(told).toHaveLength(1);

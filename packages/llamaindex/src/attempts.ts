@@ -15,16 +15,16 @@ type Fetch = (input: unknown, init?: unknown) => Promise<{ status: number }>;
  * attempt the core did not note. A request the core saw is left to the core: never counted twice.
  * The user's own `fetch` is still the one that makes the request; the response is returned untouched.
  */
-export function observeAttempts(llm: Record<string, unknown>): (() => void) | undefined {
-  if (!Object.hasOwn(llm, 'additionalSessionOptions') || !Object.hasOwn(llm, 'lazySession')) return undefined;
+export function observeAttempts(llm: Record<string, unknown>): void {
+  if (!Object.hasOwn(llm, 'additionalSessionOptions') || !Object.hasOwn(llm, 'lazySession')) return;
   const options = llm.additionalSessionOptions;
-  if (options !== undefined && !isObject(options)) return undefined;
+  if (options !== undefined && !isObject(options)) return;
   const own = options?.fetch as Fetch | undefined;
   if (
     (own !== undefined && typeof own !== 'function') ||
     (own as { [OBSERVED]?: true } | undefined)?.[OBSERVED]
   )
-    return undefined;
+    return;
   // without a fetch of the user's, the global one is looked up per request, as the client would
   const base: Fetch = own ?? ((input, init) => (globalThis.fetch as unknown as Fetch)(input, init));
   const fetch: Fetch = async (input, init) => {
@@ -42,11 +42,18 @@ export function observeAttempts(llm: Record<string, unknown>): (() => void) | un
     }
   };
   Object.defineProperty(fetch, OBSERVED, { value: true });
+  before.set(llm, options);
   llm.additionalSessionOptions = { ...options, fetch };
-  // a client created since keeps the hook (it only notes what the core cannot see)
-  return () => {
-    llm.additionalSessionOptions = options;
-  };
+}
+
+/** The LLMs' `additionalSessionOptions` before the hook was added. */
+const before = new WeakMap<object, unknown>();
+
+/** Puts the LLM's `additionalSessionOptions` back (a client created since keeps the hook: it only notes what the core cannot see). */
+export function unobserveAttempts(llm: Record<string, unknown>): void {
+  if (!before.has(llm)) return;
+  llm.additionalSessionOptions = before.get(llm);
+  before.delete(llm);
 }
 
 /** Notes an attempt the diagnostics channels did not publish. */

@@ -1,4 +1,4 @@
-import { Settings as CoreSettings } from '@llamaindex/core/global';
+import { CallbackManager, Settings as CoreSettings } from '@llamaindex/core/global';
 import { type Metrics, now } from '@metrics/core';
 import {
   type CallbackManagerLike,
@@ -19,6 +19,7 @@ import {
 import { RunRegistry } from './run-registry.js';
 import { type AgentLike, RunState, runStorage } from './run-state.js';
 import { SOURCE } from './source.js';
+import { isObject } from './raw-fields.js';
 import { finishWhenConsumed } from './stream-end.js';
 import { listenToWorkflowEvents } from './workflow-events.js';
 import { type WorkflowLike, instrumentWorkflow, isWorkflow } from './workflow-instrumentation.js';
@@ -38,7 +39,7 @@ function modelOf(llm: unknown): string | undefined {
  * events, with nothing of yours replaced. `instrument(workflowOrLLM)` / `run(fn)` add what events
  * cannot show (model errors, per-run options, chat and query engines); `uninstrument()` undoes them.
  */
-export class MetricsCallbackManager implements CallbackManagerLike {
+export class MetricsCallbackManager extends CallbackManager implements CallbackManagerLike {
   readonly [METRICS_MANAGER] = true;
   readonly metrics: Metrics;
   private readonly settings: readonly SettingsLike[];
@@ -49,6 +50,7 @@ export class MetricsCallbackManager implements CallbackManagerLike {
   private defaultLLMCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: MetricsCallbackManagerOptions | Metrics = {}) {
+    super();
     const normalized = normalizeOptions(options);
     this.metrics = normalized.metrics;
     const settings: SettingsLike[] = [CoreSettings as unknown as SettingsLike];
@@ -64,17 +66,17 @@ export class MetricsCallbackManager implements CallbackManagerLike {
 
   // ---- the callback manager slot ----
 
-  on(event: string, handler: (event: unknown) => void): this {
-    this.target?.on(event, handler);
+  override on(event: string, handler: (event: never) => void): this {
+    this.target?.on(event, handler as (event: unknown) => void);
     return this;
   }
 
-  off(event: string, handler: (event: unknown) => void): this {
-    this.target?.off(event, handler);
+  override off(event: string, handler: (event: never) => void): this {
+    this.target?.off(event, handler as (event: unknown) => void);
     return this;
   }
 
-  dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
+  override dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
     const state = runStorage.getStore() ?? this.workflowRun(event === 'llm-start');
     try {
       state?.handleEvent(event, detail);
@@ -119,8 +121,8 @@ export class MetricsCallbackManager implements CallbackManagerLike {
     try {
       if (isWorkflow(target)) {
         this.instrumentAgents(target);
-        this.changes.add(instrumentWorkflow(target, options, this.workflowHooks));
-      } else this.changes.add(wrapLLM(target));
+        this.changes.add(target, instrumentWorkflow(target, options, this.workflowHooks));
+      } else if (typeof target === 'object' && target !== null) this.changes.add(target, wrapLLM(target));
     } catch (error) {
       this.metrics.diagnostics.reportError(SOURCE, error, 'instrumenting failed; the target runs unmeasured');
     }
@@ -176,7 +178,7 @@ export class MetricsCallbackManager implements CallbackManagerLike {
 
   private instrumentAgents(workflow: WorkflowLike): AgentLike[] {
     const agents = workflow.getAgents();
-    for (const agent of agents) this.changes.add(wrapLLM(agent.llm));
+    for (const agent of agents) if (isObject(agent.llm)) this.changes.add(agent.llm, wrapLLM(agent.llm));
     return agents;
   }
 
@@ -255,7 +257,8 @@ export class MetricsCallbackManager implements CallbackManagerLike {
     this.defaultLLMCheckedAt = at;
     for (const settings of this.settings) {
       try {
-        this.changes.add(wrapLLM((settings as { llm?: unknown }).llm));
+        const llm = (settings as { llm?: unknown }).llm;
+        if (isObject(llm)) this.changes.add(llm, wrapLLM(llm));
       } catch {
         // Settings.llm throws when no LLM is set
       }

@@ -1,7 +1,8 @@
 import { fromLlamaIndexRaw } from '@metrics/core';
 import { AttemptLog, type AttemptScope, runInAttemptScope } from '@metrics/core/adapter';
 import { observeAttempts } from './attempts.js';
-import { replaceMethod } from './instrumentations.js';
+import { type Undo, replaceMethod, restoreMethod } from './instrumentations.js';
+import { unobserveAttempts } from './attempts.js';
 import { withStreamedUsage } from './include-usage.js';
 import { isAsyncIterable, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
 import { type OpenModelCall, type RunState, SOURCE, runStorage } from './run-state.js';
@@ -27,7 +28,7 @@ export function instrumentLLM<T>(llm: T): T {
 }
 
 /** `instrumentLLM`, returning how to put the LLM back (`undefined` when nothing was changed). */
-export function wrapLLM(llm: unknown): (() => void) | undefined {
+export function wrapLLM(llm: unknown): Undo | undefined {
   const target = llm as LLMLike;
   if (!isObject(target) || typeof target.chat !== 'function' || target[WRAPPED]) return undefined;
   const original = target.chat;
@@ -37,18 +38,20 @@ export function wrapLLM(llm: unknown): (() => void) | undefined {
     return observeCall(state, original, this, withStreamedUsage(target, args), target);
   };
   try {
-    const restoreChat = replaceMethod(target, 'chat', chat);
+    replaceMethod(target, 'chat', chat);
     Object.defineProperty(target, WRAPPED, { value: true, configurable: true });
-    const restoreFetch = observeAttempts(target as unknown as Record<string, unknown>);
-    return () => {
-      restoreChat();
-      delete target[WRAPPED];
-      restoreFetch?.();
-    };
+    observeAttempts(target as unknown as Record<string, unknown>);
+    return unwrapLLM;
   } catch {
     // a frozen LLM stays unwrapped: its calls are still seen through events
     return undefined;
   }
+}
+
+function unwrapLLM(llm: object): void {
+  restoreMethod(llm, 'chat');
+  delete (llm as LLMLike)[WRAPPED];
+  unobserveAttempts(llm as Record<string, unknown>);
 }
 
 function observeCall(

@@ -1,7 +1,7 @@
 import type { RunOptions } from './options.js';
 import type { AgentLike, RunState } from './run-state.js';
 import { runStorage } from './run-state.js';
-import { replaceMethod } from './instrumentations.js';
+import { type Undo, replaceMethod, restoreMethod } from './instrumentations.js';
 import { observeEnd } from './stream-end.js';
 
 export interface WorkflowLike {
@@ -39,20 +39,19 @@ export function instrumentWorkflow(
   workflow: WorkflowLike,
   options: RunOptions,
   hooks: WorkflowHooks,
-): (() => void) | undefined {
+): Undo | undefined {
   const marked = workflow as WorkflowLike & { [INSTRUMENTED]?: true };
   if (marked[INSTRUMENTED]) return undefined;
   Object.defineProperty(marked, INSTRUMENTED, { value: true, configurable: true });
-  const restoreStream = replaceMethod(workflow, 'runStream', runStreamOf(workflow.runStream, options, hooks));
-  const restoreRun =
-    typeof workflow.run === 'function'
-      ? replaceMethod(workflow, 'run', runOf(workflow.run, options, hooks))
-      : undefined;
-  return () => {
-    restoreRun?.();
-    restoreStream();
-    delete marked[INSTRUMENTED];
-  };
+  replaceMethod(workflow, 'runStream', runStreamOf(workflow.runStream, options, hooks));
+  if (typeof workflow.run === 'function') replaceMethod(workflow, 'run', runOf(workflow.run, options, hooks));
+  return uninstrumentWorkflow;
+}
+
+function uninstrumentWorkflow(workflow: object): void {
+  restoreMethod(workflow, 'run');
+  restoreMethod(workflow, 'runStream');
+  delete (workflow as { [INSTRUMENTED]?: true })[INSTRUMENTED];
 }
 
 function runStreamOf(original: WorkflowLike['runStream'], options: RunOptions, hooks: WorkflowHooks) {

@@ -2,15 +2,16 @@
 // biome-ignore-all format: the README blocks stay exactly as written there
 
 // Quickstart
-import { SimpleChatEngine } from 'llamaindex';
+import { Settings } from '@llamaindex/core/global';
 import { tool } from '@llamaindex/core/tools';
 import { OpenAI } from '@llamaindex/openai';
 import { agent } from '@llamaindex/workflow';
-import { createResourceMetricsExporter } from '@metrics/core';
-import { llamaindexMetrics } from '@metrics/llamaindex';
+import { ConsoleExporter } from '@metrics/core';
+import { MetricsCallbackManager } from '@metrics/llamaindex';
 import { z } from 'zod';
 
-const metrics = llamaindexMetrics({ exporters: [createResourceMetricsExporter()], deadlineMs: 120_000 });
+const metrics = new MetricsCallbackManager({ exporters: [new ConsoleExporter()] });
+Settings.callbackManager = metrics; // every agent() / multiAgent() run is now one record
 
 const llm = new OpenAI({
   model: 'gpt-4o-mini',
@@ -23,17 +24,11 @@ const add = tool({
   execute: ({ a, b }) => a + b,
 });
 
-// agent() / multiAgent() workflows: every run() and runStream() is one record
-const myAgent = metrics.instrument(agent({ llm, tools: [add] }));
-const result = await myAgent.run('What is 2 + 3?');
-
-// anything else (chat engines, query engines, legacy agents, llm.chat): one record per call
-const chatEngine = new SimpleChatEngine({ llm });
-const reply = await metrics.run(() => chatEngine.chat({ message: 'hi' }), { sessionId: 'conversation-7' });
+const result = await agent({ llm, tools: [add] }).run('What is 2 + 3?');
 
 await metrics.shutdown(); // before exit: delivers the last records
 
-export { result, reply };
+export { result };
 
 // "Streaming usage needs one option"
 export function streamedUsage() {

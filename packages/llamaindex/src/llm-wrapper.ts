@@ -219,6 +219,6 @@ function warnNoEvents(state: RunState): void {
       '@llamaindex/openai uses 0.6.23). Calls of instrumented LLMs are still recorded by the wrapper; ' +
       'calls of other LLMs and tool events of that copy are missed. Fix: install one version ' +
       '(package.json "overrides" / "pnpm.overrides": { "@llamaindex/core": "<version>" }) or pass that ' +
-      "copy's Settings: llamaindexMetrics({ settings: [Settings] })",
+      "copy's Settings: new MetricsCallbackManager({ settings: [Settings] })",
   });
 }

@@ -196,7 +196,7 @@ describe('duplicate @llamaindex/core copies', () => {
     const [record] = await exporter.waitFor(1);
     expectPayload(payload(record), { input: 14, output: 4, calls: 1, streamed: false });
     const warning = diagnostics.find((d) => d.type === 'llamaindex.events-not-received');
-    expect(warning?.message).toContain('llamaindexMetrics({ settings: [Settings] })');
+    expect(warning?.message).toContain('new MetricsCallbackManager({ settings: [Settings] })');
     expect(warning?.message).toContain('overrides');
   });
 

@@ -24,10 +24,10 @@ export { reply };
 
 // "The model server": the options are the snippet's free variables, typed by the real options.
 export async function modelServerApi(
-  { port, host, defaultModel, defaultUsage, fallback, script, scripts }: ModelServerOptions,
+  { port, host, defaultModel, defaultUsage, fallback, script, scripts, toolCallIds }: ModelServerOptions,
   steps: TestkitScriptStep[],
 ) {
-  const server = await startModelServer({ port, host, defaultModel, defaultUsage, fallback, script, scripts }); // all optional
+  const server = await startModelServer({ port, host, defaultModel, defaultUsage, fallback, script, scripts, toolCallIds }); // all optional
   server.url;              // http://127.0.0.1:PORT
   server.openaiBaseUrl;    // `${url}/v1`
   server.anthropicBaseUrl; // url

@@ -124,7 +124,7 @@ describe('@llamaindex/tools mcp() over stdio', () => {
     } finally {
       await client.cleanup();
     }
-  });
+  }, 20_000); // it spawns an MCP server process over stdio: seconds on a loaded machine
 });
 
 describe('runStream()', () => {

@@ -68,6 +68,17 @@ export interface ModelCallEnd {
   status?: number;
 }
 
+/** A model call known after the fact: `recordModelCall`'s argument. */
+export type RecordedModelCall = ModelCallStart &
+  ModelCallEnd & {
+    startedAt: number;
+    endedAt: number;
+    firstTokenAt?: number;
+    error?: unknown;
+    /** The HTTP attempts the adapter saw for it (`addAttemptLogResolver`, `runInAttemptScope`). */
+    attempts?: AttemptLog;
+  };
+
 export interface ToolCallStart {
   name: string;
   /** What the adapter detected; the user's override still applies. */
@@ -385,17 +396,7 @@ export class InvocationRecorder {
   }
 
   /** Records a model call known after the fact (from a span or an event with both timestamps). */
-  recordModelCall(
-    call: ModelCallStart &
-      ModelCallEnd & {
-        startedAt: number;
-        endedAt: number;
-        firstTokenAt?: number;
-        error?: unknown;
-        /** The HTTP attempts the adapter saw for it (from `addAttemptLogResolver`). */
-        attempts?: AttemptLog;
-      },
-  ): void {
+  recordModelCall(call: RecordedModelCall): void {
     call = sanitizeRecordedModelCall(call, this._diagnostics);
     const handle = new ModelCall(this, call, call.startedAt);
     if (call.attempts !== undefined) handle._adoptAttempts(call.attempts);

@@ -11,6 +11,7 @@ import type {
   ModelCallEnd,
   ModelCallStart,
   ToolCallStart,
+  RecordedModelCall,
 } from './invocation-recorder.js';
 import type { MemberKind } from './record.js';
 
@@ -194,17 +195,7 @@ export function sanitizeModelCallEnd(value: unknown, diagnostics: Diag): ModelCa
 }
 
 /** `recordModelCall`'s argument: start and end fields, both times (repaired to now), first token, error. */
-export function sanitizeRecordedModelCall(
-  value: unknown,
-  diagnostics: Diag,
-): ModelCallStart &
-  ModelCallEnd & {
-    startedAt: number;
-    endedAt: number;
-    firstTokenAt?: number;
-    error?: unknown;
-    attempts?: AttemptLog;
-  } {
+export function sanitizeRecordedModelCall(value: unknown, diagnostics: Diag): RecordedModelCall {
   const source = objectArg(value, 'recorded model call', diagnostics);
   const startedAt = timeArg(readField(source, 'startedAt'), 'startedAt', diagnostics);
   const endedAt = timeArg(readField(source, 'endedAt'), 'endedAt', diagnostics);

@@ -64,6 +64,7 @@ export type {
   InvocationOptions,
   ModelCallEnd,
   ModelCallStart,
+  RecordedModelCall,
   RecorderHooks,
   ToolCallStart,
 } from './recorder/invocation-recorder.js';

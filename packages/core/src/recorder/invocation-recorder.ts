@@ -125,6 +125,7 @@ export class ModelCall implements AttemptScope {
   private firstTokenAt: number | undefined;
   private done = false;
   private attempts: AttemptLog | undefined;
+  private lastAttempt: number | undefined;
 
   constructor(
     private readonly owner: InvocationRecorder,
@@ -134,6 +135,15 @@ export class ModelCall implements AttemptScope {
 
   get ended(): boolean {
     return this.done;
+  }
+
+  /**
+   * Once the call ended: the attempt number a retry of the same request takes, after every model
+   * call this one produced (each failed HTTP attempt is one). For adapters whose framework retries
+   * a failed call itself (`startModelCall({ attempt: previous.nextAttempt })`). `undefined` while open.
+   */
+  get nextAttempt(): number | undefined {
+    return this.lastAttempt === undefined ? undefined : this.lastAttempt + 1;
   }
 
   /** @internal The log the HTTP attempts of this call go to. */
@@ -249,10 +259,11 @@ export class ModelCall implements AttemptScope {
   ): ModelCallRecord {
     const start = this.start;
     const startedAt = attempt === undefined ? this.startedAt : Math.max(this.startedAt, attempt.startedAt);
+    this.lastAttempt = attempt === undefined ? (start.attempt ?? 1) : attempt.attempt;
     const record: {
       -readonly [K in keyof ModelCallRecord]: ModelCallRecord[K];
     } = {
-      attempt: attempt === undefined ? (start.attempt ?? 1) : attempt.attempt,
+      attempt: this.lastAttempt,
       startedAt,
       endedAt: Math.max(endedAt, startedAt),
       streamed: start.streamed === true || this.firstTokenAt !== undefined,

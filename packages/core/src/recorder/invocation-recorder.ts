@@ -178,8 +178,12 @@ export class ModelCall implements AttemptScope {
     result = sanitizeModelCallEnd(result, this.owner._diagnostics);
     at = timeArg(at, 'fail(at)', this.owner._diagnostics);
     this.owner._markCounted(error);
-    const info = classifyError(error);
     const outcome = this.settleAttempts(true, result.model, at);
+    let info = classifyError(error);
+    // an error that names no status (a framework's span error) is classified by the status its
+    // last HTTP attempt got, when that attempt is the call's outcome
+    if (info.category === 'unknown' && info.status === undefined && outcome?.status !== undefined)
+      info = { ...classifyHttpStatus(outcome.status), name: info.name, message: info.message };
     const status = result.status ?? info.status ?? outcome?.status;
     this.owner._addModelCall(
       this.build('error', status === undefined ? result : { ...result, status }, info, at, outcome),

@@ -49,3 +49,23 @@ describe('ModelCall.nextAttempt', () => {
     ]);
   });
 });
+
+describe('ModelCall.fail with an error that names no status', () => {
+  it('is classified by the status of its last HTTP attempt (the outcome)', () => {
+    const finished: InvocationRecord[] = [];
+    const run = new InvocationRecorder({ startedAt: T0 }, { onEnd: (r) => finished.push(r) });
+    const call = run.startModelCall({ startedAt: T0 });
+    requests(call, [500, 503]);
+    // what a tracing span keeps of the provider error: its message only
+    call.fail(new Error('503 boom'), {}, T0 + 30);
+    const timeout = run.startModelCall({ startedAt: T0 + 40 });
+    requests(timeout, [429]);
+    timeout.fail(Object.assign(new Error('timed out'), { name: 'APIConnectionTimeoutError' }), {}, T0 + 50);
+    run.end({}, T0 + 60);
+    expect(finished[0]!.modelCalls.map((c) => [c.status, c.error?.category])).toEqual([
+      [500, 'server'],
+      [503, 'server'],
+      [429, 'timeout'],
+    ]);
+  });
+});

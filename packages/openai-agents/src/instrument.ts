@@ -56,8 +56,7 @@ function finishRun(state: RunState, result: unknown, error?: unknown): void {
       return;
     }
     const runState =
-      (result as { state?: unknown } | undefined)?.state ??
-      (error as { state?: unknown } | undefined)?.state;
+      (result as { state?: unknown } | undefined)?.state ?? (error as { state?: unknown } | undefined)?.state;
     closeOpenTools(state);
     recordGuardrailTrips(state.recorder, state.current, runState, error);
     const record =
@@ -97,6 +96,40 @@ function meter(state: RunState, run: () => Promise<unknown>, streamed: boolean):
   });
 }
 
+interface Instrumented {
+  metrics: Metrics;
+  runs: OpenRuns<InvocationRecorder, RunState>;
+  runner: Runner;
+  swaps: Swaps;
+}
+
+/** Opens a run's record: the top-level invocation, or a member run of the run it is nested in. */
+function startRun(
+  { metrics, runs, runner, swaps }: Instrumented,
+  agent: AnyAgent,
+  options: Record<string, unknown> | undefined,
+): RunState | undefined {
+  return guard(metrics.diagnostics, SOURCE, () => {
+    meterReachableModels(agent, runner, swaps);
+    const parent = currentRunState();
+    const name = typeof agent?.name === 'string' ? agent.name : undefined;
+    const model = modelNameOf(agent, runner);
+    const sessionId = options?.conversationId ?? runner.config.groupId;
+    const invocation = {
+      ...(name !== undefined ? { name } : {}),
+      ...(model !== undefined ? { model } : {}),
+    };
+    const recorder: InvocationRecorder = parent
+      ? parent.current.startMemberRun({ kind: 'subagent', ...invocation })
+      : metrics.startInvocation({
+          providerType: PROVIDER_TYPE,
+          ...invocation,
+          ...(typeof sessionId === 'string' ? { sessionId } : {}),
+        });
+    return createRunState(recorder, metrics.diagnostics, runs, parent);
+  });
+}
+
 /**
  * Instruments a `Runner`: every `runner.run()` (streamed or not) becomes one invocation record
  * of provider type `OPENAI_AGENTS_SDK`, with handoffs as member runs. It replaces the runner's
@@ -122,29 +155,8 @@ export function instrumentRunner(
   const stopListening = listenToRunner(runner, diagnostics);
   const originalRun = runner.run as unknown as RunFn;
 
-  const start = (agent: AnyAgent, options: Record<string, unknown> | undefined): RunState | undefined =>
-    guard(diagnostics, SOURCE, () => {
-      meterReachableModels(agent, runner, swaps);
-      const parent = currentRunState();
-      const name = typeof agent?.name === 'string' ? agent.name : undefined;
-      const model = modelNameOf(agent, runner);
-      const sessionId = options?.conversationId ?? runner.config.groupId;
-      const invocation = {
-        ...(name !== undefined ? { name } : {}),
-        ...(model !== undefined ? { model } : {}),
-      };
-      const recorder: InvocationRecorder = parent
-        ? parent.current.startMemberRun({ kind: 'subagent', ...invocation })
-        : metrics.startInvocation({
-            providerType: PROVIDER_TYPE,
-            ...invocation,
-            ...(typeof sessionId === 'string' ? { sessionId } : {}),
-          });
-      return createRunState(recorder, diagnostics, runs, parent);
-    });
-
   const meteredRun: RunFn = function run(agent, input, options) {
-    const state = start(agent, options);
+    const state = startRun({ metrics, runs, runner, swaps }, agent, options);
     const call = () => originalRun.call(runner, agent, input, options);
     return state ? meter(state, call, options?.stream === true) : call();
   };

@@ -1,4 +1,9 @@
-import { fromOpenAIAgentsUsage, fromOpenAIResponsesUsage, fromProviderUsage, type Usage } from '@metrics/core';
+import {
+  fromOpenAIAgentsUsage,
+  fromOpenAIResponsesUsage,
+  fromProviderUsage,
+  type Usage,
+} from '@metrics/core';
 
 /** What the processor reads of a span (the SDK's `Span`, from any copy of the SDK). */
 export interface SpanLike {

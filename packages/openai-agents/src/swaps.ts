@@ -11,8 +11,13 @@ type AnyAgent = Agent<any, any>;
  * provider, agents' `model`), with what was there before, so `uninstrument()` puts it back.
  */
 export class Swaps {
-  private readonly done: Array<{ target: object; key: string; own: boolean; before: unknown; value: unknown }> =
-    [];
+  private readonly done: Array<{
+    target: object;
+    key: string;
+    own: boolean;
+    before: unknown;
+    value: unknown;
+  }> = [];
 
   /** Sets `target[key]` to `value`, remembering what was there. */
   set(target: object, key: string, value: unknown): void {

@@ -62,7 +62,8 @@ export class TraceRun {
     else if (type === 'turn') this.turnEnded(span);
     else if (type === 'guardrail') this.guardrailEnded(span);
     else if (type === 'agent') this.agentEnded(span);
-    else if (type === 'task' && span.error && !this.parentOf(span)) this.runError ??= new Error(span.error.message);
+    else if (type === 'task' && span.error && !this.parentOf(span))
+      this.runError ??= new Error(span.error.message);
   }
 
   /** Ends the record: model requests still waiting for their turn, open member runs, the run. */

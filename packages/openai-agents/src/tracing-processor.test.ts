@@ -43,7 +43,12 @@ const processor = new MetricsTracingProcessor({ exporters: [memory], logger: fal
 beforeAll(async () => {
   server = await startModelServer();
   client = new OpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'test' }); // default retries: 2
-  mcp = new MCPServerStdio({ command: process.execPath, args: [MCP_SERVER], name: 'orders', cacheToolsList: true });
+  mcp = new MCPServerStdio({
+    command: process.execPath,
+    args: [MCP_SERVER],
+    name: 'orders',
+    cacheToolsList: true,
+  });
   await mcp.connect();
   setTraceProcessors([processor]);
   setTracingDisabled(false);
@@ -197,14 +202,22 @@ describe.each(kinds)('%s', (kind, makeModel: () => Model) => {
 describe('MetricsTracingProcessor', () => {
   it('without sensitive data in traces, takes each call’s usage from its turn span', async () => {
     server.script('redacted', [
-      { toolCalls: [{ name: 'get_weather', arguments: { city: 'Rome' } }], usage: { input: 30, output: 4, cached: 8 } },
+      {
+        toolCalls: [{ name: 'get_weather', arguments: { city: 'Rome' } }],
+        usage: { input: 30, output: 4, cached: 8 },
+      },
       { text: 'warm', usage: { input: 41, output: 5 } },
     ]);
     const runner = new Runner({ traceIncludeSensitiveData: false });
     const agent = new Agent({ name: 'quiet', instructions: 'x', model: kinds[0][1](), tools: [getWeather] });
     expect(await execute(runner, agent, 'hi script:redacted', false)).toBe('warm');
     const { record, metric } = await onlyRecord();
-    expect(metric).toMatchObject({ inputTokenCount: 71, outputTokenCount: 9, modelInvocationCount: 2, ...NO_ERRORS });
+    expect(metric).toMatchObject({
+      inputTokenCount: 71,
+      outputTokenCount: 9,
+      modelInvocationCount: 2,
+      ...NO_ERRORS,
+    });
     expect(record.modelCalls.map((c) => c.usage?.inputTokens)).toEqual([30, 41]);
     expect(record.summary.usage?.cacheReadTokens).toBe(8);
   });
@@ -214,13 +227,21 @@ describe('MetricsTracingProcessor', () => {
     for (let i = 0; i < count; i++)
       server.script(`c${i}`, [
         ...(i % 3 === 1 ? [{ error: { status: 429, retryAfter: 0 } }] : []),
-        { toolCalls: [{ name: 'get_weather', arguments: { city: `${i}` } }], usage: { input: 10 + i, output: 1 + i } },
+        {
+          toolCalls: [{ name: 'get_weather', arguments: { city: `${i}` } }],
+          usage: { input: 10 + i, output: 1 + i },
+        },
         { text: `done ${i}`, usage: { input: 100 + i, output: 2 * i + 1 }, firstChunkDelayMs: i % 5 },
       ]);
     const runner = new Runner();
     const outputs = await Promise.all(
       Array.from({ length: count }, (_, i) => {
-        const agent = new Agent({ name: `agent-${i}`, instructions: 'x', model: kinds[i % 2]![1](), tools: [getWeather] });
+        const agent = new Agent({
+          name: `agent-${i}`,
+          instructions: 'x',
+          model: kinds[i % 2]![1](),
+          tools: [getWeather],
+        });
         return execute(runner, agent, `go script:c${i}`, Math.floor(i / 2) % 2 === 1);
       }),
     );

@@ -1,38 +1,26 @@
 // MetricsTracingProcessor registered in the SDK's own slot, against the model server over real HTTP
 // with the `openai` client at its defaults (it retries by itself). Vitest sets NODE_ENV=test, which
 // turns the SDK's tracing off: it is switched on here, with only this processor registered.
-import { fileURLToPath } from 'node:url';
 import { type InvocationRecord, type ResourceMetric, toResourceMetric } from '@metrics/core';
 import { InMemoryExporter } from '@metrics/core/testing';
 import { type ModelServer, startModelServer } from '@metrics/testkit';
 import {
   Agent,
   addTraceProcessor,
-  MCPServerStdio,
+  type MCPServerStdio,
   type Model,
   OpenAIChatCompletionsModel,
   OpenAIResponsesModel,
   Runner,
   setTraceProcessors,
   setTracingDisabled,
-  tool,
 } from '@openai/agents';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { instrumentRunner, MetricsTracingProcessor } from './index.js';
+import { explode, getWeather, NO_ERRORS, startMcpServer } from './test-support.js';
 
 const ACCOUNT = '00000000-0000-4000-8000-000000000000';
-const MCP_SERVER = fileURLToPath(new URL('../test/mcp-server.mjs', import.meta.url));
-const NO_ERRORS = {
-  invocationServerErrors: 0,
-  invocationClientErrors: 0,
-  modelInvocationThrottles: 0,
-  modelInvocationClientErrors: 0,
-  modelInvocationServerErrors: 0,
-  modelInvocationUnknownErrors: 0,
-  guardrailHits: 0,
-};
 
 let server: ModelServer;
 let client: OpenAI;
@@ -43,13 +31,7 @@ const processor = new MetricsTracingProcessor({ exporters: [memory], logger: fal
 beforeAll(async () => {
   server = await startModelServer();
   client = new OpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'test' }); // default retries: 2
-  mcp = new MCPServerStdio({
-    command: process.execPath,
-    args: [MCP_SERVER],
-    name: 'orders',
-    cacheToolsList: true,
-  });
-  await mcp.connect();
+  mcp = await startMcpServer();
   setTraceProcessors([processor]);
   setTracingDisabled(false);
 });
@@ -65,20 +47,6 @@ afterEach(() => {
   memory.reset();
 });
 
-const getWeather = tool({
-  name: 'get_weather',
-  description: 'Weather for a city',
-  parameters: z.object({ city: z.string() }),
-  execute: async ({ city }) => `sunny in ${city}`,
-});
-const explode = tool({
-  name: 'explode',
-  description: 'Always fails',
-  parameters: z.object({}),
-  execute: async () => {
-    throw new Error('tool exploded');
-  },
-});
 const kinds = [
   ['OpenAIChatCompletionsModel', () => new OpenAIChatCompletionsModel(client, 'gpt-4o')],
   ['OpenAIResponsesModel', () => new OpenAIResponsesModel(client, 'gpt-4.1')],

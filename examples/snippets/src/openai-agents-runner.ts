@@ -1,20 +1,23 @@
-// The instrumentRunner block of packages/openai-agents/README.md, verbatim (readme-snippets.test.ts checks it).
+// The first block of packages/openai-agents/README.md, verbatim (readme-snippets.test.ts checks it):
+// runnable as it stands, its exporter defined, its imports included.
 // biome-ignore-all format: the README blocks stay exactly as written there
 
-// The free variables the snippet uses (`Agent` and `Runner` are imported by the snippet itself).
-const agent = new Agent({ name: 'support', instructions: 'Answer questions about orders.' });
-declare const endpoint: string;
-declare const accountId: string;
-declare const token: string;
-
-import { Agent, Runner } from '@openai/agents';
 import { createResourceMetricsExporter } from '@metrics/core';
 import { instrumentRunner } from '@metrics/openai-agents';
+import { Agent, Runner } from '@openai/agents';
+
+const exporter = createResourceMetricsExporter({
+  endpoint: process.env.METRICS_ENDPOINT!,
+  accountId: process.env.METRICS_ACCOUNT_ID!,
+  token: process.env.METRICS_TOKEN!,
+});
+const agent = new Agent({ name: 'support', instructions: 'Answer questions about orders.', model: 'gpt-4.1-mini' });
 
 const runner = new Runner();
-const metrics = instrumentRunner(runner, { exporters: [createResourceMetricsExporter({ endpoint, accountId, token })] });
+const metrics = instrumentRunner(runner, { exporters: [exporter] });
 
 const result = await runner.run(agent, 'Where is my order?'); // one record per run
-await metrics.flush(); // before the process exits
+console.log(result.finalOutput);
+await metrics.shutdown(); // delivers what is left; metrics.uninstrument() puts the runner back
 
 export { result };

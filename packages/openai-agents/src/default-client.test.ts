@@ -22,6 +22,7 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createMeteredRun, instrumentRunner } from './index.js';
+import { NO_ERRORS } from './test-support.js';
 
 const ACCOUNT = '00000000-0000-4000-8000-000000000000';
 
@@ -130,16 +131,6 @@ afterEach(() => {
   toolBackend.hits.length = 0;
   traceCollector.hits.length = 0;
 });
-
-const NO_ERRORS = {
-  invocationServerErrors: 0,
-  invocationClientErrors: 0,
-  modelInvocationThrottles: 0,
-  modelInvocationClientErrors: 0,
-  modelInvocationServerErrors: 0,
-  modelInvocationUnknownErrors: 0,
-  guardrailHits: 0,
-};
 
 async function onlyRecord(
   memory: InMemoryExporter,

@@ -1,24 +1,21 @@
-import { fileURLToPath } from 'node:url';
 import { type InvocationRecord, type ResourceMetric, toResourceMetric } from '@metrics/core';
 import { InMemoryExporter } from '@metrics/core/testing';
 import { type ModelServer, startModelServer } from '@metrics/testkit';
 import {
   Agent,
-  MCPServerStdio,
+  type MCPServerStdio,
   type Model,
   OpenAIChatCompletionsModel,
   OpenAIResponsesModel,
   retryPolicies,
   Runner,
-  tool,
 } from '@openai/agents';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { instrumentRunner } from './index.js';
+import { explode, getWeather, NO_ERRORS, startMcpServer } from './test-support.js';
 
 const ACCOUNT = '00000000-0000-4000-8000-000000000000';
-const MCP_SERVER = fileURLToPath(new URL('../test/mcp-server.mjs', import.meta.url));
 
 let server: ModelServer;
 let client: OpenAI;
@@ -32,13 +29,7 @@ beforeAll(async () => {
   // maxRetries: 0 (the old workaround) keeps one HTTP attempt per runner attempt; the client at its
   // defaults is tested in default-client.test.ts
   client = new OpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'test', maxRetries: 0 });
-  mcp = new MCPServerStdio({
-    command: process.execPath,
-    args: [MCP_SERVER],
-    name: 'orders',
-    cacheToolsList: true,
-  });
-  await mcp.connect();
+  mcp = await startMcpServer();
 });
 afterAll(async () => {
   await mcp?.close();
@@ -48,21 +39,6 @@ afterEach(() => {
   expect(server.pending()).toEqual({});
   server.reset();
   memory.reset();
-});
-
-const getWeather = tool({
-  name: 'get_weather',
-  description: 'Weather for a city',
-  parameters: z.object({ city: z.string() }),
-  execute: async ({ city }) => `sunny in ${city}`,
-});
-const explode = tool({
-  name: 'explode',
-  description: 'Always fails',
-  parameters: z.object({}),
-  execute: async () => {
-    throw new Error('tool exploded');
-  },
 });
 
 const kinds = [
@@ -86,16 +62,6 @@ async function onlyRecord(): Promise<InvocationRecord> {
   expect(memory.records).toHaveLength(1);
   return record!;
 }
-
-const NO_ERRORS = {
-  invocationServerErrors: 0,
-  invocationClientErrors: 0,
-  modelInvocationThrottles: 0,
-  modelInvocationClientErrors: 0,
-  modelInvocationServerErrors: 0,
-  modelInvocationUnknownErrors: 0,
-  guardrailHits: 0,
-};
 
 function checkTiming(metric: ResourceMetric, streamed: boolean): void {
   if (streamed) expect(metric.ttft).toBeGreaterThan(0);

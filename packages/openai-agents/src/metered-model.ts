@@ -1,5 +1,5 @@
 import { guard, type ModelCall } from '@metrics/core';
-import { isFailedAttempt, NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core/adapter';
+import { NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core/adapter';
 import type { Model, ModelProvider, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
 import { currentRunState, type RunState } from './run-state.js';
 import { isOutputEvent, rawEventModel, rawUsageOf, readResponse } from './stream-events.js';
@@ -33,7 +33,7 @@ export function isModel(value: unknown): value is Model {
 function startCall(state: RunState, request: ModelRequest, modelName: string | undefined, streamed: boolean) {
   return runInAttemptScope(NOT_A_MODEL_CALL, () =>
     guard(state.diagnostics, SOURCE, () => {
-      const attempt = request?.modelSettings?.retry ? state.failedAttempts + 1 : 1;
+      const attempt = request?.modelSettings?.retry ? state.nextAttempt : 1;
       return state.current.startModelCall({
         ...(modelName !== undefined ? { model: modelName } : {}),
         attempt,
@@ -48,19 +48,6 @@ function inModelScope<T>(call: ModelCall | undefined, fn: () => T): T {
   return call ? runInAttemptScope(call, fn) : fn();
 }
 
-/**
- * How many model calls a failed call became: each failed HTTP attempt is one (the last is the
- * call's own failure), plus the call itself when its last attempt got an answer (a stream cut
- * short) or no HTTP attempt was seen (a model that is not an HTTP client).
- */
-function recordsOfFailedCall(call: ModelCall | undefined): number {
-  const attempts = call?.attemptLog().attempts() ?? [];
-  let failed = 0;
-  for (const attempt of attempts) if (isFailedAttempt(attempt)) failed++;
-  const last = attempts[attempts.length - 1];
-  return failed + (last !== undefined && isFailedAttempt(last) ? 0 : 1);
-}
-
 function endCall(
   state: RunState,
   call: ModelCall | undefined,
@@ -68,7 +55,7 @@ function endCall(
   stream?: { model: string | undefined; rawUsageSeen: boolean | undefined },
 ): void {
   guard(state.diagnostics, SOURCE, () => {
-    state.failedAttempts = 0;
+    state.nextAttempt = 1;
     if (!call) return;
     const { usage, model = stream?.model } = readResponse(response, stream?.rawUsageSeen);
     call.end({ ...(usage ? { usage } : {}), ...(model ? { model } : {}) });
@@ -77,9 +64,9 @@ function endCall(
 
 function failCall(state: RunState, call: ModelCall | undefined, error: unknown): void {
   guard(state.diagnostics, SOURCE, () => {
-    // the attempt number of a runner-managed retry goes on after every HTTP attempt already recorded
-    state.failedAttempts += recordsOfFailedCall(call);
     call?.fail(error);
+    // a runner-managed retry goes on after every model call this one produced (its HTTP attempts)
+    state.nextAttempt = call?.nextAttempt ?? state.nextAttempt + 1;
   });
 }
 

@@ -1,10 +1,10 @@
+import type { Metrics } from '@metrics/core';
 import { type RunConfig, Runner, type run } from '@openai/agents';
 import {
-  type OpenAIAgentsMetricsOptions,
   instrumentRunner,
+  type OpenAIAgentsMetricsOptions,
   type RunnerInstrumentation,
 } from './instrument.js';
-import type { Metrics } from '@metrics/core';
 
 /** A drop-in replacement of the SDK's `run()`, metered, with its runner and delivery controls. */
 export type MeteredRun = typeof run & RunnerInstrumentation & { readonly runner: Runner };
@@ -12,6 +12,7 @@ export type MeteredRun = typeof run & RunnerInstrumentation & { readonly runner:
 /**
  * For code that calls the SDK's default `run(agent, input, options)`: returns a function with
  * the same signature, backed by its own instrumented `Runner` (built from `runnerConfig`).
+ * `uninstrument()` puts back the agents' models it metered.
  */
 export function createMeteredRun(
   options: OpenAIAgentsMetricsOptions | Metrics = {},
@@ -26,5 +27,6 @@ export function createMeteredRun(
     metrics: instrumentation.metrics,
     flush: instrumentation.flush,
     shutdown: instrumentation.shutdown,
+    uninstrument: instrumentation.uninstrument,
   });
 }

@@ -1,4 +1,5 @@
 import { type Diagnostics, getCurrentInvocation, type InvocationRecorder } from '@metrics/core';
+import type { OpenRuns } from '@metrics/core/adapter';
 
 /** A tool call between `agent_tool_start` and `agent_tool_end`. */
 export interface OpenTool {
@@ -11,9 +12,10 @@ export interface OpenTool {
 }
 
 /**
- * What the adapter keeps for one `run()` while it is in flight. It hangs off the run's own
- * recorder (the async context's current invocation), never off a process-wide map, so a run that
- * never ends is collected with its promises and nothing needs evicting.
+ * What the adapter keeps for one `run()` while it is in flight. It is found from the run's own
+ * recorder (the async context's current invocation) and kept open in the instrumentation's
+ * `OpenRuns` under the top-level run's recorder, so a run whose end never comes (a stream never
+ * drained) is finished as it stands after `openRunTimeoutMs`, and its later events are dropped.
  */
 export class RunState {
   /** The recorder of the agent now running: the run's own, or the member run of a handoff target. */
@@ -21,28 +23,49 @@ export class RunState {
   /** The SDK's `RunContext` of this run (from the first hook), whose `usage` survives failures. */
   context: { usage?: unknown } | undefined;
   readonly tools = new Map<string, OpenTool>();
-  /** Model calls recorded for the failed tries of the current model request (each HTTP attempt
-   * included), so the attempt number of a runner-managed retry goes on after them. */
-  failedAttempts = 0;
+  /** The attempt number of the next try of the current model request (a runner-managed retry
+   * goes on after every model call the failed tries produced, HTTP attempts included). */
+  nextAttempt = 1;
 
   constructor(
     readonly recorder: InvocationRecorder,
     readonly diagnostics: Diagnostics,
+    /** The open runs of the instrumentation, and the key of the top-level run this one is part of. */
+    readonly runs: OpenRuns<InvocationRecorder, RunState>,
+    readonly key: InvocationRecorder,
   ) {
     this.current = recorder;
+  }
+
+  /** Marks the run as seen; `false` once it was evicted (the event is dropped and counted). */
+  touch(): boolean {
+    return this.runs.get(this.key) !== undefined;
   }
 }
 
 const states = new WeakMap<InvocationRecorder, RunState>();
 
-export function createRunState(recorder: InvocationRecorder, diagnostics: Diagnostics): RunState {
-  const state = new RunState(recorder, diagnostics);
+export function createRunState(
+  recorder: InvocationRecorder,
+  diagnostics: Diagnostics,
+  runs: OpenRuns<InvocationRecorder, RunState>,
+  parent: RunState | undefined,
+): RunState {
+  const state = new RunState(recorder, diagnostics, parent?.runs ?? runs, parent?.key ?? recorder);
   states.set(recorder, state);
+  if (!parent) runs.add(recorder, state);
   return state;
 }
 
-/** The state of the metered run whose async context this is, if any. */
+/** The state of the metered run whose async context this is, if any (none once it was evicted). */
 export function currentRunState(): RunState | undefined {
   const recorder = getCurrentInvocation();
-  return recorder === undefined ? undefined : states.get(recorder);
+  const state = recorder === undefined ? undefined : states.get(recorder);
+  return state?.touch() ? state : undefined;
+}
+
+/** Whether the current async context is a run metered by `instrumentRunner` (evicted or not). */
+export function inMeteredRun(): boolean {
+  const recorder = getCurrentInvocation();
+  return recorder !== undefined && states.has(recorder);
 }

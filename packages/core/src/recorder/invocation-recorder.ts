@@ -136,6 +136,7 @@ export class ModelCall implements AttemptScope {
   private firstTokenAt: number | undefined;
   private done = false;
   private attempts: AttemptLog | undefined;
+  private lastAttempt: number | undefined;
 
   constructor(
     private readonly owner: InvocationRecorder,
@@ -145,6 +146,15 @@ export class ModelCall implements AttemptScope {
 
   get ended(): boolean {
     return this.done;
+  }
+
+  /**
+   * Once the call ended: the attempt number a retry of the same request takes, after every model
+   * call this one produced (each failed HTTP attempt is one). For adapters whose framework retries
+   * a failed call itself (`startModelCall({ attempt: previous.nextAttempt })`). `undefined` while open.
+   */
+  get nextAttempt(): number | undefined {
+    return this.lastAttempt === undefined ? undefined : this.lastAttempt + 1;
   }
 
   /** @internal The log the HTTP attempts of this call go to. */
@@ -179,8 +189,12 @@ export class ModelCall implements AttemptScope {
     result = sanitizeModelCallEnd(result, this.owner._diagnostics);
     at = timeArg(at, 'fail(at)', this.owner._diagnostics);
     this.owner._markCounted(error);
-    const info = classifyError(error);
     const outcome = this.settleAttempts(true, result.model, at);
+    let info = classifyError(error);
+    // an error that names no status (a framework's span error) is classified by the status its
+    // last HTTP attempt got, when that attempt is the call's outcome
+    if (info.category === 'unknown' && info.status === undefined && outcome?.status !== undefined)
+      info = { ...classifyHttpStatus(outcome.status), name: info.name, message: info.message };
     const status = result.status ?? info.status ?? outcome?.status;
     this.owner._addModelCall(
       this.build('error', status === undefined ? result : { ...result, status }, info, at, outcome),
@@ -260,10 +274,11 @@ export class ModelCall implements AttemptScope {
   ): ModelCallRecord {
     const start = this.start;
     const startedAt = attempt === undefined ? this.startedAt : Math.max(this.startedAt, attempt.startedAt);
+    this.lastAttempt = attempt === undefined ? (start.attempt ?? 1) : attempt.attempt;
     const record: {
       -readonly [K in keyof ModelCallRecord]: ModelCallRecord[K];
     } = {
-      attempt: attempt === undefined ? (start.attempt ?? 1) : attempt.attempt,
+      attempt: this.lastAttempt,
       startedAt,
       endedAt: Math.max(endedAt, startedAt),
       streamed: start.streamed === true || this.firstTokenAt !== undefined,

@@ -1,0 +1,110 @@
+import { guard, type Metrics } from '@metrics/core';
+import {
+  adapterOptions,
+  addAttemptLogResolver,
+  type MetricsInput,
+  OpenRuns,
+  type OpenRunsOptions,
+  observeHttpAttempts,
+  toMetrics,
+} from '@metrics/core/adapter';
+import { getCurrentSpan, type Span, type Trace, type TracingProcessor } from '@openai/agents';
+import { inMeteredRun } from './run-state.js';
+import type { SpanLike } from './span-reading.js';
+import { TraceRun } from './trace-run.js';
+
+const SOURCE = '@metrics/openai-agents';
+
+/** The task span a `run()` opens at the top of its trace. */
+function isRunSpan(span: Span<any>): boolean {
+  return span.spanData?.type === 'task' && !span.parentId;
+}
+
+/** `MetricsTracingProcessor`'s argument: a `Metrics`, or its options (`metrics` to share one) with the open-run bounds. */
+export type MetricsTracingProcessorOptions = Exclude<MetricsInput, Metrics> & OpenRunsOptions;
+
+/**
+ * The SDK's own registration slot: `addTraceProcessor(new MetricsTracingProcessor({ exporters }))`
+ * (or `setTraceProcessors([...])`). Each trace (one `run()`) becomes one invocation record of
+ * provider type `OPENAI_AGENTS_SDK`: agent spans the run and its member runs (handoffs, agents used
+ * as tools), generation/response spans model calls with their HTTP attempts, function spans tool
+ * calls (`mcp` when the SDK marks the span), guardrail spans trips. Changes nothing of the user's.
+ *
+ * A trace that starts inside a run metered by `instrumentRunner` is left to it: each run is
+ * counted once when both are in use.
+ */
+export class MetricsTracingProcessor implements TracingProcessor {
+  readonly metrics: Metrics;
+  private readonly runs: OpenRuns<string, TraceRun>;
+  private readonly removeResolver: () => void;
+
+  constructor(options: MetricsTracingProcessorOptions | Metrics = {}) {
+    this.metrics = toMetrics(options);
+    this.runs = new OpenRuns<string, TraceRun>(
+      (run) => run.finish(),
+      this.metrics.diagnostics,
+      SOURCE,
+      adapterOptions<OpenRunsOptions>(options),
+    );
+    observeHttpAttempts();
+    // the model's HTTP requests run under its generation/response span (the SDK's current span)
+    this.removeResolver = addAttemptLogResolver(() => {
+      const span = getCurrentSpan() as SpanLike | null;
+      const run = span ? this.runs.peek(span.traceId) : undefined;
+      return run ? run.attemptLogOf(span!.spanId) : undefined;
+    });
+  }
+
+  async onTraceStart(trace: Trace): Promise<void> {
+    guard(this.metrics.diagnostics, SOURCE, () => this.open(trace.traceId, trace));
+  }
+
+  /** A trace's run ends with its top-level task span, or with the trace (no task spans). */
+  async onTraceEnd(trace: Trace): Promise<void> {
+    guard(this.metrics.diagnostics, SOURCE, () => this.close(trace.traceId));
+  }
+
+  async onSpanStart(span: Span<any>): Promise<void> {
+    guard(this.metrics.diagnostics, SOURCE, () => {
+      // a second run inside one user trace (`withTrace`) is a record of its own
+      if (isRunSpan(span) && !this.runs.peek(span.traceId)) this.open(span.traceId, {});
+      this.runs.get(span.traceId)?.spanStarted(span as unknown as SpanLike);
+    });
+  }
+
+  async onSpanEnd(span: Span<any>): Promise<void> {
+    guard(this.metrics.diagnostics, SOURCE, () => {
+      this.runs.get(span.traceId)?.spanEnded(span as unknown as SpanLike);
+      // the SDK does not end the trace of a run that threw; its task span does end
+      if (isRunSpan(span)) this.close(span.traceId);
+    });
+  }
+
+  private open(traceId: string, trace: { groupId?: string | null }): void {
+    if (inMeteredRun() || this.runs.wasEvicted(traceId)) return; // instrumentRunner records this run
+    this.runs.add(traceId, new TraceRun(this.metrics, trace));
+  }
+
+  private close(traceId: string): void {
+    const run = this.runs.peek(traceId);
+    if (!run) return;
+    this.runs.delete(traceId);
+    run.finish();
+  }
+
+  /** Resolves when every exporter delivered what it has. */
+  async forceFlush(): Promise<void> {
+    await this.metrics.flush();
+  }
+
+  flush(options?: { timeoutMs?: number }): Promise<void> {
+    return this.metrics.flush(options);
+  }
+
+  /** Finishes the runs still open (as they stand), then shuts the exporters down. */
+  async shutdown(timeout?: number | { timeoutMs?: number }): Promise<void> {
+    this.removeResolver();
+    this.runs.finishAll();
+    await this.metrics.shutdown(typeof timeout === 'number' ? { timeoutMs: timeout } : timeout);
+  }
+}

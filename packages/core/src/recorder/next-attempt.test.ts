@@ -38,7 +38,7 @@ describe('ModelCall.nextAttempt', () => {
     requests(third, [500, 200]);
     third.end({}, T0 + 80);
     expect(third.nextAttempt).toBe(7);
-    run.end({}, T0 + 90);
+    run.end({ endedAt: T0 + 90 });
     expect(finished[0]!.modelCalls.map((c) => [c.attempt, c.outcome])).toEqual([
       [1, 'error'],
       [2, 'error'],
@@ -61,7 +61,7 @@ describe('ModelCall.fail with an error that names no status', () => {
     const timeout = run.startModelCall({ startedAt: T0 + 40 });
     requests(timeout, [429]);
     timeout.fail(Object.assign(new Error('timed out'), { name: 'APIConnectionTimeoutError' }), {}, T0 + 50);
-    run.end({}, T0 + 60);
+    run.end({ endedAt: T0 + 60 });
     expect(finished[0]!.modelCalls.map((c) => [c.status, c.error?.category])).toEqual([
       [500, 'server'],
       [503, 'server'],

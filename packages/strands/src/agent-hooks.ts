@@ -20,18 +20,44 @@ type Runs = OpenRuns<object, AgentRun>;
 
 /** Registers the adapter's hooks on one agent; returns what removes them. */
 export function addAgentHooks(agent: LocalAgent, metrics: Metrics, runs: Runs): Array<() => void> {
-  const on = <T>(handler: (event: T) => void) => (event: T) => {
-    guard(metrics.diagnostics, SOURCE, () => handler(event));
-  };
+  const on =
+    <T>(handler: (event: T) => void) =>
+    (event: T) => {
+      guard(metrics.diagnostics, SOURCE, () => handler(event));
+    };
   // Before* hooks run last, so a cancel set by the user's own hooks is seen; After* read the final result.
   const last = { order: HookOrder.SDK_LAST };
   return [
-    agent.addHook(BeforeInvocationEvent, on((e) => startRun(e, metrics, runs)), last),
-    agent.addHook(AfterInvocationEvent, on((e) => endRun(e.agent, runs)), last),
-    agent.addHook(BeforeToolCallEvent, on((e) => startTool(e, runs)), last),
-    agent.addHook(AfterToolCallEvent, on((e) => endTool(e, runs)), last),
-    agent.addHook(BeforeModelCallEvent, on((e) => cancelled(e, 'model call', runs)), last),
-    agent.addHook(BeforeToolsEvent, on((e) => cancelled(e, 'tools', runs)), last),
+    agent.addHook(
+      BeforeInvocationEvent,
+      on((e) => startRun(e, metrics, runs)),
+      last,
+    ),
+    agent.addHook(
+      AfterInvocationEvent,
+      on((e) => endRun(e.agent, runs)),
+      last,
+    ),
+    agent.addHook(
+      BeforeToolCallEvent,
+      on((e) => startTool(e, runs)),
+      last,
+    ),
+    agent.addHook(
+      AfterToolCallEvent,
+      on((e) => endTool(e, runs)),
+      last,
+    ),
+    agent.addHook(
+      BeforeModelCallEvent,
+      on((e) => cancelled(e, 'model call', runs)),
+      last,
+    ),
+    agent.addHook(
+      BeforeToolsEvent,
+      on((e) => cancelled(e, 'tools', runs)),
+      last,
+    ),
     agent.addHook(
       InterruptEvent,
       on((e) => tripped(e.agent, runs, String(readField(e.interrupt, 'name') ?? 'interrupt'), 'interrupt')),
@@ -44,7 +70,7 @@ function startRun(event: BeforeInvocationEvent, metrics: Metrics, runs: Runs): v
   const { agent, invocationState } = event;
   if (!runs.peek(agent)) {
     const parent = rootOf(invocationState);
-    const name = agent.id;
+    const name = String(readField(agent, 'name') ?? agent.id);
     const model = modelIdOf(agent.model);
     const recorder = parent
       ? parent.recorder.startMemberRun({ kind: parent.memberKind, name, model })

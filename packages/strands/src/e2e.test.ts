@@ -49,11 +49,18 @@ describe.each(PROVIDERS)('%s', (provider) => {
 
   it('stream(): multi-step with a local and an MCP tool, counted by type, usage summed exactly', async () => {
     server.script([
-      { toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }], usage: { input: 100, output: 10 } },
+      {
+        toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }],
+        usage: { input: 100, output: 10 },
+      },
       { toolCalls: [{ name: 'lookup_order', arguments: { id: '7' } }], usage: { input: 200, output: 20 } },
       { text: 'Sunny, and order 7 shipped.', usage: { input: 300, output: 30 } },
     ]);
-    const agent = newAgent({ model: modelFor(server, provider), tools: [getWeather, mcp], plugins: [plugin] });
+    const agent = newAgent({
+      model: modelFor(server, provider),
+      tools: [getWeather, mcp],
+      plugins: [plugin],
+    });
     for await (const _ of agent.stream('weather and order?')) {
       // drain
     }

@@ -55,7 +55,12 @@ describe('cache and reasoning tokens', () => {
     const agent = newAgent({ model: modelFor(server, 'openai-chat'), plugins: [plugin] });
     await agent.invoke('hi');
     const usage = onlyRecord(memory).summary.usage;
-    expect(usage).toMatchObject({ inputTokens: 1000, outputTokens: 300, totalTokens: 1300, cacheReadTokens: 800 });
+    expect(usage).toMatchObject({
+      inputTokens: 1000,
+      outputTokens: 300,
+      totalTokens: 1300,
+      cacheReadTokens: 800,
+    });
     expect(usage?.reasoningTokens).toBeUndefined();
   });
 

@@ -26,23 +26,26 @@ export class MetricsPlugin implements Plugin, MultiAgentPlugin {
   constructor(input: StrandsMetricsInput = {}) {
     this.metrics = toMetrics(input);
     const { openRunTimeoutMs, maxOpenRuns } = adapterOptions<StrandsAdapterOptions>(input);
-    this.runs = new OpenRuns(
-      (run) => run.recorder.end(),
-      this.metrics.diagnostics,
-      SOURCE,
-      { openRunTimeoutMs, maxOpenRuns },
-    );
+    this.runs = new OpenRuns((run) => run.recorder.end(), this.metrics.diagnostics, SOURCE, {
+      openRunTimeoutMs,
+      maxOpenRuns,
+    });
   }
 
-  /** Called by the agent (from its `plugins`) when it initializes. */
-  initAgent(agent: LocalAgent): void {
+  /**
+   * Called by the agent (from its `plugins`) when it initializes. Typed `object` so the plugin fits
+   * the `Plugin` type of any copy of the SDK.
+   */
+  initAgent(target: object): void {
+    const agent = target as LocalAgent;
     if (!claim(agent)) return;
     addAgentHooks(agent, this.metrics, this.runs);
     agent.addMiddleware(InvokeModelStage, meterModelCalls(this.runs, this.metrics.diagnostics));
   }
 
   /** Called by a `Graph` or `Swarm` (from its `plugins`); also measures its node agents. */
-  initMultiAgent(orchestrator: MultiAgent): void {
+  initMultiAgent(target: object): void {
+    const orchestrator = target as MultiAgent;
     if (!claim(orchestrator)) return;
     addMultiAgentHooks(orchestrator, this.metrics, this.runs);
     for (const agent of nodeAgents(orchestrator)) this.initAgent(agent);

@@ -16,12 +16,21 @@ type Runs = OpenRuns<object, AgentRun>;
  * Registers the adapter's hooks on a graph or swarm: its invocation is the top-level record (or a
  * `subgraph` member of an outer one), its node agents' runs are `team-member` runs rolled into it.
  */
-export function addMultiAgentHooks(orchestrator: MultiAgent, metrics: Metrics, runs: Runs): Array<() => void> {
-  const on = <T>(handler: (event: T) => void) => (event: T) => {
-    guard(metrics.diagnostics, SOURCE, () => handler(event));
-  };
+export function addMultiAgentHooks(
+  orchestrator: MultiAgent,
+  metrics: Metrics,
+  runs: Runs,
+): Array<() => void> {
+  const on =
+    <T>(handler: (event: T) => void) =>
+    (event: T) => {
+      guard(metrics.diagnostics, SOURCE, () => handler(event));
+    };
   return [
-    orchestrator.addHook(BeforeMultiAgentInvocationEvent, on((e) => startRun(e, metrics, runs))),
+    orchestrator.addHook(
+      BeforeMultiAgentInvocationEvent,
+      on((e) => startRun(e, metrics, runs)),
+    ),
     orchestrator.addHook(
       AfterNodeCallEvent,
       on((e) => {
@@ -29,7 +38,10 @@ export function addMultiAgentHooks(orchestrator: MultiAgent, metrics: Metrics, r
         if (run && e.error !== undefined) run.error = e.error;
       }),
     ),
-    orchestrator.addHook(AfterMultiAgentInvocationEvent, on((e) => endRun(e, runs))),
+    orchestrator.addHook(
+      AfterMultiAgentInvocationEvent,
+      on((e) => endRun(e, runs)),
+    ),
   ];
 }
 

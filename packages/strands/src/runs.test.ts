@@ -25,7 +25,10 @@ describe('runs', () => {
     const keys = Array.from({ length: 20 }, (_, i) => i + 1);
     for (const n of keys)
       server.script(`r${n}`, [
-        { toolCalls: [{ name: 'get_weather', arguments: { city: `c${n}` } }], usage: { input: n, output: 1 } },
+        {
+          toolCalls: [{ name: 'get_weather', arguments: { city: `c${n}` } }],
+          usage: { input: n, output: 1 },
+        },
         { text: `done ${n}`, usage: { input: 1000 * n, output: 10 * n }, chunkDelayMs: 2 },
       ]);
     await Promise.all(
@@ -47,7 +50,10 @@ describe('runs', () => {
 
   it('an agent used as a tool is a member run rolled into the one top-level record', async () => {
     server.script('parent', [
-      { toolCalls: [{ name: 'researcher', arguments: { input: 'script:child' } }], usage: { input: 100, output: 10 } },
+      {
+        toolCalls: [{ name: 'researcher', arguments: { input: 'script:child' } }],
+        usage: { input: 100, output: 10 },
+      },
       { text: 'done', usage: { input: 300, output: 30 } },
     ]);
     server.script('child', [{ text: 'found it', usage: { input: 20, output: 2 } }]);
@@ -57,7 +63,11 @@ describe('runs', () => {
       model: modelFor(server, 'anthropic'),
       plugins: [plugin],
     });
-    const parent = newAgent({ model: modelFor(server, 'openai-chat'), tools: [child.asTool()], plugins: [plugin] });
+    const parent = newAgent({
+      model: modelFor(server, 'openai-chat'),
+      tools: [child.asTool()],
+      plugins: [plugin],
+    });
     await parent.invoke('script:parent go');
     const record = onlyRecord(memory);
     expect(record.members).toHaveLength(1);
@@ -70,8 +80,18 @@ describe('runs', () => {
   it('a graph of two agents (the plugin on the graph only) is one record with two team-member runs', async () => {
     server.script('a', [{ text: 'a says script:b', usage: { input: 11, output: 1 } }]);
     server.script('b', [{ text: 'b done', usage: { input: 22, output: 2 } }]);
-    const a = newAgent({ id: 'a', model: modelFor(server, 'openai-chat'), systemPrompt: 'script:a' });
-    const b = newAgent({ id: 'b', model: modelFor(server, 'anthropic'), systemPrompt: 'script:b' });
+    const a = newAgent({
+      id: 'a',
+      name: 'a',
+      model: modelFor(server, 'openai-chat'),
+      systemPrompt: 'script:a',
+    });
+    const b = newAgent({
+      id: 'b',
+      name: 'b',
+      model: modelFor(server, 'anthropic'),
+      systemPrompt: 'script:b',
+    });
     const graph = new Graph({ nodes: [a, b], edges: [['a', 'b']], plugins: [plugin] });
     await graph.invoke('go');
     const record = onlyRecord(memory);
@@ -88,7 +108,11 @@ describe('runs', () => {
       { toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }], usage: { input: 10, output: 1 } },
       { text: 'blocked', usage: { input: 20, output: 2 } },
     ]);
-    const agent = newAgent({ model: modelFor(server, 'openai-chat'), tools: [getWeather], plugins: [plugin] });
+    const agent = newAgent({
+      model: modelFor(server, 'openai-chat'),
+      tools: [getWeather],
+      plugins: [plugin],
+    });
     agent.addHook(BeforeToolCallEvent, (event) => {
       event.cancel = 'not allowed';
     });
@@ -103,7 +127,11 @@ describe('runs', () => {
     server.script([
       { toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }], usage: { input: 10, output: 1 } },
     ]);
-    const agent = newAgent({ model: modelFor(server, 'openai-chat'), tools: [getWeather], plugins: [plugin] });
+    const agent = newAgent({
+      model: modelFor(server, 'openai-chat'),
+      tools: [getWeather],
+      plugins: [plugin],
+    });
     agent.addHook(BeforeToolCallEvent, (event) => {
       event.interrupt({ name: 'approval', reason: 'needs a human' });
     });
@@ -115,9 +143,16 @@ describe('runs', () => {
 
   it('an exporter that throws does not reach the agent, and the other exporters still get the record', async () => {
     server.script([{ text: 'ok', usage: { input: 5, output: 1 } }]);
-    const throwing = { export: () => { throw new Error('exporter down'); } };
+    const throwing = {
+      export: () => {
+        throw new Error('exporter down');
+      },
+    };
     const seen: unknown[] = [];
-    const own = newPlugin(memory, { exporters: [throwing, memory], diagnostics: (d: unknown) => seen.push(d) });
+    const own = newPlugin(memory, {
+      exporters: [throwing, memory],
+      diagnostics: (d: unknown) => seen.push(d),
+    });
     const agent = newAgent({ model: modelFor(server, 'openai-chat'), plugins: [own] });
     await expect(agent.invoke('hi')).resolves.toBeDefined();
     expect(onlyRecord(memory).summary.usage).toMatchObject({ inputTokens: 5, outputTokens: 1 });

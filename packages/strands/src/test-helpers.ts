@@ -13,7 +13,11 @@ export type Provider = 'openai-chat' | 'openai-responses' | 'anthropic';
 export const PROVIDERS: Provider[] = ['openai-chat', 'openai-responses', 'anthropic'];
 
 /** A Strands model of the provider on the local model server; the provider client at its defaults unless told. */
-export function modelFor(server: ModelServer, provider: Provider, clientConfig: Record<string, unknown> = {}) {
+export function modelFor(
+  server: ModelServer,
+  provider: Provider,
+  clientConfig: Record<string, unknown> = {},
+) {
   if (provider === 'anthropic')
     return new AnthropicModel({
       modelId: 'claude-test',
@@ -56,7 +60,10 @@ export async function connectMcp(): Promise<McpClient> {
   server.registerTool(
     'cancel_order',
     { description: 'Cancels an order', inputSchema: { id: z.string() } },
-    async ({ id }) => ({ content: [{ type: 'text', text: `order ${id} cannot be cancelled` }], isError: true }),
+    async ({ id }) => ({
+      content: [{ type: 'text', text: `order ${id} cannot be cancelled` }],
+      isError: true,
+    }),
   );
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);

@@ -1,6 +1,6 @@
 import type { Metrics } from '@metrics/core';
 import { OpenRuns, adapterOptions, toMetrics } from '@metrics/core/adapter';
-import { InvokeModelStage, type LocalAgent, type Plugin } from '@strands-agents/sdk';
+import { Agent, InvokeModelStage, type LocalAgent, type Plugin } from '@strands-agents/sdk';
 import type { MultiAgent, MultiAgentPlugin } from '@strands-agents/sdk/multiagent';
 import { addAgentHooks } from './agent-hooks.js';
 import type { AgentRun } from './agent-run.js';
@@ -39,6 +39,7 @@ export class MetricsPlugin implements Plugin, MultiAgentPlugin {
   initAgent(target: object): void {
     const agent = target as LocalAgent;
     if (!claim(agent)) return;
+    if (!(agent instanceof Agent)) warnOtherCopy(this.metrics);
     addAgentHooks(agent, this.metrics, this.runs);
     agent.addMiddleware(InvokeModelStage, meterModelCalls(this.runs, this.metrics.diagnostics));
   }
@@ -61,6 +62,17 @@ export class MetricsPlugin implements Plugin, MultiAgentPlugin {
     this.runs.finishAll();
     return this.metrics.shutdown(options);
   }
+}
+
+/** Strands matches hooks by event class: an agent of another copy of the SDK fires events this plugin's classes never match. */
+function warnOtherCopy(metrics: Metrics): void {
+  metrics.diagnostics.emit({
+    type: 'strands.other-sdk-copy',
+    level: 'warn',
+    source: SOURCE,
+    message:
+      'an agent from another copy of @strands-agents/sdk than the one @metrics/strands loads: its events cannot reach the plugin (install one copy)',
+  });
 }
 
 function claim(target: object): boolean {

@@ -39,6 +39,8 @@ export { fromOpenAIChatUsage, fromOpenAIResponsesUsage } from './usage/from-open
 export { fromAnthropicUsage } from './usage/from-anthropic.js';
 export { fromGeminiUsage } from './usage/from-gemini.js';
 export { fromBedrockConverseUsage } from './usage/from-bedrock.js';
+export { fromStrandsUsage } from './usage/from-strands.js';
+export type { StrandsUsageOptions } from './usage/from-strands.js';
 export { fromLangChainUsageMetadata } from './usage/from-langchain.js';
 export { fromAiSdkProviderUsage, fromAiSdkUsage } from './usage/from-ai-sdk.js';
 export { fromOpenAIAgentsUsage } from './usage/from-openai-agents.js';

@@ -1,0 +1,62 @@
+import { type Diagnostics, type ModelCall, fromStrandsUsage, guard, readField } from '@metrics/core';
+import { type OpenRuns, runInAttemptScope } from '@metrics/core/adapter';
+import type { InvokeModelStage } from '@strands-agents/sdk';
+import type { MiddlewareHandlerOf } from '@strands-agents/sdk';
+import type { AgentRun } from './agent-run.js';
+import { SOURCE } from './options.js';
+import { cacheInInput, isContentDelta, modelIdOf } from './strands-shapes.js';
+
+type ModelHandler = MiddlewareHandlerOf<typeof InvokeModelStage>;
+type ModelStep = Awaited<ReturnType<ReturnType<Parameters<ModelHandler>[1]>['next']>>;
+
+/**
+ * Wraps the model's own work (Strands' `InvokeModelStage`): one model call per stage run, every
+ * step of the provider's stream run as that call's HTTP-attempt scope, so each request the
+ * provider client makes (its retries included) is one of the call's attempts. Usage comes from the
+ * aggregated result (`metadata.usage`, streamed by every provider), the first token from the first
+ * content delta.
+ */
+export function meterModelCalls(runs: OpenRuns<object, AgentRun>, diagnostics: Diagnostics): ModelHandler {
+  return async function* meteredModelCall(context, next) {
+    const run = guard(diagnostics, SOURCE, () => runs.get(context.agent));
+    if (!run) return yield* next(context);
+    const call = run.recorder.startModelCall({ model: modelIdOf(context.model), streamed: true });
+    const inner = next(context);
+    let settled = false;
+    let sawToken = false;
+    try {
+      let step: ModelStep = await runInAttemptScope(call, () => inner.next());
+      while (!step.done) {
+        if (!sawToken && isContentDelta(step.value)) {
+          sawToken = true;
+          call.firstToken();
+        }
+        yield step.value;
+        step = await runInAttemptScope(call, () => inner.next());
+      }
+      settled = true;
+      guard(diagnostics, SOURCE, () => endCall(run, call, context.model, step.value));
+      return step.value;
+    } catch (error) {
+      settled = true;
+      call.fail(error);
+      run.error = error;
+      throw error;
+    } finally {
+      // the consumer stopped early: close the provider's stream too (the call is abandoned with the run)
+      if (!settled) await inner.return(undefined as never);
+    }
+  };
+}
+
+function endCall(run: AgentRun, call: ModelCall, model: unknown, value: unknown): void {
+  const result = readField(value, 'result');
+  const usage = readField(readField(result, 'metadata'), 'usage');
+  call.end({
+    usage: fromStrandsUsage(usage, { cacheInInput: cacheInInput(model) }),
+    model: modelIdOf(model),
+  });
+  run.error = undefined;
+  if (readField(result, 'redaction') !== undefined)
+    run.recorder.recordGuardrailTrip({ name: 'model-redaction', kind: 'redaction' });
+}

@@ -19,3 +19,4 @@ export type { AttemptLogResolver, AttemptScope } from './attempts/attempt-scope.
 export { HTTP_ATTEMPTS_OBSERVABLE, observeHttpAttempts } from './attempts/http-attempt-observer.js';
 export { attemptFetch } from './attempts/attempt-fetch.js';
 export { classifyHttpStatus } from './errors/classify-error.js';
+export { subtractUsage } from './usage/subtract-usage.js';

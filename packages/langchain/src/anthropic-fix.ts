@@ -1,4 +1,5 @@
 import type { Usage } from '@metrics/core';
+import { subtractUsage } from '@metrics/core/adapter';
 import { get } from './langchain-shapes.js';
 
 /**
@@ -19,6 +20,9 @@ export function isAffectedVersion(version: string | undefined): boolean {
   return major === 0 || (major === 1 && minor <= 5);
 }
 
+/** The placeholder token a streamed call of an affected version over-reports. */
+const STREAMED_PLACEHOLDER = { outputTokens: 1, totalTokens: 1 } as const;
+
 /** The `@langchain/anthropic` version a chat model start reports, if any. */
 export function anthropicVersion(serialized: unknown, metadata: unknown): string | undefined {
   const id = get(serialized, 'id');
@@ -30,12 +34,22 @@ export function anthropicVersion(serialized: unknown, metadata: unknown): string
   return typeof version === 'string' ? version : 'unknown';
 }
 
+/** The `@langchain/anthropic` version in a model object's own metadata (the middleware's request), if any. */
+export function anthropicVersionOfModel(model: unknown): string | undefined {
+  const version = get(get(get(model, 'metadata'), 'versions'), '@langchain/anthropic');
+  return typeof version === 'string' ? version : undefined;
+}
+
 /** Removes the placeholder token from a streamed call's usage; returns the usage unchanged otherwise. */
 export function correctAnthropicStreamedUsage(usage: Usage | undefined): Usage | undefined {
-  if (usage?.outputTokens === undefined || usage.outputTokens < 1) return usage;
-  const corrected: Usage = { ...usage, outputTokens: usage.outputTokens - 1 };
-  if (usage.totalTokens !== undefined && usage.totalTokens >= 1)
-    corrected.totalTokens = usage.totalTokens - 1;
-  Object.defineProperty(corrected, 'raw', { value: usage.raw, enumerable: false });
-  return corrected;
+  return subtractUsage(usage, STREAMED_PLACEHOLDER);
+}
+
+/** A model call's usage, corrected when it is a streamed call of an affected `@langchain/anthropic`. */
+export function correctedUsage(
+  usage: Usage | undefined,
+  call: { enabled: boolean; streamed: boolean; anthropicVersion: string | undefined },
+): Usage | undefined {
+  if (!call.enabled || !call.streamed || !isAffectedVersion(call.anthropicVersion)) return usage;
+  return correctAnthropicStreamedUsage(usage);
 }

@@ -170,3 +170,18 @@ export function guardrailName(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** A LangChain run id (a UUID): cheap shape check, no regex on the hot path. */
+export function isRunId(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length === 36 &&
+    value.charCodeAt(8) === 45 &&
+    value.charCodeAt(23) === 45
+  );
+}
+
+/** A run id argument, or `undefined` for anything else in that position. */
+export function runIdArg(value: unknown): string | undefined {
+  return isRunId(value) ? value : undefined;
+}

@@ -1,14 +1,8 @@
-import { Metrics, type MetricsOptions } from '@metrics/core';
+import type { Metrics, MetricsOptions } from '@metrics/core';
+import type { OpenRunsOptions } from '@metrics/core/adapter';
 
-export interface LangChainMetricsOptions extends MetricsOptions {
-  /** An existing `Metrics` instance (its exporters and diagnostics); the other options are then ignored. */
-  metrics?: Metrics;
-  /**
-   * Most invocations a shared handler keeps open at once. A run whose end never arrives is
-   * evicted (oldest first) and exported as it stands, with an `langchain.run-evicted` diagnostic.
-   * Default 1000.
-   */
-  maxOpenRuns?: number;
+/** This adapter's own settings, beside `MetricsOptions`. */
+export interface LangChainAdapterOptions extends OpenRunsOptions {
   /**
    * Subtract the placeholder output token `@langchain/anthropic` (<= 1.5.x) adds to every streamed
    * call. Default `true`; applied only to the affected versions.
@@ -21,10 +15,14 @@ export interface LangChainMetricsOptions extends MetricsOptions {
   deferToMiddleware?: boolean;
 }
 
-export const SOURCE = '@metrics/langchain';
-
-export function toMetrics(options: LangChainMetricsOptions | Metrics): Metrics {
-  if (options instanceof Metrics) return options;
-  if (options.metrics) return options.metrics;
-  return new Metrics(options);
+/**
+ * The first argument of the handler and the middleware (`MetricsInput` of the core, plus this
+ * adapter's settings). `openRunTimeoutMs`: a run silent this long is finished as it stands
+ * (default 10 minutes); `maxOpenRuns`: the memory bound on open runs (default 100,000).
+ */
+export interface LangChainMetricsOptions extends MetricsOptions, LangChainAdapterOptions {
+  /** An existing `Metrics` instance (its exporters and diagnostics); the other core options are then ignored. */
+  metrics?: Metrics;
 }
+
+export const SOURCE = '@metrics/langchain';

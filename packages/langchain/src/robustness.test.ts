@@ -158,7 +158,7 @@ describe('robustness', () => {
       handler.handleChainStart(graph, {}, `00000000-0000-4000-8000-00000000000${i % 10}`.slice(-36));
     expect(handler.tree.openInvocations).toBe(3);
     expect(exporter.records).toHaveLength(7);
-    expect(events.filter((e) => e.type === 'langchain.run-evicted')).toHaveLength(7);
+    expect(events.filter((e) => e.type === 'runs.evicted')).toHaveLength(7);
   });
 });
 

@@ -1,21 +1,14 @@
-import {
-  type Diagnostics,
-  InvocationRecorder,
-  type Metrics,
-  type ProviderType,
-  type ToolCall,
-  guard,
-  now,
-} from '@metrics/core';
-import type { AttemptLog } from '@metrics/core/adapter';
+import { InvocationRecorder, type Metrics, type ProviderType, type ToolCall, guard } from '@metrics/core';
+import { type AttemptLog, OpenRuns, type OpenRunsOptions } from '@metrics/core/adapter';
 import { SOURCE } from './options.js';
+import { failedRunEnd } from './run-errors.js';
 
 /** One top-level invocation: the recorder plus everything needed to close it. */
 export interface RootRun {
   readonly id: string;
   readonly recorder: InvocationRecorder;
-  /** Every LangChain run id attributed to this invocation (deleted with it). */
-  readonly runIds: Set<string>;
+  /** Every open LangChain run of this invocation, by run id (the root's own included). */
+  readonly nodes: Map<string, RunNode>;
   /** Tool call ids whose tool callbacks fired (so error `ToolMessage`s are not counted twice). */
   readonly seenToolCalls: Set<string>;
   /** The run is measured by the metrics middleware: the handler's record is dropped. */
@@ -57,39 +50,57 @@ export interface ChainRun {
 export type RunNode = ModelRun | ToolRun | ChainRun;
 
 /**
- * The runId → run map shared by every copy of a handler: concurrent invocations never mix
- * because every event is attributed through its own run tree. Bounded: past `maxOpenRuns`
- * open invocations, the oldest is ended and exported as it stands.
+ * The open invocations of a handler (shared by every copy of it), on the core's `OpenRuns`: each
+ * invocation under its root run id, every child run id linked to it, so concurrent invocations
+ * never mix. A live invocation is never evicted; one silent for `openRunTimeoutMs` (or past the
+ * `maxOpenRuns` memory bound) is finished as it stands and its late events are dropped.
  */
 export class RunTree {
-  readonly runs = new Map<string, RunNode>();
-  private readonly roots = new Map<string, RootRun>();
+  private readonly open: OpenRuns<string, RootRun>;
 
   constructor(
     private readonly metrics: Metrics,
-    private readonly maxOpenRuns: number,
+    options: OpenRunsOptions,
     /** Told of every run forgotten with its invocation (an evicted run's model call still open, say). */
-    private readonly onForget?: (node: RunNode) => void,
-  ) {}
-
-  get diagnostics(): Diagnostics {
-    return this.metrics.diagnostics;
+    private readonly onForget: (node: RunNode) => void,
+  ) {
+    this.open = new OpenRuns((root) => this.end(root), metrics.diagnostics, SOURCE, options);
   }
 
   get openInvocations(): number {
-    return this.roots.size;
+    return this.open.size;
+  }
+
+  /** The open run `runId`, if its invocation is open. */
+  node(runId: string): RunNode | undefined {
+    return this.open.get(runId)?.nodes.get(runId);
+  }
+
+  /** The open invocation run `runId` belongs to. */
+  rootOf(runId: string): RootRun | undefined {
+    return this.open.get(runId);
+  }
+
+  /** Whether run `runId` belonged to an evicted invocation (its events are dropped). */
+  wasEvicted(runId: string): boolean {
+    return this.open.wasEvicted(runId);
   }
 
   startRoot(runId: string, providerType: ProviderType, name: string | undefined): RootRun {
-    const { sessionId, toolTypes, diagnostics } = this.metrics.options;
     const root: RootRun = {
       id: runId,
-      runIds: new Set([runId]),
+      nodes: new Map(),
       seenToolCalls: new Set(),
       ownedByMiddleware: false,
-      recorder: undefined as unknown as InvocationRecorder,
+      recorder: this.recorder(providerType, name, () => root),
     };
-    (root as { recorder: InvocationRecorder }).recorder = new InvocationRecorder(
+    this.open.add(runId, root);
+    return root;
+  }
+
+  private recorder(providerType: ProviderType, name: string | undefined, root: () => RootRun) {
+    const { sessionId, toolTypes, diagnostics } = this.metrics.options;
+    return new InvocationRecorder(
       {
         providerType,
         ...(sessionId !== undefined ? { sessionId } : {}),
@@ -97,52 +108,42 @@ export class RunTree {
       },
       {
         onEnd: (record) => {
-          if (root.ownedByMiddleware) return;
-          this.metrics.export(record);
+          if (!root().ownedByMiddleware) this.metrics.export(record);
         },
         diagnostics,
         ...(toolTypes ? { toolTypes } : {}),
       },
     );
-    this.roots.set(runId, root);
-    if (this.roots.size > this.maxOpenRuns) this.evictOldest();
-    return root;
   }
 
   add(runId: string, node: RunNode): void {
-    this.runs.set(runId, node);
-    node.root.runIds.add(runId);
+    node.root.nodes.set(runId, node);
+    if (runId !== node.root.id) this.open.link(runId, node.root.id);
   }
 
-  /** Ends an invocation: its record goes to the exporters; its runs are forgotten. */
-  finish(root: RootRun, options: { error?: unknown; countError?: boolean } = {}): void {
-    if (!this.roots.delete(root.id)) return;
-    for (const id of root.runIds) {
-      const node = this.onForget && this.runs.get(id);
-      if (node) this.onForget?.(node);
-      this.runs.delete(id);
-    }
-    guard(this.diagnostics, SOURCE, () => root.recorder.end(options));
+  /** Forgets a child run that ended (its invocation stays open). */
+  remove(runId: string, node: RunNode): void {
+    node.root.nodes.delete(runId);
+    if (runId !== node.root.id) this.open.unlink(runId);
   }
 
-  private evictOldest(): void {
-    const oldest = this.roots.values().next().value;
-    if (!oldest) return;
-    this.diagnostics.emit({
-      type: 'langchain.run-evicted',
-      level: 'warn',
-      source: SOURCE,
-      message: `more than ${this.maxOpenRuns} invocations were open; the oldest was ended without its end event`,
-    });
-    this.finish(oldest);
+  /**
+   * Ends an invocation: its record goes to the exporters; its runs are forgotten. A guardrail's
+   * error (a middleware's block) is a guardrail hit, not an error.
+   */
+  finish(root: RootRun, error?: unknown): void {
+    if (!this.open.delete(root.id)) return;
+    this.end(root, error === undefined ? {} : failedRunEnd(root.recorder, error));
+  }
+
+  private end(root: RootRun, options: { error?: unknown; countError?: boolean } = {}): void {
+    for (const node of root.nodes.values()) this.onForget(node);
+    root.nodes.clear();
+    guard(this.metrics.diagnostics, SOURCE, () => root.recorder.end(options));
   }
 
   /** Closes every open invocation (process shutdown). */
   finishAll(): void {
-    for (const root of [...this.roots.values()]) this.finish(root);
-  }
-
-  now(): number {
-    return now();
+    this.open.finishAll();
   }
 }

@@ -1,0 +1,47 @@
+import type { ProviderType } from '@metrics/core';
+import { get, isCreateAgent, isGraph } from './langchain-shapes.js';
+import { MIDDLEWARE_NAME } from './middleware-name.js';
+import type { RunNode, RunTree } from './run-tree.js';
+
+/** What `handleChainStart` says about a chain, a graph or a graph node. */
+export interface ChainStart {
+  runId: string;
+  chain: unknown;
+  metadata: unknown;
+  runName: string | undefined;
+}
+
+/** A top-level chain or graph: a new invocation (`LANGGRAPH` for a graph you built, else `LANGCHAIN`). */
+export function startRootChain(tree: RunTree, start: ChainStart): void {
+  const provider: ProviderType =
+    isGraph(start.chain) && !isCreateAgent(start.metadata) ? 'LANGGRAPH' : 'LANGCHAIN';
+  const root = tree.startRoot(start.runId, provider, start.runName);
+  tree.add(start.runId, { kind: 'chain', root, recorder: root.recorder, scan: false });
+}
+
+/**
+ * A chain inside an invocation: a nested graph is a member run (`subgraph`/`subagent`); a
+ * LangGraph node's output is scanned for error `ToolMessage`s; the metrics middleware's own node
+ * says the middleware measures this invocation.
+ */
+export function startChildChain(
+  tree: RunTree,
+  parent: RunNode,
+  start: ChainStart,
+  deferToMiddleware: boolean,
+): void {
+  const node = get(start.metadata, 'langgraph_node');
+  if (deferToMiddleware && typeof node === 'string' && node.startsWith(`${MIDDLEWARE_NAME}.`))
+    parent.root.ownedByMiddleware = true;
+  const { root } = parent;
+  if (isGraph(start.chain)) {
+    const member = parent.recorder.startMemberRun({
+      kind: isCreateAgent(start.metadata) ? 'subagent' : 'subgraph',
+      ...(start.runName !== undefined ? { name: start.runName } : {}),
+    });
+    tree.add(start.runId, { kind: 'chain', root, recorder: member, scan: false, member });
+    return;
+  }
+  const scan = typeof node === 'string' && node === start.runName;
+  tree.add(start.runId, { kind: 'chain', root, recorder: parent.recorder, scan });
+}

@@ -1,0 +1,167 @@
+import { ToolMessage } from '@langchain/core/messages';
+import { type Metrics, fromLangChainUsageMetadata, guard, now } from '@metrics/core';
+import { AttemptLog, runInAttemptScope } from '@metrics/core/adapter';
+import type { AgentMiddleware } from 'langchain';
+import { type AgentRun, type AgentRuns, claimFromHandlers } from './agent-runs.js';
+import {
+  accountUnseenToolMessages,
+  aiMessageOf,
+  isFinalAnswer,
+  readModel,
+  toolErrorContent,
+} from './agent-shapes.js';
+import { anthropicVersionOfModel, correctedUsage } from './anthropic-fix.js';
+import { type FirstTokenTarget, attachFirstTokenTimer } from './first-token-timer.js';
+import { detectToolType, get } from './langchain-shapes.js';
+import type { Scope } from './langgraph-scope.js';
+import { SOURCE } from './options.js';
+import { endToolCall } from './tool-messages.js';
+
+type WrapModelCall = NonNullable<AgentMiddleware['wrapModelCall']>;
+type WrapToolCall = NonNullable<AgentMiddleware['wrapToolCall']>;
+type ModelRequest = Parameters<WrapModelCall>[0];
+type ModelHandler = Parameters<WrapModelCall>[1];
+type ToolRequest = Parameters<WrapToolCall>[0];
+type ToolHandler = Parameters<WrapToolCall>[1];
+
+/** One model call in flight: its run and scope, timing, attempts and first-token timer. */
+interface ModelCallInFlight {
+  run: AgentRun;
+  scope: Scope;
+  target: FirstTokenTarget;
+  detach: (() => void) | undefined;
+  startedAt: number;
+  attempts: AttemptLog;
+}
+
+/** The middleware's hooks: which `createAgent` hook becomes which recorder call. */
+export class MetricsMiddlewareHooks {
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly runs: AgentRuns,
+    private readonly settings: { fixAnthropic: boolean; exactBoundaries: boolean },
+  ) {}
+
+  private guard<T>(fn: () => T): T | undefined {
+    return guard(this.metrics.diagnostics, SOURCE, fn);
+  }
+
+  /** `beforeAgent` (exact boundaries): the run starts at the very beginning. */
+  beforeAgent(): undefined {
+    this.guard(() => {
+      const scope = this.runs.scope();
+      if (scope) this.runs.runFor(scope);
+    });
+    return undefined;
+  }
+
+  /** `afterAgent` (exact boundaries): the run ends at the very end. */
+  afterAgent(state: unknown): undefined {
+    this.guard(() => {
+      const scope = this.runs.scope();
+      const run = scope && this.runs.peek(scope);
+      if (!run || run.depth !== scope.depth) return;
+      accountUnseenToolMessages(run, get(state, 'messages'));
+      this.runs.finish(run);
+    });
+    return undefined;
+  }
+
+  /** `wrapModelCall`: the model call's time, usage and HTTP attempts; a final answer or a model error ends the run. */
+  async wrapModelCall(request: ModelRequest, handler: ModelHandler): Promise<Awaited<ReturnType<ModelHandler>>> {
+    const call = this.guard(() => this.startModelCall(request));
+    if (!call) return handler(request);
+    let response: Awaited<ReturnType<ModelHandler>>;
+    try {
+      // every HTTP request the model makes from here (LangChain's and the client's retries) is an attempt
+      response = await runInAttemptScope(call.attempts, () => handler(request));
+    } catch (error) {
+      call.attempts.close();
+      this.guard(() => this.modelCallFailed(call, request, error));
+      throw error;
+    }
+    call.attempts.close();
+    this.guard(() => this.modelCallEnded(call, request, response));
+    return response;
+  }
+
+  private startModelCall(request: ModelRequest): ModelCallInFlight | undefined {
+    const scope = this.runs.scope();
+    const run = scope && this.runs.runFor(scope);
+    if (!scope || !run) return undefined;
+    accountUnseenToolMessages(run, get(request, 'messages'));
+    claimFromHandlers(scope.config);
+    const target: FirstTokenTarget = {};
+    const detach = attachFirstTokenTimer(target, scope.config);
+    return { run, scope, target, detach, startedAt: now(), attempts: new AttemptLog() };
+  }
+
+  private modelCallFailed(call: ModelCallInFlight, request: ModelRequest, error: unknown): void {
+    call.detach?.();
+    const model = readModel(undefined, request);
+    call.run.recorder.recordModelCall({
+      startedAt: call.startedAt,
+      endedAt: now(),
+      attempts: call.attempts,
+      ...(model !== undefined ? { model } : {}),
+      error,
+    });
+    // The model's error ends the run (this middleware sits outside retry/fallback ones).
+    if (call.scope.depth === call.run.depth) this.runs.finish(call.run, error);
+  }
+
+  private modelCallEnded(call: ModelCallInFlight, request: ModelRequest, response: unknown): void {
+    call.detach?.();
+    const { target } = call;
+    const message = aiMessageOf(response);
+    const usage = correctedUsage(fromLangChainUsageMetadata(get(message, 'usage_metadata')), {
+      enabled: this.settings.fixAnthropic,
+      streamed: target.streamed === true,
+      anthropicVersion: anthropicVersionOfModel(request.model),
+    });
+    const model = readModel(message, request);
+    call.run.recorder.recordModelCall({
+      startedAt: call.startedAt,
+      endedAt: now(),
+      attempts: call.attempts,
+      streamed: target.streamed === true,
+      ...(target.firstTokenAt !== undefined ? { firstTokenAt: target.firstTokenAt } : {}),
+      ...(model !== undefined ? { model } : {}),
+      ...(usage ? { usage } : {}),
+    });
+    const endsRun = !this.settings.exactBoundaries && call.scope.depth === call.run.depth;
+    if (endsRun && isFinalAnswer(response, request)) this.runs.finish(call.run);
+  }
+
+  /** `wrapToolCall`: every tool call; a tool's error becomes an error `ToolMessage`, never a failed run. */
+  async wrapToolCall(request: ToolRequest, handler: ToolHandler): Promise<Awaited<ReturnType<ToolHandler>>> {
+    const call = this.guard(() => this.startToolCall(request));
+    try {
+      const result = await handler(request);
+      if (call) this.guard(() => endToolCall(call, result));
+      return result;
+    } catch (error) {
+      if (call) this.guard(() => call.fail(error));
+      // Never rethrow: with any `wrapToolCall` in place, createAgent would fail the whole run.
+      return new ToolMessage({
+        content: toolErrorContent(error),
+        tool_call_id: request.toolCall.id ?? '',
+        name: request.toolCall.name,
+        status: 'error',
+      });
+    }
+  }
+
+  private startToolCall(request: ToolRequest) {
+    const scope = this.runs.scope();
+    const run = scope && this.runs.runFor(scope);
+    if (!run) return undefined;
+    const id = request.toolCall.id;
+    if (id) run.seenToolCalls.add(id);
+    return run.recorder.startToolCall({
+      name: request.toolCall.name,
+      type: detectToolType(get(request.tool, 'metadata')),
+      ...(id ? { callId: id } : {}),
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import { type Diagnostics, type InvocationRecorder, now } from '@metrics/core';
+import { AttemptLog } from '@metrics/core/adapter';
+import { anthropicVersion, correctedUsage } from './anthropic-fix.js';
+import { type AttemptSource, unwatchAttempts, watchAttempts } from './attempt-resolver.js';
+import { get, readModelOutput, readRequestedModel } from './langchain-shapes.js';
+import { SOURCE } from './options.js';
+import type { ModelRun, RootRun } from './run-tree.js';
+
+/**
+ * The handler's open model calls: what a chat model start says about the call, its record at the
+ * end, and, by parent run id, the HTTP attempts LangChain's own retries make.
+ */
+export class ModelRuns implements AttemptSource {
+  private readonly byParent = new Map<string, Set<ModelRun>>();
+  private count = 0;
+
+  constructor(
+    private readonly diagnostics: Diagnostics,
+    private readonly fixAnthropic: boolean,
+  ) {}
+
+  /** A model call starts (`handleChatModelStart`/`handleLLMStart`). */
+  start(
+    owner: { root: RootRun; recorder: InvocationRecorder },
+    parentRunId: string | undefined,
+    start: { llm: unknown; extraParams: unknown; metadata: unknown },
+  ): ModelRun {
+    const run: ModelRun = {
+      kind: 'model',
+      root: owner.root,
+      recorder: owner.recorder,
+      parentRunId,
+      startedAt: now(),
+      streamed: false,
+      attempts: new AttemptLog(),
+    };
+    const model = readRequestedModel(start.extraParams, start.metadata);
+    if (model !== undefined) run.model = model;
+    const provider = get(start.metadata, 'ls_provider');
+    if (typeof provider === 'string') run.provider = provider;
+    const anthropic = anthropicVersion(start.llm, start.metadata);
+    if (anthropic !== undefined) run.anthropicVersion = anthropic;
+    this.open(run);
+    return run;
+  }
+
+  /** A streamed chunk arrived; `first` when it carries a first token. */
+  chunk(run: ModelRun, first: boolean): void {
+    run.streamed = true;
+    if (run.firstTokenAt === undefined && first) run.firstTokenAt = now();
+  }
+
+  /** `handleLLMEnd`: one model call, with its usage (a cache hit, `extraParams.cached`, called no model). */
+  end(run: ModelRun, output: unknown, extraParams: unknown): void {
+    this.close(run);
+    if (get(extraParams, 'cached') === true) return;
+    const result = readModelOutput(output);
+    const usage = correctedUsage(result.usage, {
+      enabled: this.fixAnthropic,
+      streamed: run.streamed,
+      anthropicVersion: run.anthropicVersion,
+    });
+    const model = result.model ?? run.model;
+    run.recorder.recordModelCall({
+      ...this.callFields(run),
+      ...(model !== undefined ? { model } : {}),
+      ...(usage ? { usage } : {}),
+    });
+  }
+
+  /** `handleLLMError`: the failed model call. */
+  fail(run: ModelRun, error: unknown): void {
+    this.close(run);
+    run.recorder.recordModelCall({
+      ...this.callFields(run),
+      ...(run.model !== undefined ? { model: run.model } : {}),
+      error,
+    });
+  }
+
+  /** What every model call record gets; the core splits out the failed HTTP attempts. */
+  private callFields(run: ModelRun) {
+    return {
+      startedAt: run.startedAt,
+      endedAt: now(),
+      streamed: run.streamed,
+      attempts: run.attempts,
+      ...(run.firstTokenAt !== undefined ? { firstTokenAt: run.firstTokenAt } : {}),
+      ...(run.provider !== undefined ? { provider: run.provider } : {}),
+    };
+  }
+
+  /** @internal The attempts of the open model run under LangChain's current parent run, else of the only one open. */
+  attemptsUnder(parentRunId: unknown): AttemptLog | undefined {
+    if (typeof parentRunId === 'string') {
+      const under = this.byParent.get(parentRunId);
+      if (under?.size === 1) return under.values().next().value?.attempts;
+    }
+    if (this.count === 1)
+      for (const runs of this.byParent.values()) for (const run of runs) return run.attempts;
+    if (this.count > 1)
+      this.diagnostics.emit({
+        type: 'langchain.attempt-unattributed',
+        level: 'debug',
+        source: SOURCE,
+        message: 'an HTTP attempt could not be tied to one model call and was not recorded',
+      });
+    return undefined;
+  }
+
+  private open(run: ModelRun): void {
+    const key = run.parentRunId ?? '';
+    let runs = this.byParent.get(key);
+    if (!runs) {
+      runs = new Set();
+      this.byParent.set(key, runs);
+    }
+    runs.add(run);
+    if (this.count++ === 0) watchAttempts(this);
+  }
+
+  /** The call ended, or its invocation was finished without it (eviction, `flush()`). */
+  close(run: ModelRun): void {
+    const key = run.parentRunId ?? '';
+    const runs = this.byParent.get(key);
+    if (!runs?.delete(run)) return;
+    if (runs.size === 0) this.byParent.delete(key);
+    if (--this.count === 0) unwatchAttempts(this);
+  }
+}

@@ -1,15 +1,20 @@
-// The callback-handler blocks of packages/langchain/README.md, verbatim (readme-snippets.test.ts checks it).
+// The callback-handler block of packages/langchain/README.md, verbatim (readme-snippets.test.ts checks it).
 // biome-ignore-all format: the README blocks stay exactly as written there
-import type { InvocationExporter } from '@metrics/core';
-import type { Runnable } from '@langchain/core/runnables';
 
-// The free variables the snippets use: any chain, createAgent agent or LangGraph graph, and its input.
-declare const exporter: InvocationExporter;
-declare const agent: Runnable;
-declare const input: { messages: Array<{ role: string; content: string }> };
-
-// "@metrics/langchain" (first block)
+// "@metrics/langchain" (first block: runnable as it stands)
+import { ChatOpenAI } from '@langchain/openai';
+import { ConsoleExporter } from '@metrics/core';
 import { MetricsCallbackHandler } from '@metrics/langchain';
+import { createAgent, tool } from 'langchain';
+import { z } from 'zod';
 
-const metrics = new MetricsCallbackHandler({ exporters: [exporter] });
-await agent.invoke(input, { callbacks: [metrics] }); // any chain, createAgent agent or LangGraph graph
+const weather = tool(async ({ city }) => `Sunny in ${city}`, {
+  name: 'get_weather',
+  description: 'The weather in a city',
+  schema: z.object({ city: z.string() }),
+});
+const agent = createAgent({ model: new ChatOpenAI({ model: 'gpt-4o-mini' }), tools: [weather] });
+
+const metrics = new MetricsCallbackHandler({ exporters: [new ConsoleExporter()] });
+await agent.invoke({ messages: [{ role: 'user', content: 'Weather in Rome?' }] }, { callbacks: [metrics] });
+await metrics.shutdown(); // before the process exits

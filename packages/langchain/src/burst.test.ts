@@ -94,13 +94,13 @@ describe.each(['shared handler', 'middleware', 'LangGraph handler'] as const)(
       const keys = Array.from({ length: RUNS }, (_, i) => `burst-${i}`);
       const before = heapMb();
       const startedAt = performance.now();
-    const cpu = process.cpuUsage();
+      const cpu = process.cpuUsage();
       await Promise.all(
         keys.map((key) => run({ messages: [{ role: 'user', content: `script:${key} go` }] })),
       );
       const seconds = (performance.now() - startedAt) / 1000;
-    const { user, system } = process.cpuUsage(cpu);
-    const cpuSeconds = (user + system) / 1e6;
+      const { user, system } = process.cpuUsage(cpu);
+      const cpuSeconds = (user + system) / 1e6;
       await adapter.flush();
       const after = heapMb();
       console.log(

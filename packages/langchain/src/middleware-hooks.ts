@@ -68,7 +68,10 @@ export class MetricsMiddlewareHooks {
   }
 
   /** `wrapModelCall`: the model call's time, usage and HTTP attempts; a final answer or a model error ends the run. */
-  async wrapModelCall(request: ModelRequest, handler: ModelHandler): Promise<Awaited<ReturnType<ModelHandler>>> {
+  async wrapModelCall(
+    request: ModelRequest,
+    handler: ModelHandler,
+  ): Promise<Awaited<ReturnType<ModelHandler>>> {
     const call = this.guard(() => this.startModelCall(request));
     if (!call) return handler(request);
     let response: Awaited<ReturnType<ModelHandler>>;

@@ -20,6 +20,7 @@ import { payload, weather } from './test-helpers.js';
  */
 const RUNS = Number(process.env.BURST_RUNS ?? 5000);
 const BASE = 100_000;
+const WARM_UP = 20;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -92,6 +93,11 @@ describe.each(['shared handler', 'middleware', 'LangGraph handler'] as const)(
       const { adapter, run } = setUp(path, exporter);
       // run i: a weather call (input BASE + i, output 1), then an answer (input BASE + i, output 2)
       const keys = Array.from({ length: RUNS }, (_, i) => `burst-${i}`);
+      // a few runs first, so one-time costs (lazy modules, compiled code) are not counted as left over
+      const warmUp = Array.from({ length: WARM_UP }, (_, i) => `burst-${RUNS + i}`);
+      await Promise.all(
+        warmUp.map((key) => run({ messages: [{ role: 'user', content: `script:${key} go` }] })),
+      );
       const before = heapMb();
       const startedAt = performance.now();
       const cpu = process.cpuUsage();
@@ -107,9 +113,9 @@ describe.each(['shared handler', 'middleware', 'LangGraph handler'] as const)(
         `burst ${path}: ${RUNS} runs in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} s CPU); heap ${before.toFixed(1)} MB before, ${after.toFixed(1)} MB after`,
       );
       expect(exporter.wrong).toEqual([]);
-      expect(exporter.seen.size).toBe(RUNS);
+      expect(exporter.seen.size).toBe(RUNS + WARM_UP);
       expect([...exporter.seen.values()].every((n) => n === 1)).toBe(true);
       expect(after - before).toBeLessThan(16);
-    }, 300_000);
+    }, 600_000);
   },
 );

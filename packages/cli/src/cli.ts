@@ -8,6 +8,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
   env: Record<string, string | undefined>;
+  /** Resolves when a long-running command (dashboard) should stop; default: on SIGINT or SIGTERM. */
+  untilStopped?: () => Promise<void>;
 }
 
 export const HELP = `agent-metrics — check an ingestion endpoint and inspect agent metrics
@@ -23,6 +25,10 @@ Usage:
       and lists every problem with its path.
   agent-metrics report <events.jsonl> [--json]
       Per-session and per-model token totals from a JSONL events file.
+  agent-metrics dashboard [events.jsonl | collector.db] [--port N]
+      Serves a local dashboard (http://127.0.0.1, a free port unless --port) over a JSONL events
+      file or the reference collector's database, following it as it grows; default file
+      .metrics/events.jsonl. Opens nothing by itself; Ctrl+C stops it.
   agent-metrics help
 
 Exit codes: 0 success, 1 the check failed (invalid document, endpoint refused), 2 usage error.`;
@@ -67,6 +73,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const report = buildUsageReport(await readSource(positionals[0]!, io));
         io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatUsageReport(report)}\n`);
         return 0;
+      }
+      case 'dashboard': {
+        const { runDashboard } = await import('./dashboard-command.js');
+        return await runDashboard(rest, io);
       }
       case 'smoke': {
         const { runSmoke } = await import('./smoke-command.js');

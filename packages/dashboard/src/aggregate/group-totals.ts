@@ -1,4 +1,10 @@
-import { ERROR_FIELDS, type ErrorField, type RunRow, TOKEN_FIELDS, type TokenField } from '../store/run-row.js';
+import {
+  ERROR_FIELDS,
+  type ErrorField,
+  type RunRow,
+  TOKEN_FIELDS,
+  type TokenField,
+} from '../store/run-row.js';
 
 /** Sums of one group of runs (a model, a framework, a session, or all runs). */
 export type GroupTotals = {
@@ -48,8 +54,8 @@ export function groupBy(rows: readonly RunRow[], keyOf: (row: RunRow) => string)
   const groups = new Map<string, GroupTotals>();
   for (const row of rows) {
     const key = keyOf(row);
-    let totals = groups.get(key);
-    if (!totals) groups.set(key, (totals = emptyTotals(key)));
+    const totals = groups.get(key) ?? emptyTotals(key);
+    groups.set(key, totals);
     addRow(totals, row);
   }
   return [...groups.values()].sort((a, b) => b.totalTokens - a.totalTokens || a.key.localeCompare(b.key));

@@ -1,7 +1,13 @@
 import type { RunRow } from '../store/run-row.js';
 import type { RunStore } from '../store/run-store.js';
 
-export const RUN_SORT_KEYS = ['startedAt', 'durationMs', 'totalTokens', 'modelCalls', 'modelLatencyMs'] as const;
+export const RUN_SORT_KEYS = [
+  'startedAt',
+  'durationMs',
+  'totalTokens',
+  'modelCalls',
+  'modelLatencyMs',
+] as const;
 export type RunSortKey = (typeof RUN_SORT_KEYS)[number];
 
 export interface RunQuery {

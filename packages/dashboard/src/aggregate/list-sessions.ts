@@ -29,7 +29,10 @@ export function sessionSummary(store: RunStore, sessionId: string): SessionSumma
 }
 
 /** One page of sessions, the most recently active first. */
-export function listSessions(store: RunStore, query: { offset?: number; limit?: number } = {}): Page<SessionSummary> {
+export function listSessions(
+  store: RunStore,
+  query: { offset?: number; limit?: number } = {},
+): Page<SessionSummary> {
   const [offset, limit] = clampPage(query.offset, query.limit);
   const all = [...store.sessions.keys()].map((id) => sessionSummary(store, id)!);
   all.sort((a, b) => b.lastAt - a.lastAt || a.key.localeCompare(b.key));

@@ -22,7 +22,8 @@ export const api = {
   status: () => get<Status>('api/status'),
   overview: () => get<Overview>('api/overview'),
   runs: (query: URLSearchParams) => get<Page<RunSummary>>(`api/runs?${query}`),
-  run: (id: string) => get<{ run: RunSummary; record: any; problem?: string }>(`api/runs/${encodeURIComponent(id)}`),
+  run: (id: string) =>
+    get<{ run: RunSummary; record: any; problem?: string }>(`api/runs/${encodeURIComponent(id)}`),
   sessions: (offset: number, limit: number) =>
     get<Page<SessionSummary>>(`api/sessions?offset=${offset}&limit=${limit}`),
   session: (id: string) =>

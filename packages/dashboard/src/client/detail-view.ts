@@ -38,26 +38,34 @@ function open(html: string): HTMLElement {
 
 function callTables(panel: HTMLElement, record: any): void {
   const { calls, tools } = flatten(record);
-  renderTable(panel.querySelector('#detail-calls') as HTMLElement, [
-    { label: 'run', value: (c) => c.run },
-    { label: '#', value: (c) => c.attempt },
-    { label: 'model', value: (c) => c.model ?? '' },
-    { label: 'outcome', value: (c) => c.outcome, bad: (c) => c.outcome !== 'success' },
-    { label: 'status', value: (c) => c.status ?? '' },
-    { label: 'error', value: (c) => (c.error ? `${c.error.category} ${c.error.name}` : '') },
-    { label: 'input', value: (c) => int(c.usage?.inputTokens ?? 0) },
-    { label: 'output', value: (c) => int(c.usage?.outputTokens ?? 0) },
-    { label: 'ttft', value: (c) => (c.firstTokenAt ? ms(c.firstTokenAt - c.startedAt) : '') },
-    { label: 'time', value: (c) => ms(c.endedAt - c.startedAt) },
-  ], calls);
-  renderTable(panel.querySelector('#detail-tools') as HTMLElement, [
-    { label: 'run', value: (t) => t.run },
-    { label: 'tool', value: (t) => t.name },
-    { label: 'type', value: (t) => t.type },
-    { label: 'outcome', value: (t) => t.outcome, bad: (t) => t.outcome !== 'success' },
-    { label: 'error', value: (t) => (t.error ? `${t.error.category} ${t.error.message ?? ''}` : '') },
-    { label: 'time', value: (t) => ms(t.endedAt - t.startedAt) },
-  ], tools);
+  renderTable(
+    panel.querySelector('#detail-calls') as HTMLElement,
+    [
+      { label: 'run', value: (c) => c.run },
+      { label: '#', value: (c) => c.attempt },
+      { label: 'model', value: (c) => c.model ?? '' },
+      { label: 'outcome', value: (c) => c.outcome, bad: (c) => c.outcome !== 'success' },
+      { label: 'status', value: (c) => c.status ?? '' },
+      { label: 'error', value: (c) => (c.error ? `${c.error.category} ${c.error.name}` : '') },
+      { label: 'input', value: (c) => int(c.usage?.inputTokens ?? 0) },
+      { label: 'output', value: (c) => int(c.usage?.outputTokens ?? 0) },
+      { label: 'ttft', value: (c) => (c.firstTokenAt ? ms(c.firstTokenAt - c.startedAt) : '') },
+      { label: 'time', value: (c) => ms(c.endedAt - c.startedAt) },
+    ],
+    calls,
+  );
+  renderTable(
+    panel.querySelector('#detail-tools') as HTMLElement,
+    [
+      { label: 'run', value: (t) => t.run },
+      { label: 'tool', value: (t) => t.name },
+      { label: 'type', value: (t) => t.type },
+      { label: 'outcome', value: (t) => t.outcome, bad: (t) => t.outcome !== 'success' },
+      { label: 'error', value: (t) => (t.error ? `${t.error.category} ${t.error.message ?? ''}` : '') },
+      { label: 'time', value: (t) => ms(t.endedAt - t.startedAt) },
+    ],
+    tools,
+  );
 }
 
 /** The detail of one run: its numbers, then (for JSONL records) every model call and tool call. */
@@ -71,8 +79,14 @@ export async function showRun(id: string): Promise<void> {
       ['session', run.sessionId ?? ''],
       ['started', time(run.startedAt)],
       ['outcome', run.errorCategory ? `${run.outcome} (${run.errorCategory})` : run.outcome],
-      ['tokens in / out / total', `${int(run.inputTokens)} / ${int(run.outputTokens)} / ${int(run.totalTokens)}`],
-      ['cache read / write, reasoning', `${int(run.cacheReadTokens)} / ${int(run.cacheWriteTokens)}, ${int(run.reasoningTokens)}`],
+      [
+        'tokens in / out / total',
+        `${int(run.inputTokens)} / ${int(run.outputTokens)} / ${int(run.totalTokens)}`,
+      ],
+      [
+        'cache read / write, reasoning',
+        `${int(run.cacheReadTokens)} / ${int(run.cacheWriteTokens)}, ${int(run.reasoningTokens)}`,
+      ],
       ['model calls', int(run.modelCalls)],
       ['llm_call events', int(run.llmCallEvents)],
       ['throttles', int(run.throttles)],
@@ -96,9 +110,15 @@ export async function showSession(id: string): Promise<void> {
       ['first / last', `${time(session.firstAt)} / ${time(session.lastAt)}`],
     ])}
     <h3>Runs</h3><table id="detail-runs" data-testid="detail-runs"></table>`);
-  renderTable(panel.querySelector('#detail-runs') as HTMLElement, runColumns, runs.items, (r) => r.runId, (runId) => {
-    location.hash = `run/${runId}`;
-  });
+  renderTable(
+    panel.querySelector('#detail-runs') as HTMLElement,
+    runColumns,
+    runs.items,
+    (r) => r.runId,
+    (runId) => {
+      location.hash = `run/${runId}`;
+    },
+  );
 }
 
 export function closeDetail(): void {

@@ -19,9 +19,15 @@ function runQuery(): URLSearchParams {
 /** Shows the current page of runs (filtered on the server). */
 export async function renderRuns(): Promise<void> {
   const page = await api.runs(runQuery());
-  renderTable($('table-runs'), runColumns, page.items, (r) => r.runId, (id) => {
-    location.hash = `run/${id}`;
-  });
+  renderTable(
+    $('table-runs'),
+    runColumns,
+    page.items,
+    (r) => r.runId,
+    (id) => {
+      location.hash = `run/${id}`;
+    },
+  );
   renderPager($('pager-runs'), page.total, page.offset, page.limit, (offset) => {
     state.runsOffset = offset;
     void renderRuns();

@@ -19,13 +19,15 @@ async function route(): Promise<void> {
 /** Checks the server for new runs and redraws what changed; the page never reloads. */
 async function refresh(): Promise<void> {
   const status = await api.status();
-  $('source').textContent = `${status.source.kind === 'jsonl' ? 'JSONL' : 'collector db'}: ${status.source.path}`;
+  $('source').textContent =
+    `${status.source.kind === 'jsonl' ? 'JSONL' : 'collector db'}: ${status.source.path}`;
   const skipped = Object.entries(status.skipped).filter(([, n]) => n > 0);
   const total = skipped.reduce((sum, [, n]) => sum + n, 0);
   $('skipped').textContent = total
     ? `skipped ${int(total)} (${skipped.map(([k, n]) => `${k.replaceAll('_', ' ')} ${int(n)}`).join(', ')})`
     : '';
-  $('status').textContent = status.problem ?? `${int(status.runs)} runs${status.loaded ? ' · live' : ' · loading…'}`;
+  $('status').textContent =
+    status.problem ?? `${int(status.runs)} runs${status.loaded ? ' · live' : ' · loading…'}`;
   if (status.version === version) return;
   version = status.version;
   renderOverview(await api.overview());

@@ -86,7 +86,12 @@ function latency(o: Overview): void {
         },
       ],
     },
-    options: { scales: { x: { title: { display: true, text: 'total ms' } }, y: { title: { display: true, text: 'model ms' } } } },
+    options: {
+      scales: {
+        x: { title: { display: true, text: 'total ms' } },
+        y: { title: { display: true, text: 'model ms' } },
+      },
+    },
   });
   const h = l.ttftHistogram;
   drawChart('chart-ttft', {
@@ -101,14 +106,18 @@ function latency(o: Overview): void {
     ['model latency', l.modelLatencyMs],
     ['ttft (streamed)', l.ttftMs],
   ] as const;
-  renderTable($('table-latency'), [
-    { label: '', value: (r) => r[0] },
-    { label: 'runs', value: (r) => int(r[1].count) },
-    { label: 'p50', value: (r) => ms(r[1].p50) },
-    { label: 'p90', value: (r) => ms(r[1].p90) },
-    { label: 'p99', value: (r) => ms(r[1].p99) },
-    { label: 'max', value: (r) => ms(r[1].max) },
-  ], [...rows]);
+  renderTable(
+    $('table-latency'),
+    [
+      { label: '', value: (r) => r[0] },
+      { label: 'runs', value: (r) => int(r[1].count) },
+      { label: 'p50', value: (r) => ms(r[1].p50) },
+      { label: 'p90', value: (r) => ms(r[1].p90) },
+      { label: 'p99', value: (r) => ms(r[1].p99) },
+      { label: 'max', value: (r) => ms(r[1].max) },
+    ],
+    [...rows],
+  );
 }
 
 function errors(o: Overview): void {
@@ -131,10 +140,14 @@ function errors(o: Overview): void {
     data: { labels: bars.map((c) => c[0]), datasets: barDatasets({ count: bars.map((c) => c[1]) }) },
     options: { plugins: { legend: { display: false } } },
   });
-  renderTable($('table-errors'), [
-    { label: 'class', value: (r) => r[0] },
-    { label: 'count', value: (r) => int(r[1]) },
-  ], counters);
+  renderTable(
+    $('table-errors'),
+    [
+      { label: 'class', value: (r) => r[0] },
+      { label: 'count', value: (r) => int(r[1]) },
+    ],
+    counters,
+  );
 }
 
 function tools(o: Overview): void {

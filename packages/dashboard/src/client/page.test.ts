@@ -5,7 +5,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClient } from '../../scripts/build-client.js';
 import { type Dashboard, startDashboard } from '../server/start-dashboard.js';
-import { CHROMIUM_PATH, type HeadlessBrowser, hasChromium, launchChromium } from '../test-support/chromium.js';
+import {
+  CHROMIUM_PATH,
+  type HeadlessBrowser,
+  hasChromium,
+  launchChromium,
+} from '../test-support/chromium.js';
 import { RUN, demoRecords, writeEvents } from '../test-support/demo-records.js';
 
 if (!hasChromium) {
@@ -16,9 +21,9 @@ if (!hasChromium) {
 
 const cardValue = (page: Page, id: string) => page.locator(`[data-testid=card-${id}] .value`).textContent();
 const rowTexts = (page: Page, selector: string) =>
-  page.locator(`${selector} tbody tr`).evaluateAll((rows) =>
-    rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)),
-  );
+  page
+    .locator(`${selector} tbody tr`)
+    .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)));
 
 describe.runIf(hasChromium)('the page in headless Chromium', () => {
   let dir: string;
@@ -89,7 +94,9 @@ describe.runIf(hasChromium)('the page in headless Chromium', () => {
 
   it('shows a run with its model calls and tool calls, and a session with its runs', async () => {
     await page.locator(`#table-runs tr[data-key="${RUN.graph}"]`).click();
-    await expect.poll(() => page.locator('[data-testid=detail-title]').textContent()).toBe(`Run ${RUN.graph}`);
+    await expect
+      .poll(() => page.locator('[data-testid=detail-title]').textContent())
+      .toBe(`Run ${RUN.graph}`);
     const calls = await rowTexts(page, '#detail-calls');
     expect(calls.map((c) => [c[0], c[2], c[3], c[6], c[7]])).toEqual([
       ['run', 'claude-sonnet-4-6', 'success', '1,200', '300'],
@@ -113,7 +120,9 @@ describe.runIf(hasChromium)('the page in headless Chromium', () => {
     await writeEvents(path, demoRecords().slice(2));
     await appendFile(path, '{"type":"invocation","run_id":"cut-off\n');
     await expect.poll(() => cardValue(page, 'runs'), { timeout: 10_000 }).toBe('3');
-    await expect.poll(() => page.locator('[data-testid=skipped]').textContent()).toBe('skipped 1 (unreadable 1)');
+    await expect
+      .poll(() => page.locator('[data-testid=skipped]').textContent())
+      .toBe('skipped 1 (unreadable 1)');
     expect(await cardValue(page, 'failed')).toBe('1');
     await page.locator('#filter-errors').check();
     await expect.poll(async () => (await rowTexts(page, '#table-runs')).map((r) => r[1])).toEqual(['AISDK']);

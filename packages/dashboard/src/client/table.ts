@@ -35,7 +35,13 @@ export function renderTable<T>(
 }
 
 /** Fills a pager: "1–50 of 1,234" with previous/next buttons. */
-export function renderPager(el: HTMLElement, total: number, offset: number, limit: number, go: (offset: number) => void): void {
+export function renderPager(
+  el: HTMLElement,
+  total: number,
+  offset: number,
+  limit: number,
+  go: (offset: number) => void,
+): void {
   const last = Math.min(total, offset + limit);
   el.innerHTML = `<button data-dir="-1"${offset === 0 ? ' disabled' : ''}>‹ previous</button>
     <span data-testid="pager-text">${total === 0 ? 0 : offset + 1}–${last} of ${total}</span>

@@ -50,7 +50,12 @@ describe('dashboard HTTP API over a JSONL file', () => {
   it('picks up runs appended after it started, without a restart', async () => {
     await expect.poll(async () => (await json(dashboard, 'api/status')).runs, { timeout: 5000 }).toBe(3);
     const overview = await json(dashboard, 'api/overview');
-    expect(overview.totals).toMatchObject({ inputTokens: 1800, outputTokens: 390, modelCalls: 5, throttles: 1 });
+    expect(overview.totals).toMatchObject({
+      inputTokens: 1800,
+      outputTokens: 390,
+      modelCalls: 5,
+      throttles: 1,
+    });
   });
 
   it('pages runs and sessions, and answers a run with its whole record', async () => {
@@ -70,10 +75,14 @@ describe('dashboard HTTP API over a JSONL file', () => {
   it('refuses a request for another host name', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(new URL('api/status', dashboard.url), { headers: { host: 'evil.example' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        new URL('api/status', dashboard.url),
+        { headers: { host: 'evil.example' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end();
     });

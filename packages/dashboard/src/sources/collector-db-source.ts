@@ -27,9 +27,7 @@ export function isLockedError(error: unknown): boolean {
 
 function isResourceMetric(value: unknown): value is ResourceMetric {
   const r = value as Partial<ResourceMetric> | null;
-  return (
-    typeof r === 'object' && r !== null && typeof r.sessionId === 'string' && typeof r.time === 'number'
-  );
+  return typeof r === 'object' && r !== null && typeof r.sessionId === 'string' && typeof r.time === 'number';
 }
 
 /**

@@ -74,10 +74,17 @@ export class JsonlSource implements RunSource {
   private async readRange(file: FileHandle, end: number): Promise<void> {
     const buffer = Buffer.alloc(Math.min(CHUNK_BYTES, end - this.position));
     while (this.position < end) {
-      const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - this.position), this.position);
+      const { bytesRead } = await file.read(
+        buffer,
+        0,
+        Math.min(buffer.length, end - this.position),
+        this.position,
+      );
       if (bytesRead === 0) break;
       this.position += bytesRead;
-      this.splitter.push(buffer.subarray(0, bytesRead), (text, offset, length) => this.onLine(text, offset, length));
+      this.splitter.push(buffer.subarray(0, bytesRead), (text, offset, length) =>
+        this.onLine(text, offset, length),
+      );
     }
   }
 

@@ -17,8 +17,8 @@ export function addToolNames(record: InvocationRecord, totals: Map<string, ToolN
   for (const run of runsOf(record)) {
     for (const call of run.toolCalls ?? []) {
       const name = typeof call.name === 'string' ? call.name : '(unnamed)';
-      let t = totals.get(name);
-      if (!t) totals.set(name, (t = { type: call.type ?? 'api', calls: 0, failures: 0 }));
+      const t = totals.get(name) ?? { type: call.type ?? 'api', calls: 0, failures: 0 };
+      totals.set(name, t);
       t.calls++;
       if (call.outcome === 'failure') t.failures++;
     }

@@ -76,7 +76,11 @@ describe('aggregation of JsonlExporter output', () => {
       [1500, 700],
       [500, 400],
     ]);
-    expect(o.timeline).toMatchObject({ start: T0, bucketMs: 5000, runs: [1, ...new Array(11).fill(0), 1, ...new Array(11).fill(0), 1] });
+    expect(o.timeline).toMatchObject({
+      start: T0,
+      bucketMs: 5000,
+      runs: [1, ...new Array(11).fill(0), 1, ...new Array(11).fill(0), 1],
+    });
     expect(o.skipped).toMatchObject({ unreadable: 0, unknown_type: 0, truncated_tail: 0 });
   });
 
@@ -141,7 +145,9 @@ describe('aggregation of JsonlExporter output', () => {
   it('reads a run back whole from its byte range', async () => {
     await writeEvents(path, demoRecords());
     const { store, source } = await load();
-    const record = (await source.readRecord(store.get(RUN.agents)!)) as { toolCalls: Array<{ name: string }> };
+    const record = (await source.readRecord(store.get(RUN.agents)!)) as {
+      toolCalls: Array<{ name: string }>;
+    };
     expect(record.toolCalls.map((t) => t.name)).toEqual(['fs.read']);
   });
 });

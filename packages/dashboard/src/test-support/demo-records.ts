@@ -28,11 +28,23 @@ function graphRun(): InvocationRecord {
   const call = run.startModelCall({ model: 'claude-sonnet-4-6', streamed: true, startedAt: T0 });
   call.firstToken(T0 + 150);
   call.end(
-    { usage: createUsage({ inputTokens: 1200, outputTokens: 300, cacheReadTokens: 890, cacheWriteTokens: 220 }) },
+    {
+      usage: createUsage({
+        inputTokens: 1200,
+        outputTokens: 300,
+        cacheReadTokens: 890,
+        cacheWriteTokens: 220,
+      }),
+    },
     T0 + 800,
   );
   run.startToolCall({ name: 'search', type: 'api', startedAt: T0 + 800 }).end(T0 + 1000);
-  const member = run.startMemberRun({ kind: 'subagent', name: 'researcher', startedAt: T0 + 1000, runId: RUN.researcher });
+  const member = run.startMemberRun({
+    kind: 'subagent',
+    name: 'researcher',
+    startedAt: T0 + 1000,
+    runId: RUN.researcher,
+  });
   member
     .startModelCall({ model: 'claude-sonnet-4-6', startedAt: T0 + 1000 })
     .end({ usage: createUsage({ inputTokens: 100, outputTokens: 40, reasoningTokens: 15 }) }, T0 + 1500);
@@ -50,18 +62,27 @@ function agentsRun(): InvocationRecord {
     startedAt: start,
     runId: RUN.agents,
   });
-  run.startModelCall({ model: 'gpt-4o', attempt: 1, startedAt: start }).fail(httpError(429, 'RateLimitError'), {}, start + 200);
+  run
+    .startModelCall({ model: 'gpt-4o', attempt: 1, startedAt: start })
+    .fail(httpError(429, 'RateLimitError'), {}, start + 200);
   run
     .startModelCall({ model: 'gpt-4o', attempt: 2, startedAt: start + 700 })
     .end({ usage: createUsage({ inputTokens: 500, outputTokens: 50 }) }, start + 1200);
-  run.startToolCall({ name: 'fs.read', type: 'mcp', startedAt: start + 1200 }).fail(new Error('no such file'), start + 1300);
+  run
+    .startToolCall({ name: 'fs.read', type: 'mcp', startedAt: start + 1200 })
+    .fail(new Error('no such file'), start + 1300);
   return run.end({ endedAt: start + 1500 })!;
 }
 
 /** AI SDK run without a session whose only call failed with a 500. */
 function failedRun(): InvocationRecord {
   const start = T0 + 120_000;
-  const run = new InvocationRecorder({ providerType: 'AISDK', model: 'gpt-4o-mini', startedAt: start, runId: RUN.failed });
+  const run = new InvocationRecorder({
+    providerType: 'AISDK',
+    model: 'gpt-4o-mini',
+    startedAt: start,
+    runId: RUN.failed,
+  });
   const error = httpError(500, 'InternalServerError');
   run.startModelCall({ model: 'gpt-4o-mini', startedAt: start }).fail(error, {}, start + 400);
   return run.end({ endedAt: start + 500, error })!;

@@ -64,18 +64,28 @@ function candidates(store: RunStore, query: RunQuery): RunRow[] {
   );
 }
 
-/** One page of runs, filtered and sorted on the server; ties keep arrival order. */
+/** Positions of `rows` in the requested order; ties keep arrival order. */
+function order(rows: readonly RunRow[], key: RunSortKey, sign: number): Uint32Array {
+  const values = Float64Array.from(rows, (row) => row[key]);
+  const indexes = Uint32Array.from(rows.keys());
+  indexes.sort((a, b) => sign * (values[a]! - values[b]!) || sign * (a - b));
+  return indexes;
+}
+
+/** One page of runs, filtered and sorted on the server (the order is kept until a run arrives). */
 export function listRuns(store: RunStore, query: RunQuery = {}): Page<RunSummary> {
   const [offset, limit] = clampPage(query.offset, query.limit);
   const key = query.sort ?? 'startedAt';
   const sign = query.order === 'asc' ? 1 : -1;
-  const rows = candidates(store, query);
-  const indexes = Array.from(rows.keys());
-  indexes.sort((a, b) => sign * (rows[a]![key] - rows[b]![key]) || sign * (a - b));
+  const memoKey = JSON.stringify(['runs', query.sessionId, query.q, query.errorsOnly, key, sign]);
+  const { rows, indexes } = store.memo(memoKey, () => {
+    const rows = candidates(store, query);
+    return { rows, indexes: order(rows, key, sign) };
+  });
   return {
     total: rows.length,
     offset,
     limit,
-    items: indexes.slice(offset, offset + limit).map((i) => toSummary(rows[i]!)),
+    items: Array.from(indexes.subarray(offset, offset + limit), (i) => toSummary(rows[i]!)),
   };
 }

@@ -34,7 +34,10 @@ export function listSessions(
   query: { offset?: number; limit?: number } = {},
 ): Page<SessionSummary> {
   const [offset, limit] = clampPage(query.offset, query.limit);
-  const all = [...store.sessions.keys()].map((id) => sessionSummary(store, id)!);
-  all.sort((a, b) => b.lastAt - a.lastAt || a.key.localeCompare(b.key));
+  const all = store.memo('sessions', () =>
+    [...store.sessions.keys()]
+      .map((id) => sessionSummary(store, id)!)
+      .sort((a, b) => b.lastAt - a.lastAt || a.key.localeCompare(b.key)),
+  );
   return { total: all.length, offset, limit, items: all.slice(offset, offset + limit) };
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { listRuns, toSummary } from '../aggregate/list-runs.js';
 import { listSessions, sessionSummary } from '../aggregate/list-sessions.js';
-import { type Overview, buildOverview } from '../aggregate/overview.js';
+import { buildOverview } from '../aggregate/overview.js';
 import type { RunSource } from '../sources/run-source.js';
 import type { RunStore } from '../store/run-store.js';
 import { pageQuery, runQuery } from './query-params.js';
@@ -23,7 +23,6 @@ function isLoopbackHost(host: string | undefined): boolean {
 /** The dashboard's HTTP API and page (see the README for each route). */
 export function createApp({ store, source, assets, loadedAt }: AppContext): Hono {
   const app = new Hono();
-  let cached: Overview | undefined;
 
   app.use(async (c, next) => {
     if (!isLoopbackHost(c.req.header('host'))) return c.text('forbidden host', 403);
@@ -41,10 +40,7 @@ export function createApp({ store, source, assets, loadedAt }: AppContext): Hono
       skipped: store.skipped,
     }),
   );
-  app.get('/api/overview', (c) => {
-    if (cached?.version !== store.version) cached = buildOverview(store);
-    return c.json(cached);
-  });
+  app.get('/api/overview', (c) => c.json(store.memo('overview', () => buildOverview(store))));
   app.get('/api/runs', (c) => c.json(listRuns(store, runQuery(c.req.query()))));
   app.get('/api/runs/:id', async (c) => {
     const row = store.get(c.req.param('id'));

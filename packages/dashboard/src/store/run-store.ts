@@ -17,6 +17,8 @@ export class RunStore {
   readonly callErrorClasses = new Map<string, number>();
   readonly skipped: SkippedCounts = emptySkipped();
   version = 0;
+  private memoVersion = -1;
+  private readonly memos = new Map<string, unknown>();
   private readonly byId = new Map<string, number>();
   private readonly pendingCalls = new Map<string, number>();
 
@@ -51,6 +53,16 @@ export class RunStore {
     if (this.skipped[reason] === count) return;
     this.skipped[reason] = count;
     this.version++;
+  }
+
+  /** `compute()`'s result, kept until anything changes (aggregates of 100,000 runs are not free). */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memoVersion !== this.version) {
+      this.memos.clear();
+      this.memoVersion = this.version;
+    }
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
   }
 
   get(runId: string): RunRow | undefined {

@@ -3,7 +3,7 @@
 // accepted every record.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { SessionAggregator, primaryModel } from '@metrics/core';
 import { startCollector } from '@metrics/testkit';
 
@@ -144,6 +144,10 @@ await collector.close();
 console.log(`\nJSONL events:        ${eventsFile}`);
 console.log(
   `collector database:  ${databasePath}  (readCollectorDatabase() from @metrics/testkit, or any SQLite client)`,
+);
+const cli = relative(process.cwd(), join(root, 'packages/cli/dist/bin.js'));
+console.log(
+  `\nLook at these runs in the local dashboard (http://127.0.0.1, Ctrl+C stops it):\n  node ${cli} dashboard ${relative(process.cwd(), eventsFile)}\n  node ${cli} dashboard ${relative(process.cwd(), databasePath)}   (what the collector received)`,
 );
 const failedExamples = results.filter((r) => r.code !== 0);
 const ok =

@@ -1,10 +1,4 @@
-import {
-  ERROR_FIELDS,
-  type ErrorField,
-  type RunRow,
-  TOKEN_FIELDS,
-  type TokenField,
-} from '../store/run-row.js';
+import type { ErrorField, RunRow, TokenField } from '../store/run-row.js';
 
 /** Sums of one group of runs (a model, a framework, a session, or all runs). */
 export type GroupTotals = {

@@ -1,6 +1,6 @@
 // Measures the dashboard on a file: time to read it through, memory, and API response times.
-//   node scripts/generate-events.mjs /tmp/events-100k.jsonl 100000
-//   node --expose-gc scripts/measure.mjs /tmp/events-100k.jsonl
+//   sh ../../scripts/toolchain.sh node scripts/generate-events.mjs /tmp/events-100k.jsonl 100000
+//   sh ../../scripts/toolchain.sh node --expose-gc scripts/measure.mjs /tmp/events-100k.jsonl
 import { stat } from 'node:fs/promises';
 import { startDashboard } from '../dist/index.js';
 

@@ -44,11 +44,15 @@ export function drawChart(id: string, config: ChartConfiguration): void {
   charts.set(id, new Chart(canvas, config));
 }
 
-export function barDatasets(series: Record<string, number[]>, stack?: string): ChartDataset<'bar'>[] {
+export function barDatasets(
+  series: Record<string, number[]>,
+  stack?: string,
+  colors: readonly string[] = COLORS,
+): ChartDataset<'bar'>[] {
   return Object.entries(series).map(([label, data], i) => ({
     label,
     data,
-    backgroundColor: COLORS[i % COLORS.length],
+    backgroundColor: colors[i % colors.length],
     ...(stack ? { stack } : {}),
   }));
 }

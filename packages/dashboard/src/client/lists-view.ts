@@ -6,7 +6,7 @@ import { renderPager, renderTable } from './table.js';
 
 const $ = (id: string) => document.getElementById(id)!;
 const PAGE = 50;
-const state = { runsOffset: 0, sessionsOffset: 0 };
+const state = { runsOffset: 0, sessionsOffset: 0, runsRequest: 0 };
 
 function runQuery(): URLSearchParams {
   const query = new URLSearchParams({ offset: String(state.runsOffset), limit: String(PAGE) });
@@ -18,7 +18,9 @@ function runQuery(): URLSearchParams {
 
 /** Shows the current page of runs (filtered on the server). */
 export async function renderRuns(): Promise<void> {
+  const request = ++state.runsRequest;
   const page = await api.runs(runQuery());
+  if (request !== state.runsRequest) return; // a newer filter or page was asked for meanwhile
   renderTable(
     $('table-runs'),
     runColumns,
@@ -63,12 +65,16 @@ export async function renderSessions(): Promise<void> {
   });
 }
 
-/** Wires the run filter: a new filter starts again at the first page. */
+/** Wires the run filter: a new filter starts again at the first page (typing is debounced). */
 export function bindFilters(): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const refilter = () => {
     state.runsOffset = 0;
     void renderRuns();
   };
-  $('filter-runs').addEventListener('input', refilter);
+  $('filter-runs').addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(refilter, 150);
+  });
   $('filter-errors').addEventListener('change', refilter);
 }

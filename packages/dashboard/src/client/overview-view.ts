@@ -63,11 +63,16 @@ function tokens(groups: GroupTotals[], chartId: string, tableId: string, label: 
 
 function timeline(o: Overview): void {
   const { start, bucketMs, runs, errorRuns } = o.timeline;
-  const labels = runs.map((_, i) => time(start + i * bucketMs).slice(bucketMs < 86_400_000 ? 5 : 0, 16));
+  // Seconds when buckets are shorter than a minute, the date once they span days.
+  const [from, to] = bucketMs < 60_000 ? [11, 19] : bucketMs < 86_400_000 ? [5, 16] : [0, 10];
+  const labels = runs.map((_, i) => time(start + i * bucketMs).slice(from, to));
   const ok = runs.map((n, i) => n - errorRuns[i]!);
   drawChart('chart-timeline', {
     type: 'bar',
-    data: { labels, datasets: barDatasets({ succeeded: ok, failed: errorRuns }, 'runs') },
+    data: {
+      labels,
+      datasets: barDatasets({ succeeded: ok, failed: errorRuns }, 'runs', ['#2563eb', '#dc2626']),
+    },
     options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
   });
 }

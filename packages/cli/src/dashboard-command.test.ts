@@ -50,7 +50,7 @@ describe('agent-metrics dashboard', () => {
     expect(url).toBeDefined();
     const status = await (await fetch(new URL('api/status', url))).json();
     expect(status).toMatchObject({ runs: 1, source: { kind: 'jsonl' } });
-    const overview = await (await fetch(new URL('api/overview', url))).json();
+    const overview = (await (await fetch(new URL('api/overview', url))).json()) as { totals: unknown };
     expect(overview.totals).toMatchObject({ inputTokens: 42, outputTokens: 7, modelCalls: 1 });
     child.kill('SIGINT');
     expect(await exited).toBe(0);

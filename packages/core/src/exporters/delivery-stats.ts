@@ -99,6 +99,16 @@ export class DeliveryStatsCounter {
     this.onDrop();
   }
 
+  /** An HTTP attempt starts (the transport's observer). */
+  attempted(): void {
+    this.requests.attempts++;
+  }
+
+  /** The endpoint answered `status` (the transport's observer). */
+  answered(status: number): void {
+    this.lastStatus = status;
+  }
+
   snapshot(accepted: number, queued: number, inFlight: number): DeliveryStats {
     const stats: DeliveryStats = {
       accepted,

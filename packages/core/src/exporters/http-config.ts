@@ -9,6 +9,11 @@ import {
 } from '../schema/resource-metric.js';
 import { resolveDiagnosticsOption } from './diagnostics-option.js';
 import { hideSecrets } from './hide-secrets.js';
+import { resolveCredentials } from './http-credentials.js';
+import { resolveEndpoint } from './http-endpoint.js';
+import { type Env, HTTP_EXPORTER_ENV, defaultEnv, nonEmpty, optionOrEnv } from './http-env.js';
+
+export { HTTP_EXPORTER_ENV } from './http-env.js';
 
 /** What the exporter does with a new record when the queue is full. */
 export type DropPolicy = 'drop-newest' | 'drop-oldest';
@@ -119,33 +124,7 @@ export const HTTP_EXPORTER_DEFAULTS = {
   maxResponseBytes: 64 * 1024,
 } as const;
 
-/** The environment variables the HTTP exporter reads. */
-export const HTTP_EXPORTER_ENV = {
-  endpoint: 'AI_METRICS_ENDPOINT',
-  origin: 'AI_METRICS_ORIGIN',
-  accountId: 'EXT_ACCOUNT_ALIAS_ID',
-  providerType: 'PROVIDER_TYPE',
-  jwtToken: 'AI_METRICS_JWT_TOKEN',
-  user: 'AI_METRICS_USER',
-  token: 'AI_METRICS_TOKEN',
-  allowInsecureHttp: 'AI_METRICS_ALLOW_INSECURE_HTTP',
-} as const;
-
-function defaultEnv(): Record<string, string | undefined> {
-  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return proc?.env ?? {};
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
-  );
-}
+type Limits = Pick<ResolvedResourceMetricsExporterOptions, keyof typeof HTTP_EXPORTER_DEFAULTS>;
 
 function integer(
   options: ResourceMetricsExporterOptions,
@@ -164,154 +143,56 @@ function integer(
   return value;
 }
 
-function base64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+function accountIdOf(options: ResourceMetricsExporterOptions, env: Env): string {
+  const accountId = optionOrEnv(options.accountId, env, HTTP_EXPORTER_ENV.accountId);
+  if (accountId) return accountId;
+  throw new ConfigurationError({
+    option: 'accountId',
+    message: `no account id: pass { accountId } or set ${HTTP_EXPORTER_ENV.accountId}`,
+  });
 }
 
-/**
- * Normalizes the HTTP exporter's options once, reading the environment for what the options
- * leave out (explicit options win). Throws `ConfigurationError`, whose message never holds a
- * secret nor the endpoint's path or query. The result prints (`util.inspect`, `JSON.stringify`)
- * without credentials: `headers`, `secrets` and `url` are readable by name only.
- */
-export function resolveResourceMetricsExporterOptions(
-  options: ResourceMetricsExporterOptions = {},
-): ResolvedResourceMetricsExporterOptions {
-  const env = options.env ?? defaultEnv();
-  const endpoint = nonEmpty(options.endpoint) ?? nonEmpty(env[HTTP_EXPORTER_ENV.endpoint]);
-  if (!endpoint) {
-    throw new ConfigurationError({
-      option: 'endpoint',
-      message: `no ingestion endpoint: pass { endpoint } or set ${HTTP_EXPORTER_ENV.endpoint}`,
-    });
-  }
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch (cause) {
-    throw new ConfigurationError({
-      option: 'endpoint',
-      message: 'the endpoint is not an absolute URL',
-      cause: cause instanceof Error ? new Error(cause.name) : undefined,
-    });
-  }
-  if (url.username || url.password) {
-    throw new ConfigurationError({
-      option: 'endpoint',
-      message: 'the endpoint must not carry credentials in the URL; pass { user, token } instead',
-    });
-  }
-  const allowInsecureHttp =
-    options.allowInsecureHttp ?? /^(1|true|yes)$/i.test(env[HTTP_EXPORTER_ENV.allowInsecureHttp] ?? '');
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError({
-      option: 'endpoint',
-      message: `the endpoint must be https, got ${url.protocol}`,
-    });
-  }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname) && !allowInsecureHttp) {
-    throw new ConfigurationError({
-      option: 'endpoint',
-      message: `the endpoint ${url.origin} is plain http and not loopback: use https, or set allowInsecureHttp (credentials would travel unencrypted)`,
-    });
-  }
-
-  const accountId = nonEmpty(options.accountId) ?? nonEmpty(env[HTTP_EXPORTER_ENV.accountId]);
-  if (!accountId) {
-    throw new ConfigurationError({
-      option: 'accountId',
-      message: `no account id: pass { accountId } or set ${HTTP_EXPORTER_ENV.accountId}`,
-    });
-  }
-
+function providerTypeOf(options: ResourceMetricsExporterOptions, env: Env): ProviderType | undefined {
   const providerType = options.providerType ?? nonEmpty(env[HTTP_EXPORTER_ENV.providerType]);
-  if (providerType !== undefined && !isProviderType(providerType)) {
-    throw new ConfigurationError({
-      option: 'providerType',
-      message: `providerType ${JSON.stringify(String(providerType).slice(0, 60))} is not a provider constant`,
-    });
-  }
-  if (
-    options.promptType !== undefined &&
-    !(PROMPT_TYPES as readonly unknown[]).includes(options.promptType)
-  ) {
-    throw new ConfigurationError({
-      option: 'promptType',
-      message: `promptType must be one of ${PROMPT_TYPES.join(', ')}`,
-    });
-  }
+  if (providerType === undefined || isProviderType(providerType)) return providerType;
+  throw new ConfigurationError({
+    option: 'providerType',
+    message: `providerType ${JSON.stringify(String(providerType).slice(0, 60))} is not a provider constant`,
+  });
+}
 
-  // Credentials: explicit options win as a whole; the environment is read only when none is given.
-  let user: string | undefined;
-  let token: string | undefined;
-  if (options.token !== undefined || options.user !== undefined) {
-    user = nonEmpty(options.user);
-    token = nonEmpty(options.token);
-  } else if (nonEmpty(env[HTTP_EXPORTER_ENV.user]) && nonEmpty(env[HTTP_EXPORTER_ENV.token])) {
-    user = nonEmpty(env[HTTP_EXPORTER_ENV.user]);
-    token = nonEmpty(env[HTTP_EXPORTER_ENV.token]);
-  } else {
-    token = nonEmpty(env[HTTP_EXPORTER_ENV.jwtToken]);
-  }
-  if (!token) {
-    throw new ConfigurationError({
-      option: 'token',
-      message: `no credentials: pass { token } (Bearer) or { user, token } (Basic), or set ${HTTP_EXPORTER_ENV.jwtToken}, or ${HTTP_EXPORTER_ENV.user} and ${HTTP_EXPORTER_ENV.token}`,
-    });
-  }
-  if (/[\r\n]/.test(token) || (user !== undefined && /[\r\n:]/.test(user))) {
-    throw new ConfigurationError({
-      option: 'token',
-      message:
-        'the credentials hold a line break (or the user a colon) and cannot go in an Authorization header',
-    });
-  }
-  const credentials = user !== undefined ? base64(`${user}:${token}`) : undefined;
-  const authorization = credentials !== undefined ? `Basic ${credentials}` : `Bearer ${token}`;
-  const secrets = [token, base64(token), encodeURIComponent(token), authorization];
-  if (credentials !== undefined) secrets.push(credentials);
+function promptTypeOf(options: ResourceMetricsExporterOptions): PromptType | undefined {
+  const { promptType } = options;
+  if (promptType === undefined || (PROMPT_TYPES as readonly unknown[]).includes(promptType))
+    return promptType;
+  throw new ConfigurationError({
+    option: 'promptType',
+    message: `promptType must be one of ${PROMPT_TYPES.join(', ')}`,
+  });
+}
 
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    authorization,
-  };
-  const origin = nonEmpty(options.origin) ?? nonEmpty(env[HTTP_EXPORTER_ENV.origin]);
-  if (origin !== undefined) {
-    if (/[\r\n]/.test(origin))
-      throw new ConfigurationError({ option: 'origin', message: 'origin must be a single line' });
-    headers.origin = origin;
-  }
-
+function dropPolicyOf(options: ResourceMetricsExporterOptions): DropPolicy {
   const dropPolicy = options.dropPolicy ?? HTTP_EXPORTER_DEFAULTS.dropPolicy;
-  if (dropPolicy !== 'drop-newest' && dropPolicy !== 'drop-oldest') {
-    throw new ConfigurationError({
-      option: 'dropPolicy',
-      message: 'dropPolicy must be drop-newest or drop-oldest',
-    });
-  }
+  if (dropPolicy === 'drop-newest' || dropPolicy === 'drop-oldest') return dropPolicy;
+  throw new ConfigurationError({
+    option: 'dropPolicy',
+    message: 'dropPolicy must be drop-newest or drop-oldest',
+  });
+}
+
+function fetchOf(options: ResourceMetricsExporterOptions): typeof fetch {
   const fetchImpl = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
-  if (typeof fetchImpl !== 'function') {
-    throw new ConfigurationError({
-      option: 'fetch',
-      message: 'no global fetch in this runtime: pass { fetch }',
-    });
-  }
+  if (typeof fetchImpl === 'function') return fetchImpl;
+  throw new ConfigurationError({
+    option: 'fetch',
+    message: 'no global fetch in this runtime: pass { fetch }',
+  });
+}
 
-  const diagnostics = resolveDiagnosticsOption(options.diagnostics, options.logger);
-
+/** The numeric limits, each an integer within its range (the default when not given). */
+function limitsOf(options: ResourceMetricsExporterOptions, dropPolicy: DropPolicy): Limits {
   const retryInitialDelayMs = integer(options, 'retryInitialDelayMs', 0, 3_600_000);
-  return hideSecrets({
-    url: url.href,
-    endpointOrigin: url.origin,
-    accountId,
-    providerType,
-    promptType: options.promptType,
-    headers,
-    secrets: secrets.filter((secret) => secret.length >= 4),
-    auth: credentials !== undefined ? 'basic' : 'bearer',
+  return {
     maxBatchSize: integer(options, 'maxBatchSize', 1, MAX_RECORDS_PER_REQUEST),
     maxBatchBytes: integer(options, 'maxBatchBytes', 1024, MAX_REQUEST_BYTES),
     batchDelayMs: integer(options, 'batchDelayMs', 0, 3_600_000),
@@ -325,6 +206,37 @@ export function resolveResourceMetricsExporterOptions(
     maxRetryAfterMs: integer(options, 'maxRetryAfterMs', 0, 3_600_000),
     shutdownTimeoutMs: integer(options, 'shutdownTimeoutMs', 0, 600_000),
     maxResponseBytes: integer(options, 'maxResponseBytes', 0, 64 * 1024 * 1024),
+  };
+}
+
+/**
+ * Normalizes the HTTP exporter's options once, reading the environment for what the options
+ * leave out (explicit options win). Throws `ConfigurationError`, whose message never holds a
+ * secret nor the endpoint's path or query. The result prints (`util.inspect`, `JSON.stringify`)
+ * without credentials: `headers`, `secrets` and `url` are readable by name only.
+ */
+export function resolveResourceMetricsExporterOptions(
+  options: ResourceMetricsExporterOptions = {},
+): ResolvedResourceMetricsExporterOptions {
+  const env = options.env ?? defaultEnv();
+  const url = resolveEndpoint(options, env);
+  const accountId = accountIdOf(options, env);
+  const providerType = providerTypeOf(options, env);
+  const promptType = promptTypeOf(options);
+  const { headers, secrets, auth } = resolveCredentials(options, env);
+  const dropPolicy = dropPolicyOf(options);
+  const fetchImpl = fetchOf(options);
+  const diagnostics = resolveDiagnosticsOption(options.diagnostics, options.logger);
+  return hideSecrets({
+    url: url.href,
+    endpointOrigin: url.origin,
+    accountId,
+    providerType,
+    promptType,
+    headers,
+    secrets,
+    auth,
+    ...limitsOf(options, dropPolicy),
     diagnostics,
     fetch: fetchImpl,
     waitUntil: options.waitUntil,

@@ -73,10 +73,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
       stopped,
       describe: (error) => safeErrorMessage(error, this.redact),
     });
-    const transport = new HttpTransport(this.options, this.redact, {
-      attempted: () => void this.counters.requests.attempts++,
-      answered: (status) => void (this.counters.lastStatus = status),
-    });
+    const transport = new HttpTransport(this.options, this.redact, this.counters);
     this.sender = new BatchSender(this.options, transport, this.counters, {
       keepAlive: () => this.waiters.active,
       stopped,

@@ -14,9 +14,11 @@ import { type Timer, refTimer, startTimer } from './timers.js';
 /** A batch handed to delivery: being sent, or waiting between retries. */
 export interface InFlightBatch extends BatchPayload {
   done: boolean;
-  controller: AbortController | undefined;
-  sleepTimer: Timer | undefined;
-  wake: (() => void) | undefined;
+  /** The request being sent, to abort at the shutdown deadline. */
+  controller?: AbortController | undefined;
+  /** The wait before the next attempt, and what ends it early. */
+  sleepTimer?: Timer | undefined;
+  wake?: (() => void) | undefined;
 }
 
 export interface BatchSenderOptions {
@@ -75,13 +77,7 @@ export class BatchSender {
 
   /** Counts a built batch as in flight; `send` it next. */
   add(payload: BatchPayload): InFlightBatch {
-    const batch: InFlightBatch = {
-      ...payload,
-      done: false,
-      controller: undefined,
-      sleepTimer: undefined,
-      wake: undefined,
-    };
+    const batch: InFlightBatch = { ...payload, done: false };
     this.batches.add(batch);
     return batch;
   }

@@ -1,0 +1,16 @@
+import { Router } from '../server/router.js';
+import type { ModelApi } from './types.js';
+
+const SINGLE_MODEL = /\/models\/[^/]+$/;
+
+/** Matched on the end of the path, so any base URL prefix works. */
+const ROUTES = new Router<ModelApi>('unknown')
+  .add('POST', (p) => p.endsWith('/chat/completions'), 'openai-chat')
+  .add('POST', (p) => p.endsWith('/responses'), 'openai-responses')
+  .add('POST', (p) => p.endsWith('/messages'), 'anthropic-messages')
+  .add('GET', (p) => p.endsWith('/models') || SINGLE_MODEL.test(p), 'models');
+
+/** Which API a path belongs to: matched on the end of the path, so any base URL prefix works. */
+export function routeOf(method: string, path: string): ModelApi {
+  return ROUTES.find(method, path.replace(/\/+$/, ''));
+}

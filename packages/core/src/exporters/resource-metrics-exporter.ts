@@ -49,6 +49,8 @@ export class ResourceMetricsExporter implements InvocationExporter {
   private readonly batcher: Batcher;
   private readonly sender: BatchSender;
   private readonly waiters = new FlushWaiters();
+  /** Counts one `queue_full` drop (bound once: `export()` allocates no closure). */
+  private readonly dropQueueFull = () => this.counters.drop('queue_full', 1);
 
   /** Records exported so far; each record's `seq`. */
   private seq = 0;
@@ -187,7 +189,7 @@ export class ResourceMetricsExporter implements InvocationExporter {
 
   private enqueue(metric: ResourceMetric): void {
     const record = { seq: this.seq, metric, json: undefined, bytes: 0 };
-    if (!this.queue.push(record, () => this.counters.drop('queue_full', 1))) return;
+    if (!this.queue.push(record, this.dropQueueFull)) return;
     if (this.options.waitUntil && !this.waitUntilActive) this.startWaitUntil(this.options.waitUntil);
     this.schedule();
   }

@@ -1,94 +1,32 @@
-import { type InvocationRecorder, type Metrics, now } from '@metrics/core';
+import type { Metrics } from '@metrics/core';
+import { now } from '@metrics/core';
+import { OPEN_RUNS_DEFAULTS, OpenRuns, type OpenRunsOptions } from '@metrics/core/adapter';
+import { MiddlewareRun, samePrompt } from './middleware-run.js';
 import { SOURCE } from './options.js';
 import { type ToolCallRef, type ToolResultRef, lastToolResults } from './prompt-tools.js';
 import { retryWindowMs, sdkRetryDelayMs } from './retry-schedule.js';
 
-/**
- * Whether two prompts are the same messages: `generateText` retries with the same array,
- * `streamText` converts the prompt again for each attempt. Only compared after a failed attempt.
- */
-export function samePrompt(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-  try {
-    return JSON.stringify(a) === JSON.stringify(b);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The run state the middleware keeps per recorder: the tool calls the model asked for whose
- * results it has not seen yet, and the prompt of the last attempt (to number retries).
- */
-export class MiddlewareRun {
-  readonly pending = new Map<string, string>();
-  lastPrompt: unknown;
-  attemptsOnPrompt = 0;
-  lastError: unknown;
-  failed = false;
-  lastActivity = now();
-  /** When an auto run waiting for its next call is given up (epoch ms); 0 when not waiting. */
-  deadline = 0;
-
-  constructor(
-    readonly recorder: InvocationRecorder,
-    readonly auto: boolean,
-  ) {}
-
-  /** Counts the results of tool calls this run asked for; returns the attempt number of this call. */
-  beginAttempt(prompt: unknown, results: readonly ToolResultRef[] = lastToolResults(prompt)): number {
-    for (const result of results) {
-      const name = this.pending.get(result.id);
-      if (name === undefined) continue;
-      this.pending.delete(result.id);
-      this.recorder.recordToolCall({
-        name,
-        outcome: result.failed ? 'failure' : 'success',
-        callId: result.id,
-        ...(result.failed ? { error: { name: 'ToolError', message: 'the tool call failed' } } : {}),
-      });
-    }
-    if (
-      prompt !== undefined &&
-      (prompt === this.lastPrompt || (this.failed && samePrompt(prompt, this.lastPrompt)))
-    )
-      this.attemptsOnPrompt++;
-    else {
-      this.lastPrompt = prompt;
-      this.attemptsOnPrompt = 1;
-    }
-    return this.attemptsOnPrompt;
-  }
-
-  addToolCalls(calls: readonly ToolCallRef[]): void {
-    for (const call of calls) if (this.pending.size < 1000) this.pending.set(call.id, call.name);
-  }
-}
-
-const perRecorder = new WeakMap<InvocationRecorder, MiddlewareRun>();
-
-/** The middleware state of a recorder someone else opened (the user's `withInvocation`, a tool). */
-export function scopedRun(recorder: InvocationRecorder): MiddlewareRun {
-  let run = perRecorder.get(recorder);
-  if (!run) {
-    run = new MiddlewareRun(recorder, false);
-    perRecorder.set(recorder, run);
-  }
-  return run;
-}
+export { MiddlewareRun, samePrompt, scopedRun } from './middleware-run.js';
 
 export interface AutoRunOptions {
   /**
-   * How long a run the middleware opened on its own waits for its next model call after a step
-   * that asked for tools, before it is ended. Default 60 s. A run whose attempt failed waits only as
-   * long as the AI SDK's own retry would take (see `sdkRetryDelayMs`), never longer than this.
-   * A call still in flight (e.g. a stream nobody reads to the end) is given 10 times as long.
+   * How long a run the middleware opened on its own waits, silent, for its next model call after
+   * a step that asked for tools, before it is ended. Default 60 s. A run whose attempt failed waits
+   * only as long as the AI SDK's own retry would take (see `sdkRetryDelayMs`), never longer than
+   * this. A call still in flight (e.g. a stream nobody reads to the end) is given 10 times as long.
    */
-  idleTimeoutMs?: number;
-  /** Runs the middleware keeps open at most; the oldest is ended beyond it. Default 1000. */
+  openRunTimeoutMs?: number;
+  /**
+   * Most runs kept open at once, far above any real concurrency (a memory bound, not a limit on
+   * the agent): past it, the one silent the longest is ended as it stands. Default 100,000.
+   */
   maxOpenRuns?: number;
+  /** @deprecated Use `openRunTimeoutMs`. */
+  idleTimeoutMs?: number;
 }
+
+/** The middleware's own default: it cannot see a run's end, so a run silent this long has ended. */
+const MIDDLEWARE_RUN_TIMEOUT_MS = 60_000;
 
 /** Whether `prefix` is the start of `prompt` (the previous step's prompt inside the next one's). */
 function isPromptPrefix(prefix: unknown, prompt: unknown): boolean {
@@ -114,11 +52,10 @@ function isPromptPrefix(prefix: unknown, prompt: unknown): boolean {
 export class AutoRuns {
   private readonly byToolCall = new Map<string, MiddlewareRun[]>();
   private readonly byHeaders = new WeakMap<object, MiddlewareRun>();
-  private readonly open = new Set<MiddlewareRun>();
+  private readonly open: OpenRuns<MiddlewareRun, MiddlewareRun>;
   /** Runs whose last attempt failed: a retry may come with a new array holding the same prompt. */
   private readonly failedRuns = new Set<MiddlewareRun>();
   private readonly idleTimeoutMs: number;
-  private readonly maxOpenRuns: number;
   private sweeper: ReturnType<typeof setTimeout> | undefined;
   private sweepAt = 0;
 
@@ -126,8 +63,16 @@ export class AutoRuns {
     private readonly metrics: Metrics,
     options: AutoRunOptions = {},
   ) {
-    this.idleTimeoutMs = Math.max(0, options.idleTimeoutMs ?? 60_000);
-    this.maxOpenRuns = Math.max(1, options.maxOpenRuns ?? 1000);
+    this.idleTimeoutMs = Math.max(
+      0,
+      options.openRunTimeoutMs ?? options.idleTimeoutMs ?? MIDDLEWARE_RUN_TIMEOUT_MS,
+    );
+    // the kit's registry bounds memory; its own silent-run sweep is the in-flight guard below
+    const bounds: OpenRunsOptions = {
+      openRunTimeoutMs: this.idleTimeoutMs * 10 || OPEN_RUNS_DEFAULTS.openRunTimeoutMs,
+    };
+    if (options.maxOpenRuns !== undefined) bounds.maxOpenRuns = options.maxOpenRuns;
+    this.open = new OpenRuns((run) => this.finish(run), metrics.diagnostics, SOURCE, bounds);
   }
 
   get size(): number {
@@ -158,14 +103,14 @@ export class AutoRuns {
     this.failedRuns.delete(run);
     for (const result of results) this.unlink(result.id, run);
     // a call in flight is not waited on forever either (a stream nobody reads never finishes)
-    run.lastActivity = now();
+    this.touch(run);
     this.wait(run, this.idleTimeoutMs * 10);
     return { run, attempt: run.beginAttempt(prompt, results) };
   }
 
   /** After a successful attempt: a step without tool calls ends the run, else it waits for the next. */
   succeeded(run: MiddlewareRun, toolCalls: readonly ToolCallRef[]): void {
-    run.lastActivity = now();
+    this.touch(run);
     run.failed = false;
     run.lastError = undefined;
     if (toolCalls.length === 0) {
@@ -183,7 +128,7 @@ export class AutoRuns {
 
   /** After a failed attempt: the SDK's retry may follow (same prompt), or the run failed for good. */
   failed(run: MiddlewareRun, error: unknown): void {
-    run.lastActivity = now();
+    this.touch(run);
     run.failed = true;
     run.lastError = error;
     const delay = sdkRetryDelayMs(error, run.attemptsOnPrompt);
@@ -197,7 +142,13 @@ export class AutoRuns {
 
   /** Ends every open run now (e.g. before exit). */
   endAll(): void {
-    for (const run of [...this.open]) this.finish(run);
+    for (const run of [...this.open.values()]) this.finish(run);
+  }
+
+  /** Marks activity of a run (its deadline and the registry's "last seen"). */
+  private touch(run: MiddlewareRun): void {
+    run.lastActivity = now();
+    this.open.get(run);
   }
 
   /** The open run that asked for the tool calls whose results end this prompt. */
@@ -231,21 +182,11 @@ export class AutoRuns {
   }
 
   private start(model: string | undefined): MiddlewareRun {
-    if (this.open.size >= this.maxOpenRuns) {
-      const oldest = this.open.values().next().value as MiddlewareRun;
-      this.metrics.diagnostics.emit({
-        type: 'run.evicted',
-        level: 'warn',
-        source: SOURCE,
-        message: `more than ${this.maxOpenRuns} middleware runs open; the oldest was ended`,
-      });
-      this.finish(oldest);
-    }
     const run = new MiddlewareRun(
       this.metrics.startInvocation({ providerType: 'AISDK', ...(model ? { model } : {}) }),
       true,
     );
-    this.open.add(run);
+    this.open.add(run, run);
     return run;
   }
 
@@ -266,7 +207,7 @@ export class AutoRuns {
     this.sweeper = undefined;
     const at = now();
     let next = Number.POSITIVE_INFINITY;
-    for (const run of [...this.open]) {
+    for (const run of [...this.open.values()]) {
       if (run.deadline === 0) continue;
       if (run.deadline <= at) this.finish(run);
       else if (run.deadline < next) next = run.deadline;

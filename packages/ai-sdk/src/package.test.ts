@@ -33,7 +33,7 @@ describe('middleware runs without the integration', () => {
     }
     expect(runs.size).toBe(2);
     expect(memory.records).toHaveLength(1);
-    expect(diagnostics.some((d) => d.startsWith('run.evicted'))).toBe(true);
+    expect(diagnostics.some((d) => d.startsWith('runs.evicted'))).toBe(true);
     runs.endAll();
     expect(memory.records).toHaveLength(3);
   });

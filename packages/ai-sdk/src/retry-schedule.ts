@@ -1,3 +1,5 @@
+import { now } from '@metrics/core';
+
 /**
  * When the AI SDK retries a failed model call, as its own `retryWithExponentialBackoffRespectingRetryHeaders`
  * decides (the same in AI SDK 5, 6 and 7): only an error marked `isRetryable` (an `APICallError` for
@@ -34,7 +36,7 @@ export function sdkRetryDelayMs(error: unknown, attempt: number): number | undef
   const retryAfter = headers['retry-after'];
   if (ms === undefined && typeof retryAfter === 'string' && retryAfter !== '') {
     const seconds = Number.parseFloat(retryAfter);
-    ms = Number.isNaN(seconds) ? Date.parse(retryAfter) - Date.now() : seconds * 1000;
+    ms = Number.isNaN(seconds) ? Date.parse(retryAfter) - now() : seconds * 1000;
   }
   if (ms !== undefined && !Number.isNaN(ms) && ms >= 0 && (ms < MAX_HEADER_DELAY_MS || ms < exponential))
     return ms;

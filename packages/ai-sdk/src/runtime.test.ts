@@ -285,7 +285,7 @@ describe('the agent is never disturbed', () => {
     const integration = aiSdkTelemetry({ metrics, maxOpenRuns: 2 });
     for (const callId of ['a', 'b', 'c']) integration.onStart({ callId, operationId: 'ai.generateText' });
     expect(memory.records).toHaveLength(1);
-    expect(diagnostics.some((d) => d.startsWith('run.evicted'))).toBe(true);
+    expect(diagnostics.some((d) => d.startsWith('runs.evicted'))).toBe(true);
   });
 });
 

@@ -1,11 +1,12 @@
 import type { InvocationRecorder } from '@metrics/core';
+import { ClaimOnce } from '@metrics/core/adapter';
 
 /**
  * One model-call attempt the telemetry integration opened (inside `executeLanguageModelCall`).
- * A middleware running inside it claims it and becomes the one source of that attempt.
+ * A middleware running inside it claims it (`shared.claims.claim(slot)`) and becomes the one
+ * source of that attempt.
  */
 export interface AttemptSlot {
-  claimed: boolean;
   attempt: number;
 }
 
@@ -19,17 +20,20 @@ export interface PromptClaim {
 interface SharedState {
   attemptSlots: WeakMap<InvocationRecorder, AttemptSlot>;
   promptClaims: WeakMap<object, PromptClaim>;
+  /** Attempt slots claimed by a middleware (the first of the two hooks records the attempt). */
+  claims?: ClaimOnce;
 }
 
 const KEY = Symbol.for('@metrics/ai-sdk.shared');
 
 /** Shared by every copy of this package loaded in the process (ESM and CJS alike). */
-export const shared: SharedState = (() => {
+export const shared: Required<SharedState> = (() => {
   const holder = globalThis as unknown as Record<symbol, SharedState | undefined>;
   let state = holder[KEY];
   if (!state) {
     state = { attemptSlots: new WeakMap(), promptClaims: new WeakMap() };
     holder[KEY] = state;
   }
-  return state;
+  state.claims ??= new ClaimOnce();
+  return state as Required<SharedState>;
 })();

@@ -1,4 +1,5 @@
 import { MockLanguageModelV4 } from 'ai/test';
+import { toEpochMs } from '@metrics/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ModelAttempt,
@@ -7,7 +8,7 @@ import {
   observeModelConfig,
   registerSinkResolver,
 } from './model-observer.js';
-import { epochMs, stepWasStreamed } from './span-reading.js';
+import { spanError, stepWasStreamed } from './span-reading.js';
 
 const usage = {
   inputTokens: { total: 30, noCache: 20, cacheRead: 10, cacheWrite: 0 },
@@ -197,11 +198,28 @@ describe('span reading', () => {
     expect(stepWasStreamed(undefined)).toBeUndefined();
   });
 
+  it("reads a span's error: its HTTP status classified by the core, no Error made up", () => {
+    const span = { id: 's', traceId: 't', type: 'tool_call', startTime: 0 };
+    expect(spanError(span)).toBeUndefined();
+    expect(
+      spanError({ ...span, errorInfo: { name: 'APICallError', message: 'busy', details: { status: 503 } } }),
+    ).toEqual({ category: 'server', status: 503, name: 'APICallError', message: 'busy' });
+    expect(spanError({ ...span, errorInfo: { message: 'slow down', details: { statusCode: 429 } } })).toEqual(
+      {
+        category: 'throttle',
+        status: 429,
+        name: 'Error',
+        message: 'slow down',
+      },
+    );
+    expect(spanError({ ...span, errorInfo: {} })).toEqual({ name: 'Error', message: 'failed' });
+  });
+
   it('reads span times as Dates, ISO strings or numbers', () => {
-    expect(epochMs(new Date(1_763_892_000_123))).toBe(1_763_892_000_123);
-    expect(epochMs('2025-11-23T10:00:00.123Z')).toBe(Date.parse('2025-11-23T10:00:00.123Z'));
-    expect(epochMs(5)).toBe(5);
-    expect(epochMs('not a date')).toBeUndefined();
-    expect(epochMs(undefined)).toBeUndefined();
+    expect(toEpochMs(new Date(1_763_892_000_123))).toBe(1_763_892_000_123);
+    expect(toEpochMs('2025-11-23T10:00:00.123Z')).toBe(Date.parse('2025-11-23T10:00:00.123Z'));
+    expect(toEpochMs(5)).toBe(5);
+    expect(toEpochMs('not a date')).toBeUndefined();
+    expect(toEpochMs(undefined)).toBeUndefined();
   });
 });

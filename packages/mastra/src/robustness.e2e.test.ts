@@ -391,7 +391,7 @@ describe('the map of open runs is bounded', () => {
     expect(records.records).toHaveLength(0);
     exporter.handle(agentRun('t3', 's3'));
     expect(records.records).toHaveLength(1);
-    expect(events.map((e) => e.type)).toEqual(['mastra.run-evicted']);
+    expect(events.map((e) => e.type)).toEqual(['runs.evicted']);
     exporter.handle(agentRun('t1', 's1', true)); // too late: ignored
     exporter.handle(agentRun('t3', 's3', true));
     exporter.handle(agentRun('t2', 's2', true));

@@ -1,3 +1,6 @@
+import { toEpochMs } from '@metrics/core';
+import { classifyHttpStatus } from '@metrics/core/adapter';
+
 /** Readers for Mastra's exported spans; every one tolerates missing or odd fields. */
 
 export interface SpanLike {
@@ -16,20 +19,6 @@ export interface SpanLike {
   errorInfo?: { message?: string; name?: string; details?: unknown; category?: string } | undefined;
 }
 
-/** Epoch ms of a span time (a `Date` in memory, an ISO string once serialized). */
-export function epochMs(value: unknown): number | undefined {
-  if (value instanceof Date) {
-    const t = value.getTime();
-    return Number.isFinite(t) ? t : undefined;
-  }
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string') {
-    const t = Date.parse(value);
-    return Number.isFinite(t) ? t : undefined;
-  }
-  return undefined;
-}
-
 export function stringField(record: Record<string, unknown> | undefined, key: string): string | undefined {
   const value = record?.[key];
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -40,16 +29,25 @@ export function toolName(span: SpanLike): string {
   return span.entityName ?? span.entityId ?? span.name ?? 'tool';
 }
 
-/** Turns a span's `errorInfo` back into an error-shaped object that `classifyError` can read. */
-export function spanError(span: SpanLike): Error | undefined {
+/** The error-shaped fields of a failed span, for the recorder to classify (its status, if any, as HTTP). */
+export interface SpanError {
+  name: string;
+  message: string;
+  status?: number;
+  category?: string;
+}
+
+/** A span's `errorInfo` as an error-shaped value: with its HTTP status the core's classification. */
+export function spanError(span: SpanLike): SpanError | undefined {
   const info = span.errorInfo;
   if (!info) return undefined;
-  const error = new Error(typeof info.message === 'string' ? info.message : 'failed');
-  if (typeof info.name === 'string' && info.name) error.name = info.name;
   const details = info.details as Record<string, unknown> | undefined;
   const status = details?.status ?? details?.statusCode;
-  if (typeof status === 'number') (error as Error & { status?: number }).status = status;
-  return error;
+  return {
+    ...(typeof status === 'number' ? classifyHttpStatus(status) : {}),
+    name: typeof info.name === 'string' && info.name ? info.name : 'Error',
+    message: typeof info.message === 'string' ? info.message : 'failed',
+  };
 }
 
 /**
@@ -67,4 +65,51 @@ export function stepWasStreamed(metadata: Record<string, unknown> | undefined): 
     if (/json/i.test(contentType)) return false;
   }
   return undefined;
+}
+
+/** What a model inference span (or, in older Mastra, a model step span) tells about one model call. */
+export interface Inference {
+  startedAt: number;
+  endedAt: number;
+  usage: unknown;
+  model?: string;
+  provider?: string;
+  completionStartTime?: number;
+  failed: boolean;
+}
+
+export function readInference(
+  span: SpanLike,
+  startedAt: number,
+  endedAt: number,
+  generation: { model?: string; provider?: string } | undefined,
+): Inference {
+  const attributes = span.attributes ?? {};
+  const inference: Inference = {
+    startedAt,
+    endedAt,
+    usage: attributes.usage,
+    failed: attributes.finishReason === 'error' || span.errorInfo !== undefined,
+  };
+  const model =
+    stringField(attributes, 'responseModel') ?? stringField(attributes, 'model') ?? generation?.model;
+  if (model !== undefined) inference.model = model;
+  const provider = stringField(attributes, 'provider') ?? generation?.provider;
+  if (provider !== undefined) inference.provider = provider;
+  const cst = toEpochMs(attributes.completionStartTime);
+  if (cst !== undefined) inference.completionStartTime = cst;
+  return inference;
+}
+
+export function modelIds(inference: Inference): { model?: string; provider?: string } {
+  return {
+    ...(inference.model !== undefined ? { model: inference.model } : {}),
+    ...(inference.provider !== undefined ? { provider: inference.provider } : {}),
+  };
+}
+
+export function processorName(span: SpanLike, trip: { processorId?: unknown }): string {
+  if (typeof trip.processorId === 'string' && trip.processorId) return trip.processorId;
+  const name = span.name ?? 'processor';
+  return name.replace(/^(input|output) processor: /, '');
 }

@@ -1,24 +1,25 @@
 import {
   type InvocationRecorder,
   type Metrics,
-  type ToolType,
-  fromMastraUsage,
   getCurrentInvocation,
-  now,
   runWithInvocation,
 } from '@metrics/core';
+import type { MetricsInput } from '@metrics/core/adapter';
+import { AgentModels } from './agent-models.js';
 import { exporterRunForCurrentSpan, instrumentedMastras } from './mastra-exporter.js';
+import { type ModelAttempt, recordAttempt, registerSinkResolver } from './model-observer.js';
+import { SOURCE, toMetrics } from './options.js';
 import {
-  type ModelAttempt,
-  observeModelConfig,
-  recordAttempt,
-  registerSinkResolver,
-} from './model-observer.js';
-import { type MastraMetricsOptions, SOURCE, toMetrics } from './options.js';
+  type AgentLike,
+  type ExecutionOptions,
+  StandaloneRun,
+  runsByRecorder,
+  settle,
+} from './standalone-run.js';
 
-const WRAPPED = Symbol.for('@metrics/mastra.with-metrics');
+const HANDLE = Symbol.for('@metrics/mastra.agent-instrumentation');
 
-/** Recorders started by `withMetrics` (the model wrapper reports only into these). */
+/** Recorders started by an instrumented agent (the model wrapper reports only into these). */
 const ours = new WeakSet<InvocationRecorder>();
 let resolverRegistered = false;
 
@@ -41,348 +42,142 @@ function recordOwnAttempt(invocation: InvocationRecorder, attempt: ModelAttempt)
   recordAttempt(invocation, attempt);
 }
 
-/** The shape of a Mastra `Agent` this wrapper relies on (every member optional but the two calls). */
-interface AgentLike {
-  id?: string;
-  name?: string;
-  model?: unknown;
-  generate: (...args: unknown[]) => Promise<unknown>;
-  stream: (...args: unknown[]) => Promise<unknown>;
-  getMastraInstance?: () => unknown;
-  listTools?: (options?: { requestContext?: unknown }) => unknown;
+/** What `instrumentAgent` changed on an agent, and the way back. */
+export interface AgentInstrumentation<T extends object = object> {
+  /** The agent itself (its `generate`/`stream` and `model` are instrumented until `uninstrument()`). */
+  readonly agent: T;
+  /** The `Metrics` instance records go through. */
+  readonly metrics: Metrics;
+  /** Puts the agent's own `generate`, `stream` and `model` back; later calls are not recorded. */
+  uninstrument(): void;
+  /** Flushes the records not yet exported. */
+  flush(options?: { timeoutMs?: number }): Promise<void>;
+  /** Shuts the `Metrics` down (the agent stays instrumented until `uninstrument()`). */
+  shutdown(options?: { timeoutMs?: number }): Promise<void>;
 }
 
-interface ExecutionOptions {
-  onChunk?: (chunk: unknown) => unknown;
-  onStepFinish?: (step: unknown) => unknown;
-  onFinish?: (result: unknown) => unknown;
-  onError?: (event: unknown) => unknown;
-  toolsets?: Record<string, Record<string, unknown>>;
-  requestContext?: unknown;
-  [key: string]: unknown;
-}
+type Instrumented = AgentLike & { [HANDLE]?: AgentInstrumentation };
 
-interface PendingTool {
-  name: string;
-  callId: string;
-  startedAt: number;
-  endedAt?: number;
-  outcome?: 'success' | 'failure';
-  error?: unknown;
-}
-
-/** One `generate`/`stream` call being measured. */
-class StandaloneRun {
-  readonly tools = new Map<string, PendingTool>();
-  /** set for a stream whose settling Mastra does not expose: `onFinish`/`onError` end the run */
-  endOnCallbacks = false;
-  /** model requests the model wrapper reported for this run */
-  attemptsSeen = 0;
-  private ended = false;
-  // For models the wrapper cannot reach (router ids, OpenAI-compatible configs) — no request seen
-  // in the whole run — each step is one model call, from the end of the previous step to its
-  // first tool call or its end.
-  private stepStart: number;
-  private stepFirstToken: number | undefined;
-  private stepFirstTool: number | undefined;
-
-  constructor(
-    readonly recorder: InvocationRecorder,
-    private readonly agent: AgentLike,
-    private readonly metrics: Metrics,
-    private readonly options: ExecutionOptions | undefined,
-    private readonly streamed: boolean,
-  ) {
-    this.stepStart = recorder.startedAt;
+/**
+ * Measures an `Agent` used without a `Mastra` instance — explicitly, and reversibly:
+ * `const { uninstrument } = instrumentAgent(agent, options)`. Every `generate`/`stream` of the
+ * agent becomes one record (a member run when it happens inside another measured agent's run,
+ * e.g. from one of its tools). The agent's `generate`, `stream` and `model` are replaced (the
+ * model to see every request, retries included) until `uninstrument()`. An agent registered on a
+ * `Mastra` instance whose observability has a `MetricsExporter` is left to that exporter.
+ * Instrumenting an agent twice returns the first handle.
+ */
+export function instrumentAgent<T extends object>(
+  agent: T,
+  options: MetricsInput = {},
+): AgentInstrumentation<T> {
+  const target = agent as unknown as Instrumented;
+  const existing = target[HANDLE];
+  if (existing) return existing as AgentInstrumentation<T>;
+  const metrics = toMetrics(options);
+  const handle: AgentInstrumentation<T> = {
+    agent,
+    metrics,
+    uninstrument: () => undefined,
+    flush: (opts) => metrics.flush(opts),
+    shutdown: (opts) => metrics.shutdown(opts),
+  };
+  if (typeof target.generate !== 'function' || typeof target.stream !== 'function') return handle;
+  ensureResolver();
+  const models = new AgentModels();
+  try {
+    models.observe(target);
+  } catch (error) {
+    metrics.diagnostics.reportError(SOURCE, error, 'wrapping the agent model failed');
   }
-
-  get hasOpenTool(): boolean {
-    for (const tool of this.tools.values()) if (tool.outcome === undefined) return true;
-    return false;
-  }
-
-  /** The caller's options plus an `onChunk` that sees tool calls; the caller's own callbacks still run. */
-  wrapOptions(): ExecutionOptions {
-    const user = this.options;
-    const onChunk = (chunk: unknown) => {
-      this.guard(() => this.onChunk(chunk));
-      return user?.onChunk?.(chunk);
-    };
-    const onStepFinish = (step: unknown) => {
-      this.guard(() => this.onStepFinish(step));
-      return user?.onStepFinish?.(step);
-    };
-    const onFinish = (result: unknown) => {
-      if (this.endOnCallbacks) void this.finish(result);
-      return user?.onFinish?.(result);
-    };
-    const onError = (event: unknown) => {
-      if (this.endOnCallbacks)
-        void this.finish(undefined, { error: (event as { error?: unknown } | undefined)?.error });
-      return user?.onError?.(event);
-    };
-    return { ...(user ?? {}), onChunk, onStepFinish, onFinish, onError };
-  }
-
-  private onStepFinish(step: unknown): void {
-    const at = now();
-    const { usage, response, model, finishReason } = (step ?? {}) as {
-      usage?: unknown;
-      response?: { modelId?: unknown };
-      model?: { modelId?: unknown };
-      finishReason?: unknown;
-    };
-    // a failed step is recorded with its error when the run ends
-    if (this.attemptsSeen === 0 && finishReason !== 'error') {
-      const modelId = typeof response?.modelId === 'string' ? response.modelId : model?.modelId;
-      // Mastra fills `totalTokens` (0) even when the provider reported nothing: that is no report.
-      const u = usage as { inputTokens?: unknown; outputTokens?: unknown } | undefined;
-      const reported = typeof u?.inputTokens === 'number' || typeof u?.outputTokens === 'number';
-      const parsed = reported ? fromMastraUsage(usage) : undefined;
-      const endedAt =
-        this.stepFirstTool !== undefined && this.stepFirstTool > this.stepStart ? this.stepFirstTool : at;
-      this.recorder.recordModelCall({
-        startedAt: this.stepStart,
-        endedAt,
-        streamed: this.streamed,
-        ...(this.streamed && this.stepFirstToken !== undefined ? { firstTokenAt: this.stepFirstToken } : {}),
-        ...(typeof modelId === 'string' ? { model: modelId } : {}),
-        ...(parsed ? { usage: parsed } : {}),
-      });
-    }
-    this.stepStart = at;
-    this.stepFirstToken = undefined;
-    this.stepFirstTool = undefined;
-  }
-
-  private onChunk(chunk: unknown): void {
-    const { type, payload } = (chunk ?? {}) as { type?: string; payload?: Record<string, unknown> };
-    if (
-      this.stepFirstToken === undefined &&
-      (type === 'text-delta' ||
-        type === 'reasoning-delta' ||
-        type === 'tool-call-delta' ||
-        type === 'tool-call')
-    )
-      this.stepFirstToken = now();
-    if (type === 'tool-call' && this.stepFirstTool === undefined) this.stepFirstTool = now();
-    if (!payload) return;
-    const callId = typeof payload.toolCallId === 'string' ? payload.toolCallId : undefined;
-    if (callId === undefined) return;
-    if (type === 'tool-call') {
-      if (this.tools.size >= 10_000 || this.tools.has(callId)) return;
-      const name = typeof payload.toolName === 'string' ? payload.toolName : 'tool';
-      this.tools.set(callId, { name, callId, startedAt: now() });
-    } else if (type === 'tool-result' || type === 'tool-error') {
-      const tool = this.tools.get(callId);
-      if (!tool || tool.outcome !== undefined) return;
-      tool.endedAt = now();
-      const failed = type === 'tool-error' || payload.isError === true;
-      tool.outcome = failed ? 'failure' : 'success';
-      if (failed) tool.error = payload.error ?? payload.result;
-    }
-  }
-
-  /** Ends the run from what `generate` returned or `stream` settled with. */
-  async finish(output: unknown, thrown?: { error: unknown }): Promise<void> {
-    if (this.ended) return;
-    this.ended = true;
-    const endedAt = now();
-    try {
-      const out = (output ?? {}) as {
-        tripwire?: { processorId?: unknown };
-        error?: unknown;
-        status?: unknown;
-      };
-      const trip = out.tripwire;
-      if (trip) {
-        const name =
-          typeof trip.processorId === 'string' && trip.processorId ? trip.processorId : 'processor';
-        this.recorder.recordGuardrailTrip({ name, kind: 'processor', at: endedAt });
-      }
-      if (this.tools.size > 0) {
-        const types = await this.toolTypes();
-        for (const tool of this.tools.values()) {
-          this.recorder.recordToolCall({
-            name: tool.name,
-            type: types.get(tool.name) ?? 'api',
-            callId: tool.callId,
-            startedAt: tool.startedAt,
-            endedAt: tool.endedAt ?? endedAt,
-            outcome: tool.outcome ?? 'failure',
-            ...(tool.error !== undefined ? { error: tool.error } : {}),
-          });
-        }
-      }
-      const error = thrown ? thrown.error : out.error;
-      if (error !== undefined && error !== null && this.attemptsSeen === 0 && isModelApiError(error)) {
-        // the failed request of a model the wrapper could not reach
-        this.recorder.recordModelCall({ startedAt: this.stepStart, endedAt, streamed: this.streamed, error });
-      }
-      if (error !== undefined && error !== null) this.recorder.end({ error, endedAt });
-      else this.recorder.end({ endedAt });
-    } catch (error) {
-      this.metrics.diagnostics.reportError(SOURCE, error);
-      if (!this.recorder.ended) this.recorder.end({ endedAt });
-    }
-  }
-
-  /** Which of the agent's tools (and the call's toolsets) are served over MCP. */
-  private async toolTypes(): Promise<Map<string, ToolType>> {
-    const types = new Map<string, ToolType>();
-    const add = (tools: unknown) => {
-      if (!tools || typeof tools !== 'object') return;
-      for (const [name, tool] of Object.entries(tools as Record<string, unknown>)) {
-        const isMcp =
-          typeof tool === 'object' && tool !== null && 'mcpMetadata' in tool && !!tool.mcpMetadata;
-        types.set(name, isMcp ? 'mcp' : 'api');
-      }
-    };
-    try {
-      add(await this.agent.listTools?.({ requestContext: this.options?.requestContext }));
-    } catch (error) {
-      this.metrics.diagnostics.reportError(SOURCE, error, 'listing the agent tools failed');
-    }
-    for (const toolset of Object.values(this.options?.toolsets ?? {})) add(toolset);
-    return types;
-  }
-
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      this.metrics.diagnostics.reportError(SOURCE, error);
-    }
-  }
-}
-
-const runsByRecorder = new WeakMap<InvocationRecorder, StandaloneRun>();
-
-/** An HTTP error from a provider API (AI SDK `APICallError` or anything with an HTTP status). */
-function isModelApiError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const e = error as { name?: unknown; statusCode?: unknown; status?: unknown };
-  return (
-    (typeof e.name === 'string' && e.name.includes('APICallError')) ||
-    typeof e.statusCode === 'number' ||
-    typeof e.status === 'number'
-  );
+  const own = { generate: target.generate, stream: target.stream };
+  replace(target, 'generate', measured(target, metrics, own.generate, 'generate'));
+  replace(target, 'stream', measured(target, metrics, own.stream, 'stream'));
+  handle.uninstrument = () => {
+    if (target[HANDLE] !== handle) return;
+    replace(target, 'generate', own.generate);
+    replace(target, 'stream', own.stream);
+    models.restore();
+    delete target[HANDLE];
+  };
+  Object.defineProperty(target, HANDLE, { value: handle, configurable: true });
+  return handle;
 }
 
 /**
- * Measures an `Agent` used without a `Mastra` instance: `const agent = withMetrics(new Agent({...}), options)`.
- * Every `generate`/`stream` of the agent becomes one record (a member run when it happens inside
- * another measured agent's run, e.g. from one of its tools). The agent's model is wrapped to see
- * every request, retries included. An agent registered on a `Mastra` instance whose observability
- * has a `MastraMetricsExporter` is left to that exporter (no double counting).
+ * @deprecated Use `instrumentAgent(agent, options)`, whose handle has `uninstrument()`. Returns
+ * the agent; `instrumentAgent(agent).uninstrument()` undoes this too.
  */
-export function withMetrics<T extends object>(agent: T, options: MastraMetricsOptions | Metrics = {}): T {
-  const target = agent as unknown as AgentLike & { [WRAPPED]?: boolean };
-  if (target[WRAPPED] || typeof target.generate !== 'function' || typeof target.stream !== 'function')
-    return agent;
-  const metrics = toMetrics(options);
-  ensureResolver();
-  if ('model' in target) {
-    try {
-      const wrapped = observeModelConfig(target.model);
-      if (wrapped !== target.model) target.model = wrapped;
-    } catch (error) {
-      metrics.diagnostics.reportError(SOURCE, error, 'wrapping the agent model failed');
-    }
-  }
-  const generate = target.generate;
-  const stream = target.stream;
+export function withMetrics<T extends object>(agent: T, options: MetricsInput = {}): T {
+  return instrumentAgent(agent, options).agent;
+}
 
-  const start = (
-    opts: ExecutionOptions | undefined,
-    method: 'generate' | 'stream',
-  ): StandaloneRun | undefined => {
-    try {
-      const mastra = target.getMastraInstance?.();
-      if (mastra && typeof mastra === 'object' && instrumentedMastras.has(mastra)) return undefined;
-      const name = target.name ?? target.id;
-      const current = getCurrentInvocation();
-      const parent = current && ours.has(current) && !current.ended ? current : undefined;
-      // Called from inside a run that a MastraMetricsExporter records (e.g. from one of its tools)?
-      const exporterRun = parent ? undefined : exporterRunForCurrentSpan();
-      const named = name !== undefined ? { name } : {};
-      const recorder = parent
-        ? parent.startMemberRun({
-            kind: runsByRecorder.get(parent)?.hasOpenTool ? 'tool-agent' : 'subagent',
-            ...named,
-          })
-        : exporterRun
-          ? exporterRun.recorder.startMemberRun({
-              kind: exporterRun.inTool ? 'tool-agent' : 'subagent',
-              ...named,
-            })
-          : metrics.startInvocation({ providerType: 'MASTRA', ...named });
-      ours.add(recorder);
-      const run = new StandaloneRun(recorder, target, metrics, opts, method === 'stream');
-      runsByRecorder.set(recorder, run);
-      return run;
-    } catch (error) {
-      metrics.diagnostics.reportError(SOURCE, error);
-      return undefined;
-    }
-  };
+function replace(target: object, key: 'generate' | 'stream', value: unknown): void {
+  Object.defineProperty(target, key, { value, configurable: true, writable: true });
+}
 
-  const measuredGenerate = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    const run = start(args[1] as ExecutionOptions | undefined, 'generate');
-    if (!run) return generate.apply(this ?? target, args);
+type AgentCall = (...args: unknown[]) => Promise<unknown>;
+
+/** `generate` or `stream`, measured: the run ends when `generate` returns or the stream settles. */
+function measured(
+  target: AgentLike,
+  metrics: Metrics,
+  original: AgentCall,
+  method: 'generate' | 'stream',
+): AgentCall {
+  return async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    const self = this ?? target;
+    const run = start(target, metrics, args[1] as ExecutionOptions | undefined, method);
+    if (!run) return original.apply(self, args);
     const callArgs = [args[0], run.wrapOptions(), ...args.slice(2)];
     let result: unknown;
     try {
-      result = await runWithInvocation(run.recorder, () => generate.apply(this ?? target, callArgs));
+      result = await runWithInvocation(run.recorder, () => original.apply(self, callArgs));
     } catch (error) {
       await run.finish(undefined, { error });
       throw error;
     }
-    await run.finish(result);
+    if (method === 'generate') await run.finish(result);
+    else settle(result, run, metrics);
     return result;
   };
-
-  const measuredStream = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    const run = start(args[1] as ExecutionOptions | undefined, 'stream');
-    if (!run) return stream.apply(this ?? target, args);
-    const callArgs = [args[0], run.wrapOptions(), ...args.slice(2)];
-    let output: unknown;
-    try {
-      output = await runWithInvocation(run.recorder, () => stream.apply(this ?? target, callArgs));
-    } catch (error) {
-      await run.finish(undefined, { error });
-      throw error;
-    }
-    settle(output, run, metrics);
-    return output;
-  };
-
-  Object.defineProperty(target, 'generate', { value: measuredGenerate, configurable: true, writable: true });
-  Object.defineProperty(target, 'stream', { value: measuredStream, configurable: true, writable: true });
-  Object.defineProperty(target, WRAPPED, { value: true, configurable: true });
-  return agent;
 }
 
-/**
- * Ends a streamed run when Mastra's output settles — as the caller consumes it; nothing here
- * reads the stream (that would run the agent without the caller). Uses Mastra's internal
- * `_waitUntilFinished`; versions without it end the run from `onFinish`/`onError` (a stream
- * ended by a tripwire then goes unrecorded).
- */
-function settle(output: unknown, run: StandaloneRun, metrics: Metrics): void {
-  const out = output as { _waitUntilFinished?: () => Promise<void>; status?: unknown; error?: unknown };
-  if (typeof out?._waitUntilFinished !== 'function') {
-    run.endOnCallbacks = true;
-    metrics.diagnostics.emit({
-      type: 'mastra.stream-end-from-callbacks',
-      level: 'debug',
-      source: SOURCE,
-      message: 'this Mastra version does not expose when a stream settles; onFinish/onError end the run',
-    });
-    return;
+/** Opens the run of one call: a member run inside a measured run, else a new invocation. */
+function start(
+  target: AgentLike,
+  metrics: Metrics,
+  opts: ExecutionOptions | undefined,
+  method: 'generate' | 'stream',
+): StandaloneRun | undefined {
+  try {
+    const mastra = target.getMastraInstance?.();
+    if (mastra && typeof mastra === 'object' && instrumentedMastras.has(mastra)) return undefined;
+    const recorder = startRecorder(metrics, target.name ?? target.id);
+    ours.add(recorder);
+    const run = new StandaloneRun(recorder, target, metrics, opts, method === 'stream');
+    runsByRecorder.set(recorder, run);
+    return run;
+  } catch (error) {
+    metrics.diagnostics.reportError(SOURCE, error);
+    return undefined;
   }
-  out._waitUntilFinished().then(
-    () => run.finish(out),
-    (error: unknown) => run.finish(undefined, { error }),
-  );
+}
+
+function startRecorder(metrics: Metrics, name: string | undefined): InvocationRecorder {
+  const named = name !== undefined ? { name } : {};
+  const current = getCurrentInvocation();
+  const parent = current && ours.has(current) && !current.ended ? current : undefined;
+  if (parent) {
+    const kind = runsByRecorder.get(parent)?.hasOpenTool ? 'tool-agent' : 'subagent';
+    return parent.startMemberRun({ kind, ...named });
+  }
+  // Called from inside a run that a MetricsExporter records (e.g. from one of its tools)?
+  const exporterRun = exporterRunForCurrentSpan();
+  if (exporterRun)
+    return exporterRun.recorder.startMemberRun({
+      kind: exporterRun.inTool ? 'tool-agent' : 'subagent',
+      ...named,
+    });
+  return metrics.startInvocation({ providerType: 'MASTRA', ...named });
 }

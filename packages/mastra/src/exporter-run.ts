@@ -1,0 +1,161 @@
+import { type InvocationRecorder, fromMastraSpanUsage } from '@metrics/core';
+import { type ModelAttempt, recordAttempt } from './model-observer.js';
+import {
+  type Inference,
+  type SpanLike,
+  modelIds,
+  processorName,
+  spanError,
+  toolName,
+} from './span-reading.js';
+
+const MAX_PENDING_ATTEMPTS = 64;
+/** Slack (ms) when matching the model wrapper's requests to Mastra's spans (clock rounding). */
+const SLACK_MS = 5;
+
+/** One agent run (top-level invocation or member run) being assembled from Mastra's spans. */
+export class ExporterRun {
+  /** inference spans that ended, by their step span id, until the step ends */
+  readonly inferences = new Map<string, Inference>();
+  /** first tool start per step span id (Mastra's inference span also covers the step's tools) */
+  readonly firstToolStart = new Map<string, number>();
+  /** successful requests the model wrapper saw, not yet matched to an inference span */
+  private readonly attempts: ModelAttempt[] = [];
+  private lastFailedAttemptEnd: number | undefined;
+  private modelFailed = false;
+  private trips = 0;
+  /** model and provider of the current generation span */
+  generation: { model?: string; provider?: string } | undefined;
+
+  constructor(
+    readonly recorder: InvocationRecorder,
+    readonly top: boolean,
+  ) {}
+
+  /** A request the model wrapper saw: a failure is recorded now (with its status), a success waits for its span. */
+  onAttempt(attempt: ModelAttempt): void {
+    if (attempt.error === undefined) {
+      if (this.attempts.length < MAX_PENDING_ATTEMPTS) this.attempts.push(attempt);
+      return;
+    }
+    this.modelFailed = true;
+    this.lastFailedAttemptEnd = attempt.endedAt;
+    recordAttempt(this.recorder, attempt);
+  }
+
+  toolStarted(stepSpanId: string, at: number): void {
+    const first = this.firstToolStart.get(stepSpanId);
+    if (first === undefined || at < first) this.firstToolStart.set(stepSpanId, at);
+  }
+
+  recordTool(span: SpanLike, startedAt: number | undefined, endedAt: number): void {
+    const error = spanError(span);
+    const failed = span.attributes?.success === false || error !== undefined;
+    this.recorder.recordToolCall({
+      name: toolName(span),
+      type: span.type === 'mcp_tool_call' ? 'mcp' : 'api',
+      ...(typeof span.attributes?.toolCallId === 'string' ? { callId: span.attributes.toolCallId } : {}),
+      startedAt: startedAt ?? endedAt,
+      endedAt,
+      outcome: failed ? 'failure' : 'success',
+      ...(error ? { error } : {}),
+    });
+  }
+
+  recordProcessor(span: SpanLike, endedAt: number): void {
+    const trip = span.attributes?.tripwireAbort as { processorId?: unknown } | undefined;
+    if (!trip) return;
+    this.trips++;
+    this.recorder.recordGuardrailTrip({ name: processorName(span, trip), kind: 'processor', at: endedAt });
+  }
+
+  /** Ends the run from its `agent_run` span, recording the inferences still pending. */
+  end(span: SpanLike, endedAt: number): void {
+    for (const [key, inference] of this.inferences)
+      this.recordInference(inference, undefined, this.firstToolStart.get(key));
+    this.inferences.clear();
+    const trip = span.attributes?.tripwireAbort as { processorId?: unknown } | undefined;
+    if (trip && this.trips === 0)
+      this.recorder.recordGuardrailTrip({ name: processorName(span, trip), kind: 'processor', at: endedAt });
+    const error = spanError(span);
+    if (error) this.recorder.end({ error, endedAt, countError: !this.modelFailed });
+    else this.recorder.end({ endedAt });
+  }
+
+  /** Records one model call from an inference span, matched with what the model wrapper saw. */
+  recordInference(
+    inference: Inference,
+    streamedHint: boolean | undefined,
+    firstToolStart: number | undefined,
+  ): void {
+    const usage = fromMastraSpanUsage(inference.usage);
+    if (inference.failed && !usage) {
+      this.recordFailedInference(inference);
+      return;
+    }
+    const attempt = this.takeAttempt(inference);
+    const call = attempt ? fromAttempt(attempt) : this.fromSpan(inference, streamedHint, firstToolStart);
+    this.recorder.recordModelCall({
+      ...call,
+      ...modelIds(inference),
+      ...(usage ? { usage } : {}),
+      ...(attempt?.attempts ? { attempts: attempt.attempts } : {}),
+    });
+  }
+
+  /** A failed request: the model wrapper already recorded it with its status when it saw it. */
+  private recordFailedInference(inference: Inference): void {
+    const end = this.lastFailedAttemptEnd;
+    if (end !== undefined && end >= inference.startedAt - SLACK_MS) return;
+    this.modelFailed = true;
+    this.recorder.recordModelCall({
+      startedAt: inference.startedAt,
+      endedAt: inference.endedAt,
+      ...modelIds(inference),
+      error: { name: 'ModelCallError', message: 'the model call failed' },
+    });
+  }
+
+  private takeAttempt(inference: Inference): ModelAttempt | undefined {
+    const index = this.attempts.findIndex(
+      (a) => a.startedAt >= inference.startedAt - SLACK_MS && a.startedAt <= inference.endedAt + SLACK_MS,
+    );
+    return index >= 0 ? this.attempts.splice(index, 1)[0] : undefined;
+  }
+
+  /** Times from the span alone: it also covers backoff before a retry and the step's tool calls. */
+  private fromSpan(
+    inference: Inference,
+    streamedHint: boolean | undefined,
+    firstToolStart: number | undefined,
+  ): Timing {
+    let startedAt = inference.startedAt;
+    let endedAt = inference.endedAt;
+    const failedEnd = this.lastFailedAttemptEnd;
+    if (failedEnd !== undefined && failedEnd > startedAt && failedEnd < endedAt) startedAt = failedEnd;
+    if (firstToolStart !== undefined && firstToolStart > startedAt && firstToolStart < endedAt)
+      endedAt = firstToolStart;
+    const streamed = streamedHint ?? inference.completionStartTime !== undefined;
+    const cst = inference.completionStartTime;
+    const timing: Timing = { startedAt, endedAt, streamed };
+    if (streamed && cst !== undefined && cst >= startedAt && cst <= endedAt) timing.firstTokenAt = cst;
+    return timing;
+  }
+}
+
+interface Timing {
+  startedAt: number;
+  endedAt: number;
+  streamed: boolean;
+  firstTokenAt?: number;
+}
+
+function fromAttempt(attempt: ModelAttempt): Timing {
+  const timing: Timing = {
+    startedAt: attempt.startedAt,
+    endedAt: attempt.endedAt,
+    streamed: attempt.streamed,
+  };
+  if (attempt.firstTokenAt !== undefined) timing.firstTokenAt = attempt.firstTokenAt;
+  return timing;
+}

@@ -1,0 +1,254 @@
+import { type InvocationRecorder, type Metrics, type ToolType, fromMastraUsage, now } from '@metrics/core';
+import { SOURCE } from './options.js';
+
+/** The shape of a Mastra `Agent` this wrapper relies on (every member optional but the two calls). */
+export interface AgentLike {
+  id?: string;
+  name?: string;
+  model?: unknown;
+  generate: (...args: unknown[]) => Promise<unknown>;
+  stream: (...args: unknown[]) => Promise<unknown>;
+  getMastraInstance?: () => unknown;
+  listTools?: (options?: { requestContext?: unknown }) => unknown;
+}
+
+export interface ExecutionOptions {
+  onChunk?: (chunk: unknown) => unknown;
+  onStepFinish?: (step: unknown) => unknown;
+  onFinish?: (result: unknown) => unknown;
+  onError?: (event: unknown) => unknown;
+  toolsets?: Record<string, Record<string, unknown>>;
+  requestContext?: unknown;
+  [key: string]: unknown;
+}
+
+interface PendingTool {
+  name: string;
+  callId: string;
+  startedAt: number;
+  endedAt?: number;
+  outcome?: 'success' | 'failure';
+  error?: unknown;
+}
+
+/** One `generate`/`stream` call being measured. */
+export class StandaloneRun {
+  readonly tools = new Map<string, PendingTool>();
+  /** set for a stream whose settling Mastra does not expose: `onFinish`/`onError` end the run */
+  endOnCallbacks = false;
+  /** model requests the model wrapper reported for this run */
+  attemptsSeen = 0;
+  private ended = false;
+  // For models the wrapper cannot reach (router ids, OpenAI-compatible configs) — no request seen
+  // in the whole run — each step is one model call, from the end of the previous step to its
+  // first tool call or its end.
+  private stepStart: number;
+  private stepFirstToken: number | undefined;
+  private stepFirstTool: number | undefined;
+
+  constructor(
+    readonly recorder: InvocationRecorder,
+    private readonly agent: AgentLike,
+    private readonly metrics: Metrics,
+    private readonly options: ExecutionOptions | undefined,
+    private readonly streamed: boolean,
+  ) {
+    this.stepStart = recorder.startedAt;
+  }
+
+  get hasOpenTool(): boolean {
+    for (const tool of this.tools.values()) if (tool.outcome === undefined) return true;
+    return false;
+  }
+
+  /** The caller's options plus an `onChunk` that sees tool calls; the caller's own callbacks still run. */
+  wrapOptions(): ExecutionOptions {
+    const user = this.options;
+    const onChunk = (chunk: unknown) => {
+      this.guard(() => this.onChunk(chunk));
+      return user?.onChunk?.(chunk);
+    };
+    const onStepFinish = (step: unknown) => {
+      this.guard(() => this.onStepFinish(step));
+      return user?.onStepFinish?.(step);
+    };
+    const onFinish = (result: unknown) => {
+      if (this.endOnCallbacks) void this.finish(result);
+      return user?.onFinish?.(result);
+    };
+    const onError = (event: unknown) => {
+      if (this.endOnCallbacks)
+        void this.finish(undefined, { error: (event as { error?: unknown } | undefined)?.error });
+      return user?.onError?.(event);
+    };
+    return { ...(user ?? {}), onChunk, onStepFinish, onFinish, onError };
+  }
+
+  private onStepFinish(step: unknown): void {
+    const at = now();
+    const { usage, response, model, finishReason } = (step ?? {}) as {
+      usage?: unknown;
+      response?: { modelId?: unknown };
+      model?: { modelId?: unknown };
+      finishReason?: unknown;
+    };
+    // a failed step is recorded with its error when the run ends
+    if (this.attemptsSeen === 0 && finishReason !== 'error') {
+      const modelId = typeof response?.modelId === 'string' ? response.modelId : model?.modelId;
+      // Mastra fills `totalTokens` (0) even when the provider reported nothing: that is no report.
+      const u = usage as { inputTokens?: unknown; outputTokens?: unknown } | undefined;
+      const reported = typeof u?.inputTokens === 'number' || typeof u?.outputTokens === 'number';
+      const parsed = reported ? fromMastraUsage(usage) : undefined;
+      const endedAt =
+        this.stepFirstTool !== undefined && this.stepFirstTool > this.stepStart ? this.stepFirstTool : at;
+      this.recorder.recordModelCall({
+        startedAt: this.stepStart,
+        endedAt,
+        streamed: this.streamed,
+        ...(this.streamed && this.stepFirstToken !== undefined ? { firstTokenAt: this.stepFirstToken } : {}),
+        ...(typeof modelId === 'string' ? { model: modelId } : {}),
+        ...(parsed ? { usage: parsed } : {}),
+      });
+    }
+    this.stepStart = at;
+    this.stepFirstToken = undefined;
+    this.stepFirstTool = undefined;
+  }
+
+  private onChunk(chunk: unknown): void {
+    const { type, payload } = (chunk ?? {}) as { type?: string; payload?: Record<string, unknown> };
+    if (
+      this.stepFirstToken === undefined &&
+      (type === 'text-delta' ||
+        type === 'reasoning-delta' ||
+        type === 'tool-call-delta' ||
+        type === 'tool-call')
+    )
+      this.stepFirstToken = now();
+    if (type === 'tool-call' && this.stepFirstTool === undefined) this.stepFirstTool = now();
+    if (!payload) return;
+    const callId = typeof payload.toolCallId === 'string' ? payload.toolCallId : undefined;
+    if (callId === undefined) return;
+    if (type === 'tool-call') {
+      if (this.tools.size >= 10_000 || this.tools.has(callId)) return;
+      const name = typeof payload.toolName === 'string' ? payload.toolName : 'tool';
+      this.tools.set(callId, { name, callId, startedAt: now() });
+    } else if (type === 'tool-result' || type === 'tool-error') {
+      const tool = this.tools.get(callId);
+      if (!tool || tool.outcome !== undefined) return;
+      tool.endedAt = now();
+      const failed = type === 'tool-error' || payload.isError === true;
+      tool.outcome = failed ? 'failure' : 'success';
+      if (failed) tool.error = payload.error ?? payload.result;
+    }
+  }
+
+  /** Ends the run from what `generate` returned or `stream` settled with. */
+  async finish(output: unknown, thrown?: { error: unknown }): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    const endedAt = now();
+    try {
+      const out = (output ?? {}) as {
+        tripwire?: { processorId?: unknown };
+        error?: unknown;
+        status?: unknown;
+      };
+      const trip = out.tripwire;
+      if (trip) {
+        const name =
+          typeof trip.processorId === 'string' && trip.processorId ? trip.processorId : 'processor';
+        this.recorder.recordGuardrailTrip({ name, kind: 'processor', at: endedAt });
+      }
+      if (this.tools.size > 0) {
+        const types = await this.toolTypes();
+        for (const tool of this.tools.values()) {
+          this.recorder.recordToolCall({
+            name: tool.name,
+            type: types.get(tool.name) ?? 'api',
+            callId: tool.callId,
+            startedAt: tool.startedAt,
+            endedAt: tool.endedAt ?? endedAt,
+            outcome: tool.outcome ?? 'failure',
+            ...(tool.error !== undefined ? { error: tool.error } : {}),
+          });
+        }
+      }
+      const error = thrown ? thrown.error : out.error;
+      if (error !== undefined && error !== null && this.attemptsSeen === 0 && isModelApiError(error)) {
+        // the failed request of a model the wrapper could not reach
+        this.recorder.recordModelCall({ startedAt: this.stepStart, endedAt, streamed: this.streamed, error });
+      }
+      if (error !== undefined && error !== null) this.recorder.end({ error, endedAt });
+      else this.recorder.end({ endedAt });
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+      if (!this.recorder.ended) this.recorder.end({ endedAt });
+    }
+  }
+
+  /** Which of the agent's tools (and the call's toolsets) are served over MCP. */
+  private async toolTypes(): Promise<Map<string, ToolType>> {
+    const types = new Map<string, ToolType>();
+    const add = (tools: unknown) => {
+      if (!tools || typeof tools !== 'object') return;
+      for (const [name, tool] of Object.entries(tools as Record<string, unknown>)) {
+        const isMcp =
+          typeof tool === 'object' && tool !== null && 'mcpMetadata' in tool && !!tool.mcpMetadata;
+        types.set(name, isMcp ? 'mcp' : 'api');
+      }
+    };
+    try {
+      add(await this.agent.listTools?.({ requestContext: this.options?.requestContext }));
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error, 'listing the agent tools failed');
+    }
+    for (const toolset of Object.values(this.options?.toolsets ?? {})) add(toolset);
+    return types;
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
+  }
+}
+
+export const runsByRecorder = new WeakMap<InvocationRecorder, StandaloneRun>();
+
+/** An HTTP error from a provider API (AI SDK `APICallError` or anything with an HTTP status). */
+function isModelApiError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { name?: unknown; statusCode?: unknown; status?: unknown };
+  return (
+    (typeof e.name === 'string' && e.name.includes('APICallError')) ||
+    typeof e.statusCode === 'number' ||
+    typeof e.status === 'number'
+  );
+}
+
+/**
+ * Ends a streamed run when Mastra's output settles — as the caller consumes it; nothing here
+ * reads the stream (that would run the agent without the caller). Uses Mastra's internal
+ * `_waitUntilFinished`; versions without it end the run from `onFinish`/`onError` (a stream
+ * ended by a tripwire then goes unrecorded).
+ */
+export function settle(output: unknown, run: StandaloneRun, metrics: Metrics): void {
+  const out = output as { _waitUntilFinished?: () => Promise<void>; status?: unknown; error?: unknown };
+  if (typeof out?._waitUntilFinished !== 'function') {
+    run.endOnCallbacks = true;
+    metrics.diagnostics.emit({
+      type: 'mastra.stream-end-from-callbacks',
+      level: 'debug',
+      source: SOURCE,
+      message: 'this Mastra version does not expose when a stream settles; onFinish/onError end the run',
+    });
+    return;
+  }
+  out._waitUntilFinished().then(
+    () => run.finish(out),
+    (error: unknown) => run.finish(undefined, { error }),
+  );
+}

@@ -5,7 +5,7 @@ import { createMCPClient } from '@ai-sdk/mcp';
 import { Experimental_StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';
 import { createOpenAI } from '@ai-sdk/openai';
 import { type ScriptStep, startExampleEnvironment, weatherMcpServer } from '@metrics-example/shared';
-import { aiSdkTelemetry } from '@metrics/ai-sdk';
+import { createMetricsTelemetry } from '@metrics/ai-sdk';
 import { registerTelemetry, stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod';
 
@@ -46,7 +46,7 @@ const convertCurrency = tool({
 export async function main(question = 'I fly to Kyoto with 500 EUR: weather, and how many yen is that?') {
   const env = await startExampleEnvironment({ name: 'ai-sdk', script });
   // one integration for every AI SDK call of this process: one record per streamText/generateText
-  const telemetry = aiSdkTelemetry({ exporters: env.exporters, sessionId: 'ai-sdk-example' });
+  const telemetry = createMetricsTelemetry({ exporters: env.exporters, sessionId: 'ai-sdk-example' });
   registerTelemetry(telemetry);
   const openai = createOpenAI({ apiKey: env.openaiApiKey, baseURL: env.openaiBaseUrl });
   const mcp = await createMCPClient({ transport: new Experimental_StdioMCPTransport(weatherMcpServer()) });

@@ -13,7 +13,7 @@ const { Mastra } = await import('@mastra/core/mastra');
 const { createTool } = await import('@mastra/core/tools');
 const { MCPClient } = await import('@mastra/mcp');
 const { Observability } = await import('@mastra/observability');
-const { MastraMetricsExporter } = await import('@metrics/mastra');
+const { MetricsExporter } = await import('@metrics/mastra');
 
 /** What the local model server answers (ignored with a real OPENAI_API_KEY). */
 export const script: ScriptStep[] = [
@@ -73,7 +73,7 @@ export async function main(
     model: openai.chat(env.model) as unknown as MastraModelConfig,
     tools: { lookup_order: lookupOrder, estimate_delivery: estimateDelivery, ...(await mcp.listTools()) },
   });
-  const metrics = new MastraMetricsExporter({ exporters: env.exporters, sessionId: 'mastra-example' });
+  const metrics = new MetricsExporter({ exporters: env.exporters, sessionId: 'mastra-example' });
   const mastra = new Mastra({
     agents: { supportAgent },
     observability: new Observability({

@@ -1,13 +1,15 @@
 // packages/ai-sdk/README.md, second block, verbatim (readme-snippets.test.ts checks it).
 // biome-ignore-all format: the README blocks stay exactly as written there
-import type { InvocationExporter } from '@metrics/core';
 import { openai } from '@ai-sdk/openai';
+import { createMetricsMiddleware } from '@metrics/ai-sdk';
+import { ConsoleExporter } from '@metrics/core';
+import { generateText, wrapLanguageModel } from 'ai';
 
-declare const exporter: InvocationExporter;
+const metrics = createMetricsMiddleware({ exporters: [new ConsoleExporter()] });
+const model = wrapLanguageModel({ model: openai('gpt-4o-mini'), middleware: metrics });
 
-import { wrapLanguageModel } from 'ai';
-import { aiSdkMiddleware } from '@metrics/ai-sdk';
+const { text } = await generateText({ model, prompt: 'What is 2 + 3?' });
 
-const model = wrapLanguageModel({ model: openai('gpt-4o'), middleware: aiSdkMiddleware({ exporters: [exporter] }) });
+await metrics.shutdown(); // before exit: ends the runs still open, delivers the last records
 
-export { model };
+export { model, text };

@@ -1,9 +1,15 @@
 // packages/ai-sdk/README.md, first block, verbatim (readme-snippets.test.ts checks it).
-import type { InvocationExporter } from '@metrics/core';
+// biome-ignore-all format: the README blocks stay exactly as written there
+import { openai } from '@ai-sdk/openai';
+import { createMetricsTelemetry } from '@metrics/ai-sdk';
+import { ConsoleExporter } from '@metrics/core';
+import { generateText, registerTelemetry } from 'ai';
 
-declare const exporter: InvocationExporter;
+const telemetry = createMetricsTelemetry({ exporters: [new ConsoleExporter()] });
+registerTelemetry(telemetry); // AI SDK 7: every call from now on is one record
 
-import { registerTelemetry } from 'ai';
-import { aiSdkTelemetry } from '@metrics/ai-sdk';
+const { text } = await generateText({ model: openai('gpt-4o-mini'), prompt: 'What is 2 + 3?' });
 
-registerTelemetry(aiSdkTelemetry({ exporters: [exporter] })); // AI SDK 7: every call from now on
+await telemetry.shutdown(); // before exit: delivers the last records
+
+export { text };

@@ -90,13 +90,12 @@ export function instrumentAgent<T extends object>(
   } catch (error) {
     metrics.diagnostics.reportError(SOURCE, error, 'wrapping the agent model failed');
   }
-  const own = { generate: target.generate, stream: target.stream };
-  replace(target, 'generate', measured(target, metrics, own.generate, 'generate'));
-  replace(target, 'stream', measured(target, metrics, own.stream, 'stream'));
+  const restoreGenerate = replace(target, 'generate', measured(target, metrics, target.generate, 'generate'));
+  const restoreStream = replace(target, 'stream', measured(target, metrics, target.stream, 'stream'));
   handle.uninstrument = () => {
     if (target[HANDLE] !== handle) return;
-    replace(target, 'generate', own.generate);
-    replace(target, 'stream', own.stream);
+    restoreGenerate();
+    restoreStream();
     models.restore();
     delete target[HANDLE];
   };
@@ -112,8 +111,14 @@ export function withMetrics<T extends object>(agent: T, options: MetricsInput = 
   return instrumentAgent(agent, options).agent;
 }
 
-function replace(target: object, key: 'generate' | 'stream', value: unknown): void {
+/** Sets `target[key]` as an own property; returns how to put back what was there (own or inherited). */
+function replace(target: object, key: 'generate' | 'stream', value: unknown): () => void {
+  const own = Object.getOwnPropertyDescriptor(target, key);
   Object.defineProperty(target, key, { value, configurable: true, writable: true });
+  return () => {
+    if (own) Object.defineProperty(target, key, own);
+    else delete (target as Record<string, unknown>)[key];
+  };
 }
 
 type AgentCall = (...args: unknown[]) => Promise<unknown>;

@@ -1,5 +1,5 @@
 import type { InitExporterOptions, ObservabilityExporter, TracingEvent } from '@mastra/core/observability';
-import { type InvocationRecorder, type Metrics, now, toEpochMs } from '@metrics/core';
+import { type InvocationRecorder, type Metrics, guard, now, toEpochMs } from '@metrics/core';
 import { AgentModels } from './agent-models.js';
 import { currentSpan, loadAmbientSpan, spanChain } from './ambient-span.js';
 import { ExporterRun } from './exporter-run.js';
@@ -279,12 +279,9 @@ export class MetricsExporter implements ObservabilityExporter {
     return undefined;
   }
 
+  /** Runs `fn`; a fault of the adapter becomes a diagnostic, never an error in the agent. */
   private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      this.metrics.diagnostics.reportError(SOURCE, error);
-    }
+    guard(this.metrics.diagnostics, SOURCE, fn);
   }
 }
 

@@ -1,4 +1,11 @@
-import { type InvocationRecorder, type Metrics, type ToolType, fromMastraUsage, now } from '@metrics/core';
+import {
+  type InvocationRecorder,
+  type Metrics,
+  type ToolType,
+  fromMastraUsage,
+  guard,
+  now,
+} from '@metrics/core';
 import { SOURCE } from './options.js';
 
 /** The shape of a Mastra `Agent` this wrapper relies on (every member optional but the two calls). */
@@ -207,12 +214,9 @@ export class StandaloneRun {
     return types;
   }
 
+  /** Runs `fn`; a fault of the adapter becomes a diagnostic, never an error in the agent. */
   private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      this.metrics.diagnostics.reportError(SOURCE, error);
-    }
+    guard(this.metrics.diagnostics, SOURCE, fn);
   }
 }
 

@@ -1,5 +1,6 @@
 import { type InvocationRecorder, type Usage, fromAiSdkProviderUsage, now } from '@metrics/core';
 import { AttemptLog, observeHttpAttempts, runInAttemptScope } from '@metrics/core/adapter';
+import { StreamAttempt, type StreamPart, safe } from './stream-attempt.js';
 
 /** One request to the model (one attempt of Mastra's retry loop), as the model wrapper saw it. */
 export interface ModelAttempt {
@@ -74,22 +75,6 @@ function resolveSink(): AttemptSink | undefined {
 
 const OBSERVED = Symbol.for('@metrics/mastra.observed-model');
 
-interface StreamPart {
-  type?: string;
-  usage?: unknown;
-  modelId?: unknown;
-  error?: unknown;
-}
-
-const FIRST_TOKEN_PARTS = new Set([
-  'text-delta',
-  'reasoning-delta',
-  'tool-input-start',
-  'tool-input-delta',
-  'tool-call-delta',
-  'tool-call',
-]);
-
 /** True for an AI SDK language model object (spec v2, v3 or v4) that this wrapper can observe. */
 export function isObservableModel(model: unknown): model is Record<string | symbol, unknown> {
   if (typeof model !== 'object' || model === null) return false;
@@ -109,13 +94,9 @@ function providerName(model: Record<string | symbol, unknown>): string | undefin
   return typeof model.provider === 'string' ? model.provider : undefined;
 }
 
-function safe(report: (() => void) | undefined): void {
-  try {
-    report?.();
-  } catch {
-    // the sink reports its own faults; nothing reaches the model call
-  }
-}
+type Model = Record<string | symbol, unknown>;
+type GenerateResult = Record<string, unknown>;
+type StreamResult = { stream: ReadableStream<StreamPart> } & Record<string, unknown>;
 
 /**
  * Wraps an AI SDK language model (the object given to Mastra as `model`) so that every request
@@ -126,126 +107,14 @@ function safe(report: (() => void) | undefined): void {
 export function observeModel<T>(model: T): T {
   if (!isObservableModel(model) || model[OBSERVED] === true) return model;
   const target = model;
-  const doGenerate = target.doGenerate as (options: unknown) => Promise<Record<string, unknown>>;
-  const doStream = target.doStream as (
-    options: unknown,
-  ) => Promise<{ stream: ReadableStream<StreamPart> } & Record<string, unknown>>;
-
-  async function observedGenerate(this: unknown, options: unknown): Promise<Record<string, unknown>> {
-    const sink = resolvers.length === 0 ? undefined : resolveSink();
-    if (!sink) return doGenerate.call(this ?? target, options);
-    const startedAt = now();
-    const wire = onTheWire(() => doGenerate.call(this ?? target, options));
-    let result: Record<string, unknown>;
-    try {
-      result = await wire.result;
-    } catch (error) {
-      const endedAt = now();
-      wire.log.close();
-      safe(() => sink({ startedAt, endedAt, streamed: false, error, attempts: wire.log, ...ids(target) }));
-      throw error;
-    }
-    const endedAt = now();
-    wire.log.close();
-    safe(() => {
-      const response = result.response as { modelId?: unknown } | undefined;
-      const usage = fromAiSdkProviderUsage(result.usage);
-      sink({
-        startedAt,
-        endedAt,
-        streamed: false,
-        attempts: wire.log,
-        ...ids(target),
-        ...(typeof response?.modelId === 'string' ? { model: response.modelId } : {}),
-        ...(usage ? { usage } : {}),
-      });
-    });
-    return result;
+  const doGenerate = target.doGenerate as (options: unknown) => Promise<GenerateResult>;
+  const doStream = target.doStream as (options: unknown) => Promise<StreamResult>;
+  function observedGenerate(this: unknown, options: unknown): Promise<GenerateResult> {
+    return generateObserved(target, () => doGenerate.call(this ?? target, options));
   }
-
-  async function observedStream(
-    this: unknown,
-    options: unknown,
-  ): Promise<{ stream: ReadableStream<StreamPart> } & Record<string, unknown>> {
-    const sink = resolvers.length === 0 ? undefined : resolveSink();
-    if (!sink) return doStream.call(this ?? target, options);
-    const startedAt = now();
-    const wire = onTheWire(() => doStream.call(this ?? target, options));
-    let result: { stream: ReadableStream<StreamPart> } & Record<string, unknown>;
-    try {
-      result = await wire.result;
-    } catch (error) {
-      const endedAt = now();
-      wire.log.close();
-      safe(() => sink({ startedAt, endedAt, streamed: true, error, attempts: wire.log, ...ids(target) }));
-      throw error;
-    }
-    // the request was made; what the stream's consumer does later is not this call's
-    wire.log.close();
-    let firstTokenAt: number | undefined;
-    let usage: Usage | undefined;
-    let responseModel: string | undefined;
-    let failure: unknown;
-    let reported = false;
-    const report = (error?: unknown) => {
-      if (reported) return;
-      reported = true;
-      const endedAt = now();
-      const err = error ?? failure;
-      safe(() =>
-        sink({
-          startedAt,
-          endedAt,
-          streamed: true,
-          attempts: wire.log,
-          ...ids(target),
-          ...(responseModel !== undefined ? { model: responseModel } : {}),
-          ...(firstTokenAt !== undefined ? { firstTokenAt } : {}),
-          ...(usage ? { usage } : {}),
-          ...(err !== undefined ? { error: err } : {}),
-        }),
-      );
-    };
-    const observe = (part: StreamPart) => {
-      const type = part?.type;
-      if (firstTokenAt === undefined && type !== undefined && FIRST_TOKEN_PARTS.has(type))
-        firstTokenAt = now();
-      else if (type === 'finish') usage = fromAiSdkProviderUsage(part.usage);
-      else if (type === 'response-metadata' && typeof part.modelId === 'string') responseModel = part.modelId;
-      else if (type === 'error' && failure === undefined) failure = part.error ?? new Error('stream error');
-    };
-    const reader = result.stream.getReader();
-    // Pull-based: a consumer that cancels, or a source that errors, still ends the attempt.
-    const stream = new ReadableStream<StreamPart>({
-      async pull(controller) {
-        let next: { done: boolean; value?: StreamPart };
-        try {
-          next = await reader.read();
-        } catch (error) {
-          report(error);
-          controller.error(error);
-          return;
-        }
-        if (next.done) {
-          report();
-          controller.close();
-          return;
-        }
-        try {
-          observe(next.value as StreamPart);
-        } catch {
-          // observation is best effort
-        }
-        controller.enqueue(next.value as StreamPart);
-      },
-      cancel(reason) {
-        report();
-        return reader.cancel(reason);
-      },
-    });
-    return { ...result, stream };
+  function observedStream(this: unknown, options: unknown): Promise<StreamResult> {
+    return streamObserved(target, () => doStream.call(this ?? target, options));
   }
-
   return new Proxy(target, {
     get(obj, key, receiver) {
       if (key === 'doGenerate') return observedGenerate;
@@ -254,6 +123,60 @@ export function observeModel<T>(model: T): T {
       return Reflect.get(obj, key, receiver);
     },
   }) as T;
+}
+
+/** One `doGenerate` request, reported to the sink of its run (if any) once it settles. */
+async function generateObserved(target: Model, call: () => Promise<GenerateResult>): Promise<GenerateResult> {
+  const sink = resolvers.length === 0 ? undefined : resolveSink();
+  if (!sink) return call();
+  const startedAt = now();
+  const wire = onTheWire(call);
+  let result: GenerateResult;
+  try {
+    result = await wire.result;
+  } catch (error) {
+    const endedAt = now();
+    wire.log.close();
+    safe(() => sink({ startedAt, endedAt, streamed: false, error, attempts: wire.log, ...ids(target) }));
+    throw error;
+  }
+  const endedAt = now();
+  wire.log.close();
+  safe(() => {
+    const response = result.response as { modelId?: unknown } | undefined;
+    const usage = fromAiSdkProviderUsage(result.usage);
+    sink({
+      startedAt,
+      endedAt,
+      streamed: false,
+      attempts: wire.log,
+      ...ids(target),
+      ...(typeof response?.modelId === 'string' ? { model: response.modelId } : {}),
+      ...(usage ? { usage } : {}),
+    });
+  });
+  return result;
+}
+
+/** One `doStream` request: a failed request is reported at once, a stream when it ends. */
+async function streamObserved(target: Model, call: () => Promise<StreamResult>): Promise<StreamResult> {
+  const sink = resolvers.length === 0 ? undefined : resolveSink();
+  if (!sink) return call();
+  const startedAt = now();
+  const wire = onTheWire(call);
+  let result: StreamResult;
+  try {
+    result = await wire.result;
+  } catch (error) {
+    const endedAt = now();
+    wire.log.close();
+    safe(() => sink({ startedAt, endedAt, streamed: true, error, attempts: wire.log, ...ids(target) }));
+    throw error;
+  }
+  // the request was made; what the stream's consumer does later is not this call's
+  wire.log.close();
+  const attempt = new StreamAttempt(sink, { startedAt, attempts: wire.log, ...ids(target) });
+  return { ...result, stream: attempt.observe(result.stream) };
 }
 
 function ids(model: Record<string | symbol, unknown>): { model?: string; provider?: string } {

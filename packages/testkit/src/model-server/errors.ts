@@ -1,3 +1,4 @@
+import { isProviderApi, providerErrorBody } from './provider-apis.js';
 import type { ModelApi } from './types.js';
 
 const OPENAI_TYPES: Record<number, { type: string; code: string | null }> = {
@@ -38,6 +39,7 @@ export function defaultErrorMessage(status: number): string {
 
 /** The JSON error body each API sends for `status`. */
 export function errorBody(api: ModelApi, status: number, message: string): unknown {
+  if (isProviderApi(api)) return providerErrorBody(api, status, message);
   if (api === 'anthropic-messages') {
     const type = ANTHROPIC_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
     return { type: 'error', error: { type, message } };

@@ -10,13 +10,15 @@ export async function streamFrames(
   res: ServerResponse,
   headers: Record<string, string>,
   answer: Answer,
-  frames: Frames,
+  frames: Frames | Uint8Array[][],
   sleep: (ms: number) => Promise<boolean>,
+  contentType = 'text/event-stream; charset=utf-8',
 ): Promise<void> {
   res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
+    'content-type': contentType,
     'cache-control': 'no-cache',
-    connection: 'keep-alive',
+    // HTTP/2 (the h2c listener for Bedrock) forbids connection headers
+    ...(res.req?.httpVersionMajor === 2 ? {} : { connection: 'keep-alive' }),
     ...headers,
   });
   res.flushHeaders();
@@ -30,7 +32,10 @@ export async function streamFrames(
       res.destroy();
       return;
     }
-    const frame = frames[i]!.join('');
+    const parts: Array<string | Uint8Array> = frames[i]!;
+    const frame = parts.every((part) => typeof part === 'string')
+      ? parts.join('')
+      : Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
     if (answer.dropAfterChunks === undefined) res.write(frame);
     else await new Promise<void>((resolve) => res.write(frame, () => resolve()));
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isProviderApi, streamedByPath } from './provider-apis.js';
 import { routeOf } from './routes.js';
 import { scriptKeyOf } from './script-queues.js';
 import type { RecordedModelRequest } from './types.js';
@@ -38,14 +39,15 @@ export async function readModelRequest(
   const scriptKey = scriptKeyOf(raw);
   const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
   const request = (isObject ? body : {}) as Record<string, unknown>;
+  const api = routeOf(method, url.pathname);
   const record: RecordedModelRequest = {
     method,
     path: url.pathname,
     headers: req.headers,
     body,
     ...(scriptKey !== undefined ? { scriptKey } : {}),
-    api: routeOf(method, url.pathname),
-    stream: request.stream === true,
+    api,
+    stream: request.stream === true || (isProviderApi(api) && streamedByPath(api, url.pathname)),
     status: 0,
     receivedAt: Date.now(),
   };

@@ -5,6 +5,7 @@ import { CancellableTimers } from '../server/timers.js';
 import { providerHeaders } from './api-formats.js';
 import { errorBody } from './errors.js';
 import { readModelRequest } from './incoming-request.js';
+import { startH2cListener } from './h2c-listener.js';
 import { answerModels } from './models-route.js';
 import { type AnswerContext, answerExhausted, answerStep } from './scripted-answer.js';
 import { ScriptQueues } from './script-queues.js';
@@ -82,12 +83,19 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   const state = new ModelServerState(options);
   const server = new LoopbackServer('model server', (req, res) => state.handle(req, res), failureAnswer);
   const { port, url } = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  const h2c = await startH2cListener(
+    (req, res) => state.handle(req, res).catch((error: unknown) => failureAnswer(res, error)),
+    options.host ?? '127.0.0.1',
+  );
   const { queues, requests, exhausted } = state;
   return {
     url,
     port,
     openaiBaseUrl: `${url}/v1`,
     anthropicBaseUrl: url,
+    geminiBaseUrl: url,
+    bedrockEndpoint: h2c.url,
+    bedrockHttp1Endpoint: url,
     requests,
     exhausted,
     script: ((keyOrSteps, maybeSteps) => queues.script(keyOrSteps, maybeSteps)) as ModelServer['script'],
@@ -100,7 +108,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     async close() {
       if (state.closed) return;
       state.release();
-      await server.close();
+      await Promise.all([server.close(), h2c.close()]);
     },
   };
 }

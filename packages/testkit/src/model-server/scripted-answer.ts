@@ -41,15 +41,15 @@ async function answerCompletion(
   incoming: IncomingModelRequest,
 ): Promise<void> {
   const { defaultModel, defaultUsage, toolCallIds } = ctx.options;
-  const answer = toAnswer(step, incoming.body.model, {
+  const format = API_FORMATS[api];
+  const answer = toAnswer(step, format.modelOfPath?.(incoming.record.path) ?? incoming.body.model, {
     ...(defaultModel ? { model: defaultModel } : {}),
     ...(defaultUsage ? { usage: defaultUsage } : {}),
     ...(toolCallIds ? { toolCallIds } : {}),
   });
-  const format = API_FORMATS[api];
   if (incoming.record.stream) {
     const frames = format.frames(answer, incoming.body);
-    return streamFrames(res, providerHeaders(api), answer, frames, (ms) => ctx.sleep(ms));
+    return streamFrames(res, providerHeaders(api), answer, frames, (ms) => ctx.sleep(ms), format.contentType);
   }
   const alive = await ctx.sleep(answerDuration(answer, contentFrameCount(answer)));
   if (!alive || answer.dropAfterChunks !== undefined) {

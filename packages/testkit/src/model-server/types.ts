@@ -59,7 +59,14 @@ export interface HangStep {
 export type ScriptStep = TextStep | ToolCallsStep | ErrorStep | DropStep | HangStep;
 
 /** Which wire protocol a request used. */
-export type ModelApi = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'models' | 'unknown';
+export type ModelApi =
+  | 'openai-chat'
+  | 'openai-responses'
+  | 'anthropic-messages'
+  | 'gemini'
+  | 'bedrock-converse'
+  | 'models'
+  | 'unknown';
 
 /** One request the model server received. */
 export interface RecordedModelRequest {
@@ -116,6 +123,15 @@ export interface ModelServer {
   readonly openaiBaseUrl: string;
   /** `url`: messages at `/v1/messages` (the server also answers `${url}/messages` for clients that expect `${url}/v1` as base). */
   readonly anthropicBaseUrl: string;
+  /** `url`: Gemini at `/v1/models/{model}:generateContent` (any version prefix) (`new GoogleGenAI({ httpOptions: { baseUrl } })`). */
+  readonly geminiBaseUrl: string;
+  /**
+   * A cleartext HTTP/2 endpoint for Bedrock Converse/ConverseStream (`/model/{id}/converse(-stream)`),
+   * as the AWS SDK's default `NodeHttp2Handler` speaks (SigV4 accepted unchecked).
+   */
+  readonly bedrockEndpoint: string;
+  /** `url`: the same Bedrock routes over HTTP/1.1, for a client given a `NodeHttpHandler`. */
+  readonly bedrockHttp1Endpoint: string;
   /** Every request received, in arrival order. */
   readonly requests: RecordedModelRequest[];
   /** Requests answered with the "script ran out" error. */

@@ -162,7 +162,7 @@ describe('meter(new OpenAI()): chat completions', () => {
   it('a raw Response asked for with asResponse() keeps its body', async () => {
     server().script([{ text: 'raw', usage: u2 }]);
     const response = await client().chat.completions.create({ model: 'm', messages: ask }).asResponse();
-    expect((await response.json()).choices[0].message.content).toBe('raw');
+    expect(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toBe('raw');
   });
 });
 

@@ -77,6 +77,17 @@ describe('classifyError on the real AI SDK errors', () => {
 });
 
 describe('classifyError on everything else', () => {
+  it('reads the status of an AWS SDK service exception from $metadata.httpStatusCode', () => {
+    const throttled = Object.assign(new Error('Too many requests'), {
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 429, attempts: 3 },
+    });
+    expect(classifyError(throttled)).toMatchObject({ category: 'throttle', status: 429 });
+    const failed = Object.assign(new Error('oops'), { $metadata: { httpStatusCode: 500 } });
+    expect(classifyError(failed)).toMatchObject({ category: 'server', status: 500 });
+  });
+
   it('digs through cause chains and response objects', () => {
     const wrapped = new Error('chain failed', {
       cause: new Error('model failed', { cause: { response: { status: 502 } } }),

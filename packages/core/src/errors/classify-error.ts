@@ -114,7 +114,9 @@ function inspect(value: unknown, findings: Findings, seen: Set<unknown>, depth: 
     findings.status =
       httpStatus(get(get(value, 'response'), 'status')) ??
       httpStatus(get(value, 'status')) ??
-      httpStatus(get(value, 'statusCode'));
+      httpStatus(get(value, 'statusCode')) ??
+      // the AWS SDK's service exceptions
+      httpStatus(get(get(value, '$metadata'), 'httpStatusCode'));
   }
   const code = get(value, 'code');
   if (typeof code === 'string' && code) {
@@ -138,7 +140,7 @@ function inspect(value: unknown, findings: Findings, seen: Set<unknown>, depth: 
 
 /**
  * Classifies any thrown value, looking through `cause` chains, retry wrappers (`lastError`,
- * `errors`), `response.status`/`status`/`statusCode`, network error codes (including undici's
+ * `errors`), `response.status`/`status`/`statusCode`/`$metadata.httpStatusCode` (AWS SDK), network error codes (including undici's
  * `UND_ERR_*`) and abort/timeout errors. Never throws; cycles and hostile getters are safe.
  */
 export function classifyError(error: unknown): ErrorInfo {

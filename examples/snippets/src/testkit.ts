@@ -31,6 +31,8 @@ export async function modelServerApi(
   server.url;              // http://127.0.0.1:PORT
   server.openaiBaseUrl;    // `${url}/v1`
   server.anthropicBaseUrl; // url
+  server.geminiBaseUrl;    // url: new GoogleGenAI({ httpOptions: { baseUrl } })
+  server.bedrockEndpoint;  // cleartext HTTP/2, as BedrockRuntimeClient speaks by default: { endpoint }
   server.script(steps);            // the default queue, consumed in order
   server.script('alice', steps);   // a per-conversation queue
   server.requests;   // every request: { method, path, headers, body (parsed), scriptKey?, api, stream, status, step?, exhausted? }

@@ -10,7 +10,9 @@ const tools: Anthropic.Tool[] = [
 
 async function answer(use: Anthropic.ToolUseBlock): Promise<Anthropic.ToolResultBlockParam> {
   try {
-    const content = await runTool(use.name, () => lookupOrder.run(JSON.stringify(use.input)), { callId: use.id });
+    const content = await runTool(use.name, () => lookupOrder.run(JSON.stringify(use.input)), {
+      callId: use.id,
+    });
     return { type: 'tool_result', tool_use_id: use.id, content };
   } catch (error) {
     return { type: 'tool_result', tool_use_id: use.id, content: (error as Error).message, is_error: true };
@@ -21,7 +23,9 @@ export async function anthropicAgent(client: Anthropic, model: string, question:
   const messages: Anthropic.MessageParam[] = [{ role: 'user', content: question }];
   for (let turn = 0; turn < 5; turn++) {
     const message = await client.messages.stream({ model, max_tokens: 1024, messages, tools }).finalMessage();
-    const uses = message.content.filter((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
+    const uses = message.content.filter(
+      (block): block is Anthropic.ToolUseBlock => block.type === 'tool_use',
+    );
     if (uses.length === 0)
       return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
     messages.push({ role: 'assistant', content: message.content });

@@ -5,7 +5,8 @@ import { main, script } from './index.js';
 const harness = await startExampleHarness('clients');
 afterAll(() => harness.close());
 
-const usage = (i: number) => (script[i] as { usage: { input: number; output: number; cached?: number } }).usage;
+const usage = (i: number) =>
+  (script[i] as { usage: { input: number; output: number; cached?: number } }).usage;
 
 it('records each hand-written loop exactly as scripted, delivered to the collector and the JSONL file', async () => {
   const [openai, anthropic] = await main();

@@ -26,7 +26,11 @@ export const script: ScriptStep[] = [
     usage: { input: 900, output: 40, cached: 600, cacheWrite: 200 },
     firstChunkDelayMs: 30,
   },
-  { text: 'Order A-17 ships tomorrow.', usage: { input: 980, output: 20, cached: 800 }, firstChunkDelayMs: 20 },
+  {
+    text: 'Order A-17 ships tomorrow.',
+    usage: { input: 980, output: 20, cached: 800 },
+    firstChunkDelayMs: 20,
+  },
 ];
 
 const ANTHROPIC_MODEL = process.env.ANTHROPIC_MODEL ?? 'claude-haiku-4-5';
@@ -36,15 +40,19 @@ export async function main(): Promise<[string, string]> {
   const metrics = createMetrics({ exporters: env.exporters });
   const openai = meterOpenAI(new OpenAI({ apiKey: env.openaiApiKey, baseURL: env.openaiBaseUrl }), metrics);
   const anthropic = meterAnthropic(
-    new Anthropic({ apiKey: process.env.ANTHROPIC_API_KEY ?? env.openaiApiKey, baseURL: env.anthropicBaseUrl }),
+    new Anthropic({
+      apiKey: process.env.ANTHROPIC_API_KEY ?? env.openaiApiKey,
+      baseURL: env.anthropicBaseUrl,
+    }),
     metrics,
   );
   try {
     const first = await metrics.withInvocation({ model: env.model, sessionId: 'clients-openai' }, () =>
       openaiAgent(openai, env.model, 'Where are my orders A-17 and B-99?'),
     );
-    const second = await metrics.withInvocation({ model: ANTHROPIC_MODEL, sessionId: 'clients-anthropic' }, () =>
-      anthropicAgent(anthropic, ANTHROPIC_MODEL, 'Where is my order A-17?'),
+    const second = await metrics.withInvocation(
+      { model: ANTHROPIC_MODEL, sessionId: 'clients-anthropic' },
+      () => anthropicAgent(anthropic, ANTHROPIC_MODEL, 'Where is my order A-17?'),
     );
     return [first, second];
   } finally {

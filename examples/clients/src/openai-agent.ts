@@ -7,7 +7,11 @@ import { lookupOrder } from './tools.js';
 const tools: OpenAI.Chat.ChatCompletionTool[] = [
   {
     type: 'function',
-    function: { name: lookupOrder.name, description: lookupOrder.description, parameters: lookupOrder.parameters },
+    function: {
+      name: lookupOrder.name,
+      description: lookupOrder.description,
+      parameters: lookupOrder.parameters,
+    },
   },
 ];
 

@@ -5,7 +5,8 @@ import { meter, runTool } from './anthropic.js';
 import { full, setup, sum, usageOf } from './test-support.js';
 
 const { server, metrics, exporter } = setup();
-const client = () => meter(new Anthropic({ baseURL: server().anthropicBaseUrl, apiKey: 'test-key' }), metrics);
+const client = () =>
+  meter(new Anthropic({ baseURL: server().anthropicBaseUrl, apiKey: 'test-key' }), metrics);
 const ask = [{ role: 'user' as const, content: 'weather in Paris?' }];
 const base = { model: 'claude-test-model', max_tokens: 100, messages: ask };
 const tools = [{ name: 'get_weather', input_schema: { type: 'object' as const, properties: {} } }];
@@ -19,7 +20,10 @@ describe('meter(new Anthropic()): messages', () => {
     const message = await metrics.withInvocation({}, () => client().messages.create(base));
     expect(message.content).toEqual([{ type: 'text', text: 'Sunny.' }]);
     const [record] = exporter.records;
-    expect(record?.modelCalls[0]).toMatchObject({ model: 'claude-test-model-20250929', provider: 'anthropic' });
+    expect(record?.modelCalls[0]).toMatchObject({
+      model: 'claude-test-model-20250929',
+      provider: 'anthropic',
+    });
     expect(usageOf(record)).toEqual(full(cachedUsage));
   });
 
@@ -73,7 +77,8 @@ describe('meter(new Anthropic()): messages', () => {
     server().script([{ text: 'a b c', usage: u2 }]);
     const types: string[] = [];
     await metrics.withInvocation({}, async () => {
-      for await (const event of await client().messages.create({ ...base, stream: true })) types.push(event.type);
+      for await (const event of await client().messages.create({ ...base, stream: true }))
+        types.push(event.type);
     });
     expect(types.filter((t) => t === 'content_block_delta')).toHaveLength(3);
     expect(types.at(-1)).toBe('message_stop');
@@ -94,13 +99,17 @@ describe('meter(new Anthropic()): messages', () => {
     expect(error).toBeInstanceOf(Anthropic.InternalServerError);
     const [record] = exporter.records;
     expect(record?.summary.modelCalls).toBe(5);
-    expect(record?.summary.errors).toMatchObject({ modelInvocationThrottles: 1, modelInvocationServerErrors: 3 });
+    expect(record?.summary.errors).toMatchObject({
+      modelInvocationThrottles: 1,
+      modelInvocationServerErrors: 3,
+    });
     expect(usageOf(record)).toEqual(full(u2));
   });
 
   it('records 20 concurrent invocations exactly, and a call outside any as its own record', async () => {
     const keys = Array.from({ length: 20 }, (_, i) => i);
-    for (const i of keys) server().script(`a${i}`, [{ text: `n${i}`, usage: { input: 10 + i, output: 1 + i } }]);
+    for (const i of keys)
+      server().script(`a${i}`, [{ text: `n${i}`, usage: { input: 10 + i, output: 1 + i } }]);
     server().script([{ text: 'alone', usage: u2 }]);
     const anthropic = client();
     await Promise.all([
@@ -121,7 +130,16 @@ describe('meter(new Anthropic()): messages', () => {
 
   it('an exporter that throws never reaches the caller', async () => {
     server().script([{ text: 'fine', usage: u2 }]);
-    const throwing = createMetrics({ exporters: [{ export: () => { throw new Error('boom'); } }], logger: false });
+    const throwing = createMetrics({
+      exporters: [
+        {
+          export: () => {
+            throw new Error('boom');
+          },
+        },
+      ],
+      logger: false,
+    });
     const anthropic = meter(new Anthropic({ baseURL: server().anthropicBaseUrl, apiKey: 'k' }), throwing);
     await expect(anthropic.messages.create(base)).resolves.toMatchObject({ content: [{ text: 'fine' }] });
   });

@@ -32,7 +32,8 @@ function originOf(request: HttpRequest): string {
 function attemptsMiddleware(client: SmithyClient) {
   return (next: (args: { request: HttpRequest }) => Promise<{ response: { statusCode?: number } }>) =>
     async (args: { request: HttpRequest }) => {
-      const log = client.config?.requestHandler?.metadata?.handlerProtocol === 'h2' ? currentAttemptLog() : undefined;
+      const log =
+        client.config?.requestHandler?.metadata?.handlerProtocol === 'h2' ? currentAttemptLog() : undefined;
       const attempt = log?.begin(originOf(args.request), now(), args.request.path);
       if (!attempt) return next(args);
       try {

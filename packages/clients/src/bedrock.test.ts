@@ -15,7 +15,11 @@ const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 const opened: BedrockRuntimeClient[] = [];
 // the client's defaults: HTTP/2 (NodeHttp2Handler), standard retries, 3 attempts
 const client = (input = metrics) => {
-  const bare = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: server().bedrockEndpoint, credentials });
+  const bare = new BedrockRuntimeClient({
+    region: 'us-east-1',
+    endpoint: server().bedrockEndpoint,
+    credentials,
+  });
   opened.push(bare);
   return meter(bare, input);
 };
@@ -23,24 +27,36 @@ afterEach(() => {
   for (const bare of opened.splice(0)) bare.destroy();
 });
 const messages: Message[] = [{ role: 'user', content: [{ text: 'weather?' }] }];
-const toolConfig = { tools: [{ toolSpec: { name: 'get_weather', inputSchema: { json: { type: 'object' } } } }] };
+const toolConfig = {
+  tools: [{ toolSpec: { name: 'get_weather', inputSchema: { json: { type: 'object' } } } }],
+};
 const u1 = { input: 900, output: 70, cached: 500, cacheWrite: 100 };
 const u2 = { input: 60, output: 9 };
 
 describe('meter(new BedrockRuntimeClient()): Converse', () => {
   it('records a tool loop with cache reads and writes, the tool run and the model id', async () => {
-    server().script([{ toolCalls: [{ name: 'get_weather', arguments: { city: 'Rome' } }], usage: u1 }, { text: 'Sunny.', usage: u2 }]);
+    server().script([
+      { toolCalls: [{ name: 'get_weather', arguments: { city: 'Rome' } }], usage: u1 },
+      { text: 'Sunny.', usage: u2 },
+    ]);
     const bedrock = client();
     await metrics.withInvocation({}, async () => {
-      const first = await bedrock.send(new ConverseCommand({ modelId: 'anthropic.claude-test', messages, toolConfig }));
+      const first = await bedrock.send(
+        new ConverseCommand({ modelId: 'anthropic.claude-test', messages, toolConfig }),
+      );
       const use = first.output?.message?.content?.find((block) => block.toolUse)?.toolUse;
       const result = await runTool('get_weather', async () => 'sunny');
       const answer: Message[] = [
         ...messages,
         first.output!.message!,
-        { role: 'user', content: [{ toolResult: { toolUseId: use?.toolUseId, content: [{ text: result }] } }] },
+        {
+          role: 'user',
+          content: [{ toolResult: { toolUseId: use?.toolUseId, content: [{ text: result }] } }],
+        },
       ];
-      await bedrock.send(new ConverseCommand({ modelId: 'anthropic.claude-test', messages: answer, toolConfig }));
+      await bedrock.send(
+        new ConverseCommand({ modelId: 'anthropic.claude-test', messages: answer, toolConfig }),
+      );
     });
     const [record] = exporter.records;
     expect(record?.summary.modelCalls).toBe(2);
@@ -85,19 +101,28 @@ describe('meter(new BedrockRuntimeClient()): Converse', () => {
       [2, 500, 'error'],
       [3, 500, 'error'],
     ]);
-    expect(record?.summary.errors).toMatchObject({ modelInvocationThrottles: 1, modelInvocationServerErrors: 3 });
+    expect(record?.summary.errors).toMatchObject({
+      modelInvocationThrottles: 1,
+      modelInvocationServerErrors: 3,
+    });
     expect(usageOf(record)).toEqual(full(u2));
   }, 15_000);
 
   it('records 20 concurrent invocations exactly, and a call outside any as a BEDROCK record', async () => {
     const keys = Array.from({ length: 20 }, (_, i) => i);
-    for (const i of keys) server().script(`b${i}`, [{ text: `n${i}`, usage: { input: 20 + i, output: 3 + i } }]);
+    for (const i of keys)
+      server().script(`b${i}`, [{ text: `n${i}`, usage: { input: 20 + i, output: 3 + i } }]);
     server().script([{ text: 'alone', usage: u2 }]);
     const bedrock = client();
     await Promise.all(
       keys.map((i) =>
         metrics.withInvocation({ name: `b${i}` }, () =>
-          bedrock.send(new ConverseCommand({ modelId: 'm', messages: [{ role: 'user', content: [{ text: `script:b${i}` }] }] })),
+          bedrock.send(
+            new ConverseCommand({
+              modelId: 'm',
+              messages: [{ role: 'user', content: [{ text: `script:b${i}` }] }],
+            }),
+          ),
         ),
       ),
     );
@@ -113,12 +138,23 @@ describe('meter(new BedrockRuntimeClient()): Converse', () => {
 
   it('survives a throwing exporter; unmeter() gives back the client without the middleware', async () => {
     server().script([{ text: 'fine', usage: u2 }]);
-    const throwing = createMetrics({ exporters: [{ export: () => { throw new Error('boom'); } }], logger: false });
+    const throwing = createMetrics({
+      exporters: [
+        {
+          export: () => {
+            throw new Error('boom');
+          },
+        },
+      ],
+      logger: false,
+    });
     const bedrock = client(throwing);
     const output = await bedrock.send(new ConverseCommand({ modelId: 'm', messages }));
     expect(output.output?.message?.content).toEqual([{ text: 'fine' }]);
     const bare = unmeter(bedrock);
     expect(bare).toBe(opened[0]);
-    expect(bare.middlewareStack.identify().some((entry) => entry.startsWith('metricsHttpAttempts'))).toBe(false);
+    expect(bare.middlewareStack.identify().some((entry) => entry.startsWith('metricsHttpAttempts'))).toBe(
+      false,
+    );
   });
 });

@@ -31,7 +31,8 @@ function observeStreamOutput(promise: Promise<{ stream?: AsyncIterable<unknown> 
       const source = output?.stream;
       if (!source || typeof source[Symbol.asyncIterator] !== 'function') return call.end({});
       output.stream = {
-        [Symbol.asyncIterator]: () => observeIterator(source[Symbol.asyncIterator](), call, converseReader.stream()),
+        [Symbol.asyncIterator]: () =>
+          observeIterator(source[Symbol.asyncIterator](), call, converseReader.stream()),
       };
     },
     (error: unknown) => call.fail(error),
@@ -50,7 +51,8 @@ function meteredSend(context: ClientContext): MeteredMethod {
       context,
       { model, streamed: kind === 'stream' },
       () => send(...args),
-      (promise, call) => (kind === 'stream' ? observeStreamOutput(promise, call) : observeAnswer(promise, call, converseReader)),
+      (promise, call) =>
+        kind === 'stream' ? observeStreamOutput(promise, call) : observeAnswer(promise, call, converseReader),
     );
   };
 }

@@ -6,17 +6,27 @@ import { full, setup, sum, usageOf } from './test-support.js';
 
 const { server, metrics, exporter } = setup();
 // the client's defaults: no retries
-const client = () => meter(new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: server().geminiBaseUrl } }), metrics);
-const tools = [{ functionDeclarations: [{ name: 'get_weather', parameters: { type: Type.OBJECT, properties: {} } }] }];
+const client = () =>
+  meter(new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: server().geminiBaseUrl } }), metrics);
+const tools = [
+  { functionDeclarations: [{ name: 'get_weather', parameters: { type: Type.OBJECT, properties: {} } }] },
+];
 const u1 = { input: 500, output: 90, cached: 200, reasoning: 30 };
 const u2 = { input: 40, output: 6 };
 
 describe('meter(new GoogleGenAI()): models', () => {
   it('records a tool loop: thoughts and cached tokens, the tool run, the model from modelVersion', async () => {
-    server().script([{ toolCalls: [{ name: 'get_weather', arguments: { city: 'Rome' } }], usage: u1 }, { text: 'Sunny.', usage: u2 }]);
+    server().script([
+      { toolCalls: [{ name: 'get_weather', arguments: { city: 'Rome' } }], usage: u1 },
+      { text: 'Sunny.', usage: u2 },
+    ]);
     const ai = client();
     await metrics.withInvocation({}, async () => {
-      const first = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'weather?', config: { tools } });
+      const first = await ai.models.generateContent({
+        model: 'gemini-2.5-flash',
+        contents: 'weather?',
+        config: { tools },
+      });
       const call = first.functionCalls?.[0];
       const result = await runTool(call?.name ?? '', async () => ({ sky: 'sunny' }));
       const second = await ai.models.generateContent({
@@ -67,7 +77,10 @@ describe('meter(new GoogleGenAI()): models', () => {
     const retrying = meter(
       new GoogleGenAI({
         apiKey: 'k',
-        httpOptions: { baseUrl: server().geminiBaseUrl, retryOptions: { attempts: 3, initialDelay: 0.01, maxDelay: 0.02 } },
+        httpOptions: {
+          baseUrl: server().geminiBaseUrl,
+          retryOptions: { attempts: 3, initialDelay: 0.01, maxDelay: 0.02 },
+        },
       }),
       metrics,
     );
@@ -84,13 +97,20 @@ describe('meter(new GoogleGenAI()): models', () => {
       [undefined, 'success'],
       [500, 'error'],
     ]);
-    expect(record?.summary.errors).toMatchObject({ modelInvocationThrottles: 1, modelInvocationServerErrors: 1 });
+    expect(record?.summary.errors).toMatchObject({
+      modelInvocationThrottles: 1,
+      modelInvocationServerErrors: 1,
+    });
   });
 
   it('records 20 concurrent invocations exactly, a call outside any, and survives a throwing exporter', async () => {
     const keys = Array.from({ length: 20 }, (_, i) => i);
-    for (const i of keys) server().script(`g${i}`, [{ text: `n${i}`, usage: { input: 30 + i, output: 2 + i } }]);
-    server().script([{ text: 'alone', usage: u2 }, { text: 'still fine', usage: u2 }]);
+    for (const i of keys)
+      server().script(`g${i}`, [{ text: `n${i}`, usage: { input: 30 + i, output: 2 + i } }]);
+    server().script([
+      { text: 'alone', usage: u2 },
+      { text: 'still fine', usage: u2 },
+    ]);
     const ai = client();
     await Promise.all(
       keys.map((i) =>
@@ -106,8 +126,20 @@ describe('meter(new GoogleGenAI()): models', () => {
       expect(usageOf(record)).toEqual(full({ input: 30 + i, output: 2 + i }));
     }
     expect(usageOf(exporter.records[20])).toEqual(full(u2));
-    const throwing = createMetrics({ exporters: [{ export: () => { throw new Error('boom'); } }], logger: false });
-    const other = meter(new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: server().geminiBaseUrl } }), throwing);
+    const throwing = createMetrics({
+      exporters: [
+        {
+          export: () => {
+            throw new Error('boom');
+          },
+        },
+      ],
+      logger: false,
+    });
+    const other = meter(
+      new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: server().geminiBaseUrl } }),
+      throwing,
+    );
     expect((await other.models.generateContent({ model: 'm', contents: 'x' })).text).toBe('still fine');
   });
 });

@@ -1,4 +1,10 @@
-import { type InvocationRecorder, type ModelCall, type Usage, getCurrentInvocation, guard } from '@metrics/core';
+import {
+  type InvocationRecorder,
+  type ModelCall,
+  type Usage,
+  getCurrentInvocation,
+  guard,
+} from '@metrics/core';
 import { type AttemptScope, runInAttemptScope } from '@metrics/core/adapter';
 import { type ClientContext, SOURCE } from './options.js';
 import { type ToolRequest, recordToolsNotRun, requestTools } from './tool-requests.js';

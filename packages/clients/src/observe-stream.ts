@@ -32,7 +32,9 @@ export function observeIterator<T>(
     },
     return(value?: unknown) {
       finish();
-      return source.return ? source.return(value) : Promise.resolve({ done: true as const, value: value as T });
+      return source.return
+        ? source.return(value)
+        : Promise.resolve({ done: true as const, value: value as T });
     },
     throw(error?: unknown) {
       call.fail(error);

@@ -8,7 +8,10 @@ const { server, metrics, exporter } = setup();
 const client = () => meter(new OpenAI({ baseURL: server().openaiBaseUrl, apiKey: 'test-key' }), metrics);
 const ask = [{ role: 'user' as const, content: 'weather in Paris?' }];
 const tools = [
-  { type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } },
+  {
+    type: 'function' as const,
+    function: { name: 'get_weather', parameters: { type: 'object', properties: {} } },
+  },
 ];
 const u1 = { input: 120, output: 30, cached: 40, reasoning: 10 };
 const u2 = { input: 200, output: 12 };
@@ -24,7 +27,11 @@ describe('meter(new OpenAI()): chat completions', () => {
     expect(answer.choices[0]?.message.content).toBe('Sunny.');
     const [record] = exporter.records;
     expect(record?.summary.modelCalls).toBe(1);
-    expect(record?.modelCalls[0]).toMatchObject({ model: 'gpt-4o-2024-08-06', provider: 'openai', streamed: false });
+    expect(record?.modelCalls[0]).toMatchObject({
+      model: 'gpt-4o-2024-08-06',
+      provider: 'openai',
+      streamed: false,
+    });
     expect(usageOf(record)).toEqual(full(u1));
     expect(unmeter(metered)).toBe(original);
     expect(original.chat.completions.create).toBe(OpenAI.Chat.Completions.prototype.create);
@@ -32,7 +39,13 @@ describe('meter(new OpenAI()): chat completions', () => {
 
   it('records a hand-written tool loop: two model calls, the tool run, a requested tool never run', async () => {
     server().script([
-      { toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }, { name: 'get_time', arguments: {} }], usage: u1 },
+      {
+        toolCalls: [
+          { name: 'get_weather', arguments: { city: 'Paris' } },
+          { name: 'get_time', arguments: {} },
+        ],
+        usage: u1,
+      },
       { text: 'Sunny in Paris.', usage: u2 },
     ]);
     const openai = client();
@@ -43,7 +56,11 @@ describe('meter(new OpenAI()): chat completions', () => {
       const result = await runTool('get_weather', async () => 'sunny', { callId: weather.id });
       await openai.chat.completions.create({
         model: 'gpt-4o',
-        messages: [...ask, first.choices[0]!.message, { role: 'tool', tool_call_id: weather.id, content: result }],
+        messages: [
+          ...ask,
+          first.choices[0]!.message,
+          { role: 'tool', tool_call_id: weather.id, content: result },
+        ],
         tools,
       });
     });
@@ -62,7 +79,11 @@ describe('meter(new OpenAI()): chat completions', () => {
     server().script([step, step]);
     const plain = new OpenAI({ baseURL: server().openaiBaseUrl, apiKey: 'k' });
     const expected = [];
-    for await (const chunk of await plain.chat.completions.create({ model: 'm', messages: ask, stream: true }))
+    for await (const chunk of await plain.chat.completions.create({
+      model: 'm',
+      messages: ask,
+      stream: true,
+    }))
       expected.push(chunk.choices[0]?.delta.content);
     const seen: unknown[] = [];
     await metrics.withInvocation({}, async () => {
@@ -131,7 +152,10 @@ describe('meter(new OpenAI()): chat completions', () => {
     await Promise.all(
       keys.map((i) =>
         metrics.withInvocation({ name: `c${i}` }, () =>
-          openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: `script:c${i}` }] }),
+          openai.chat.completions.create({
+            model: 'm',
+            messages: [{ role: 'user', content: `script:c${i}` }],
+          }),
         ),
       ),
     );
@@ -153,7 +177,16 @@ describe('meter(new OpenAI()): chat completions', () => {
 
   it('an exporter that throws never reaches the caller', async () => {
     server().script([{ text: 'fine', usage: u2 }]);
-    const throwing = createMetrics({ exporters: [{ export: () => { throw new Error('boom'); } }], logger: false });
+    const throwing = createMetrics({
+      exporters: [
+        {
+          export: () => {
+            throw new Error('boom');
+          },
+        },
+      ],
+      logger: false,
+    });
     const openai = meter(new OpenAI({ baseURL: server().openaiBaseUrl, apiKey: 'k' }), throwing);
     const answer = await openai.chat.completions.create({ model: 'm', messages: ask });
     expect(answer.choices[0]?.message.content).toBe('fine');
@@ -162,13 +195,19 @@ describe('meter(new OpenAI()): chat completions', () => {
   it('a raw Response asked for with asResponse() keeps its body', async () => {
     server().script([{ text: 'raw', usage: u2 }]);
     const response = await client().chat.completions.create({ model: 'm', messages: ask }).asResponse();
-    expect(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toBe('raw');
+    expect(
+      ((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message
+        .content,
+    ).toBe('raw');
   });
 });
 
 describe('meter(new OpenAI()): responses', () => {
   it('records a streamed response from response.completed, and a plain one', async () => {
-    server().script([{ text: 'one two', usage: u1 }, { text: 'three', usage: u2 }]);
+    server().script([
+      { text: 'one two', usage: u1 },
+      { text: 'three', usage: u2 },
+    ]);
     const openai = client();
     await metrics.withInvocation({}, async () => {
       const stream = await openai.responses.create({ model: 'gpt-4.1', input: 'hi', stream: true });

@@ -17,11 +17,16 @@ interface Body {
 
 /** Streamed chat completions report usage only with `include_usage`: asked for when the caller did not say. */
 function withStreamUsage(body: Body): { body: Body; added: boolean } {
-  if (body?.stream !== true || body.stream_options?.include_usage !== undefined) return { body, added: false };
+  if (body?.stream !== true || body.stream_options?.include_usage !== undefined)
+    return { body, added: false };
   return { body: { ...body, stream_options: { ...body.stream_options, include_usage: true } }, added: true };
 }
 
-function meteredCreate(context: ClientContext, reader: ResponseReader<any, any>, addUsage: boolean): MeteredMethod {
+function meteredCreate(
+  context: ClientContext,
+  reader: ResponseReader<any, any>,
+  addUsage: boolean,
+): MeteredMethod {
   return (original, _view, [body, ...rest]) => {
     const sent = addUsage ? withStreamUsage(body) : { body, added: false };
     const streamed = body?.stream === true;

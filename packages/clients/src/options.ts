@@ -15,6 +15,10 @@ export interface ClientContext {
   readonly provider: string;
 }
 
-export function clientContext(input: MeterInput | undefined, provider: string, providerType: ProviderType): ClientContext {
+export function clientContext(
+  input: MeterInput | undefined,
+  provider: string,
+  providerType: ProviderType,
+): ClientContext {
   return { metrics: toMetrics(input), provider, providerType };
 }

@@ -16,7 +16,11 @@ const NO_SCOPE: AttemptScope = Object.freeze({ ended: true, attemptLog: () => nu
  * its outcome, its type), answering the model's request for it. Outside any invocation it only
  * runs `fn`. The result and the error are `fn`'s own.
  */
-export async function runTool<T>(name: string, fn: () => T | Promise<T>, options: RunToolOptions = {}): Promise<T> {
+export async function runTool<T>(
+  name: string,
+  fn: () => T | Promise<T>,
+  options: RunToolOptions = {},
+): Promise<T> {
   const recorder = getCurrentInvocation();
   if (recorder === undefined || recorder.ended) return fn();
   const request = claimToolRequest(recorder, name, options.callId);

@@ -48,6 +48,7 @@ export function full(usage: ScriptUsage): ScriptUsage {
 export function sum(...usages: ScriptUsage[]): ScriptUsage {
   const total = full({ input: 0, output: 0 });
   for (const u of usages.map(full))
-    for (const key of Object.keys(total) as Array<keyof ScriptUsage>) total[key] = (total[key] ?? 0) + (u[key] ?? 0);
+    for (const key of Object.keys(total) as Array<keyof ScriptUsage>)
+      total[key] = (total[key] ?? 0) + (u[key] ?? 0);
   return total;
 }

@@ -10,7 +10,9 @@ export interface ToolRequest {
 export class ToolNotRunError extends Error {
   override readonly name = 'ToolNotRunError';
   constructor(readonly toolName: string) {
-    super(`the model asked for tool "${toolName}", which was not run (through runTool) before the next model call`);
+    super(
+      `the model asked for tool "${toolName}", which was not run (through runTool) before the next model call`,
+    );
   }
 }
 

@@ -1,8 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { createMetrics } from '@metrics/core';
 import { describe, expect, it } from 'vitest';
 import { meter, runTool } from './anthropic.js';
-import { full, setup, sum, usageOf } from './test-support.js';
+import { full, setup, sum, throwingMetrics, usageOf } from './test-support.js';
 
 const { server, metrics, exporter } = setup();
 const client = () =>
@@ -130,16 +129,7 @@ describe('meter(new Anthropic()): messages', () => {
 
   it('an exporter that throws never reaches the caller', async () => {
     server().script([{ text: 'fine', usage: u2 }]);
-    const throwing = createMetrics({
-      exporters: [
-        {
-          export: () => {
-            throw new Error('boom');
-          },
-        },
-      ],
-      logger: false,
-    });
+    const throwing = throwingMetrics();
     const anthropic = meter(new Anthropic({ baseURL: server().anthropicBaseUrl, apiKey: 'k' }), throwing);
     await expect(anthropic.messages.create(base)).resolves.toMatchObject({ content: [{ text: 'fine' }] });
   });

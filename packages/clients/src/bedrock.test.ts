@@ -5,10 +5,9 @@ import {
   InternalServerException,
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
-import { createMetrics } from '@metrics/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { meter, runTool, unmeter } from './bedrock.js';
-import { full, setup, sum, usageOf } from './test-support.js';
+import { full, setup, sum, throwingMetrics, usageOf } from './test-support.js';
 
 const { server, metrics, exporter } = setup();
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
@@ -138,16 +137,7 @@ describe('meter(new BedrockRuntimeClient()): Converse', () => {
 
   it('survives a throwing exporter; unmeter() gives back the client without the middleware', async () => {
     server().script([{ text: 'fine', usage: u2 }]);
-    const throwing = createMetrics({
-      exporters: [
-        {
-          export: () => {
-            throw new Error('boom');
-          },
-        },
-      ],
-      logger: false,
-    });
+    const throwing = throwingMetrics();
     const bedrock = client(throwing);
     const output = await bedrock.send(new ConverseCommand({ modelId: 'm', messages }));
     expect(output.output?.message?.content).toEqual([{ text: 'fine' }]);

@@ -1,8 +1,7 @@
 import { GoogleGenAI, Type } from '@google/genai';
-import { createMetrics } from '@metrics/core';
 import { describe, expect, it } from 'vitest';
 import { meter, runTool } from './google.js';
-import { full, setup, sum, usageOf } from './test-support.js';
+import { full, setup, sum, throwingMetrics, usageOf } from './test-support.js';
 
 const { server, metrics, exporter } = setup();
 // the client's defaults: no retries
@@ -126,16 +125,7 @@ describe('meter(new GoogleGenAI()): models', () => {
       expect(usageOf(record)).toEqual(full({ input: 30 + i, output: 2 + i }));
     }
     expect(usageOf(exporter.records[20])).toEqual(full(u2));
-    const throwing = createMetrics({
-      exporters: [
-        {
-          export: () => {
-            throw new Error('boom');
-          },
-        },
-      ],
-      logger: false,
-    });
+    const throwing = throwingMetrics();
     const other = meter(
       new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: server().geminiBaseUrl } }),
       throwing,

@@ -1,8 +1,7 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '@metrics/core';
 import { meter, runTool, unmeter } from './openai.js';
-import { full, setup, sum, usageOf } from './test-support.js';
+import { full, setup, sum, throwingMetrics, usageOf } from './test-support.js';
 
 const { server, metrics, exporter } = setup();
 const client = () => meter(new OpenAI({ baseURL: server().openaiBaseUrl, apiKey: 'test-key' }), metrics);
@@ -177,16 +176,7 @@ describe('meter(new OpenAI()): chat completions', () => {
 
   it('an exporter that throws never reaches the caller', async () => {
     server().script([{ text: 'fine', usage: u2 }]);
-    const throwing = createMetrics({
-      exporters: [
-        {
-          export: () => {
-            throw new Error('boom');
-          },
-        },
-      ],
-      logger: false,
-    });
+    const throwing = throwingMetrics();
     const openai = meter(new OpenAI({ baseURL: server().openaiBaseUrl, apiKey: 'k' }), throwing);
     const answer = await openai.chat.completions.create({ model: 'm', messages: ask });
     expect(answer.choices[0]?.message.content).toBe('fine');

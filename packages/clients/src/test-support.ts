@@ -52,3 +52,17 @@ export function sum(...usages: ScriptUsage[]): ScriptUsage {
       total[key] = (total[key] ?? 0) + (u[key] ?? 0);
   return total;
 }
+
+/** A `Metrics` whose one exporter throws on every record. */
+export function throwingMetrics(): Metrics {
+  return createMetrics({
+    exporters: [
+      {
+        export: () => {
+          throw new Error('boom');
+        },
+      },
+    ],
+    logger: false,
+  });
+}

@@ -72,13 +72,21 @@ describe('meter(new Anthropic()): messages', () => {
     expect(call.firstTokenAt! - call.startedAt).toBeGreaterThanOrEqual(55);
   });
 
-  it('streams with stream: true: the caller iterates every event', async () => {
-    server().script([{ text: 'a b c', usage: u2 }]);
+  it('streams with stream: true: the caller iterates every event, as from the unwrapped client', async () => {
+    server().script([
+      { text: 'a b c', usage: u2 },
+      { text: 'a b c', usage: u2 },
+    ]);
+    const plain = new Anthropic({ baseURL: server().anthropicBaseUrl, apiKey: 'k' });
+    const expected: string[] = [];
+    for await (const event of await plain.messages.create({ ...base, stream: true }))
+      expected.push(event.type);
     const types: string[] = [];
     await metrics.withInvocation({}, async () => {
       for await (const event of await client().messages.create({ ...base, stream: true }))
         types.push(event.type);
     });
+    expect(types).toEqual(expected);
     expect(types.filter((t) => t === 'content_block_delta')).toHaveLength(3);
     expect(types.at(-1)).toBe('message_stop');
     expect(usageOf(exporter.records[0])).toEqual(full(u2));

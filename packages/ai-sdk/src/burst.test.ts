@@ -1,8 +1,6 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { InvocationRecord, Metrics } from '@metrics/core';
 import { createMetrics } from '@metrics/core';
-import { InMemoryExporter } from '@metrics/core/testing';
+import { InMemoryExporter, heapAfterGcMB } from '@metrics/core/testing';
 import { generateText, registerTelemetry, stepCountIs, tool, wrapLanguageModel } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,9 +14,6 @@ import { createMetricsMiddleware, createMetricsTelemetry } from './index.js';
  * be exact, and the heap after GC must come back near its baseline.
  */
 const RUNS = Number(process.env.RUNS ?? 5_000);
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 afterEach(() => {
   globalThis.AI_SDK_TELEMETRY_INTEGRATIONS = [];
@@ -75,14 +70,6 @@ function register(
   return (n) => generateText({ model, tools, stopWhen: stepCountIs(3), prompt: `go ${n}`, ...telemetry });
 }
 
-async function heapMB(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return process.memoryUsage().heapUsed / 1024 / 1024;
-}
-
 function expectExact(records: InvocationRecord[]): void {
   expect(records).toHaveLength(RUNS);
   const seen = new Set<number>();
@@ -114,7 +101,7 @@ async function burst(registration: Registration): Promise<void> {
   await exporter.waitFor(50);
   exporter.records.length = 0;
   forgetCalls();
-  const baseline = await heapMB();
+  const baseline = await heapAfterGcMB();
   const startedAt = performance.now();
   await Promise.all(Array.from({ length: RUNS }, (_, n) => start(n)));
   const records = await exporter.waitFor(RUNS, 60_000);
@@ -122,7 +109,7 @@ async function burst(registration: Registration): Promise<void> {
   expectExact(records);
   exporter.records.length = 0;
   forgetCalls();
-  const after = await heapMB();
+  const after = await heapAfterGcMB();
   console.log(
     `burst ${RUNS} (${registration}): ${seconds.toFixed(1)} s, heap ${baseline.toFixed(1)} -> ${after.toFixed(1)} MB`,
   );

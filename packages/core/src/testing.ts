@@ -1,1 +1,2 @@
 export { InMemoryExporter } from './testing/in-memory-exporter.js';
+export { heapAfterGcMB } from './testing/heap.js';

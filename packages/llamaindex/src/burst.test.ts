@@ -1,11 +1,9 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { wrapLLMEvent } from '@llamaindex/core/decorator';
 import { Settings } from '@llamaindex/core/global';
 import { type ChatMessage, ToolCallLLM } from '@llamaindex/core/llms';
 import { agent } from '@llamaindex/workflow';
 import type { InvocationRecord } from '@metrics/core';
-import { InMemoryExporter } from '@metrics/core/testing';
+import { InMemoryExporter, heapAfterGcMB } from '@metrics/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricsCallbackManager } from './index.js';
 import { add } from './test-helpers.js';
@@ -21,9 +19,6 @@ const before = Settings.callbackManager;
 afterEach(() => {
   Settings.callbackManager = before;
 });
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 /** Turn 1 asks for `add`, turn 2 answers; usage derived from the run number (input 10+n / 20+n, output 2 / 3). */
 class ScriptedLLM extends ToolCallLLM {
@@ -69,14 +64,6 @@ class ScriptedLLM extends ToolCallLLM {
   }
 }
 
-async function heapMB(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return process.memoryUsage().heapUsed / 1024 / 1024;
-}
-
 function expectExact(records: InvocationRecord[]): void {
   expect(records).toHaveLength(RUNS);
   const seen = new Set<number>();
@@ -101,14 +88,14 @@ async function burst(register: (exporter: InMemoryExporter) => (n: number) => Pr
   await Promise.all(Array.from({ length: 50 }, (_, n) => start(n)));
   await exporter.waitFor(50);
   exporter.records.length = 0;
-  const baseline = await heapMB();
+  const baseline = await heapAfterGcMB();
   const startedAt = performance.now();
   await Promise.all(Array.from({ length: RUNS }, (_, n) => start(n)));
   const records = await exporter.waitFor(RUNS, 60_000);
   const seconds = (performance.now() - startedAt) / 1000;
   expectExact(records);
   exporter.records.length = 0;
-  const after = await heapMB();
+  const after = await heapAfterGcMB();
   console.log(
     `burst ${RUNS}: ${seconds.toFixed(1)} s, heap ${baseline.toFixed(1)} -> ${after.toFixed(1)} MB`,
   );

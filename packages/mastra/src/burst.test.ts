@@ -1,11 +1,9 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Agent } from '@mastra/core/agent';
 import { noopLogger } from '@mastra/core/logger';
 import { Mastra } from '@mastra/core/mastra';
 import { Observability } from '@mastra/observability';
 import type { InvocationRecord } from '@metrics/core';
-import { InMemoryExporter } from '@metrics/core/testing';
+import { InMemoryExporter, heapAfterGcMB } from '@metrics/core/testing';
 import { MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import { instrumentAgent } from './standalone.js';
@@ -19,9 +17,6 @@ import { add } from './test-helpers.js';
  * be exact, and the heap after GC must come back near its baseline.
  */
 const RUNS = Number(process.env.RUNS ?? 5_000);
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 const usage = (input: number, output: number) => ({
   inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
@@ -65,14 +60,6 @@ function newAgent(model: MockLanguageModelV4): Agent {
   return agent;
 }
 
-async function heapMB(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return process.memoryUsage().heapUsed / 1024 / 1024;
-}
-
 function expectExact(records: InvocationRecord[]): void {
   expect(records).toHaveLength(RUNS);
   const seen = new Set<number>();
@@ -105,14 +92,14 @@ async function burst(name: string, setup: Setup): Promise<void> {
   await Promise.all(Array.from({ length: 50 }, (_, n) => start(n)));
   await exporter.waitFor(50);
   forget();
-  const baseline = await heapMB();
+  const baseline = await heapAfterGcMB();
   const startedAt = performance.now();
   await Promise.all(Array.from({ length: RUNS }, (_, n) => start(n)));
   const records = await exporter.waitFor(RUNS, 60_000);
   const seconds = (performance.now() - startedAt) / 1000;
   expectExact(records);
   forget();
-  const after = await heapMB();
+  const after = await heapAfterGcMB();
   console.log(
     `burst ${RUNS} (${name}): ${seconds.toFixed(1)} s, heap ${baseline.toFixed(1)} -> ${after.toFixed(1)} MB`,
   );

@@ -1,9 +1,13 @@
-// The one benchmark harness of the adapters: what an adapter adds to a framework run, against the
-// bare run and against the framework's own floor (a minimal hand-written hook of the same kind).
+// The one benchmark harness of the adapters (issue #19's yardstick): what an adapter adds to a
+// framework run, per model call, against
+//   1. the same-hooks floor: a hand-written hook on exactly the framework hooks the adapter uses,
+//      whose bodies only time calls and sum usage. Adapter minus floor is our own code's cost
+//      ("own cost"), budgeted in µs per model call (`maxOwnUs`);
+//   2. the best-known peer integration for the framework, measured in the same run (`maxRatio`);
+//   3. a long run: the cost per model call of a 50-call run against a 2-call run (`long`).
 //
 // Every process runs exactly one variant, as a user's process would: the variants take turns,
-// process after process, and each variant's figure is the median over its processes. Time is the
-// process's CPU time (user + system), so neighbours on a shared machine do not count.
+// process after process, and each variant's figure is the median over its processes.
 //
 // Why not interleave variants in one process: with the bare agent and an instrumented one
 // alternating in one process, the framework's shared code is compiled for both, and any extra
@@ -11,9 +15,17 @@
 // hook that only calls crypto.randomUUID() "added" 196 µs per call, 2.4x its timing-only twin;
 // in processes of their own the two measured the same).
 //
-// Why the V8 flags: with `--single-threaded` (no concurrent compiler and GC threads) and a
-// larger young generation (fewer scavenges), the same variant measured in four processes spread
-// over ±1% instead of ±15%, so the process medians resolve differences of a few percent.
+// Two meters:
+// - `cpu` (default): the process's CPU time (user + system), so neighbours on a shared machine
+//   mostly do not count. With `--single-threaded` (no concurrent compiler and GC threads) and a
+//   larger young generation, one variant spread ±1% over four processes on an idle machine, but
+//   ±30% and more on a loaded 2-core VM (the caches are shared).
+// - `instructions` (BENCH_METER=instructions): instructions counted by valgrind's callgrind, which
+//   repeat whatever else the machine does (two runs of one variant differ by ~0.1%). Each variant
+//   runs twice under callgrind, with the same warm-up and 0 or N measured runs; the difference
+//   over N is the count per run, so start-up and warm-up cancel. Counts are turned into µs with
+//   the machine's rate on the bare variant (its CPU µs per run over its instructions per run),
+//   printed beside them; the ratios (peer, run length) need no conversion.
 //
 // A bench file calls `overheadBench(...)` at top level; the same file is the child (it sees
 // OVERHEAD_BENCH_VARIANT and measures that variant). Exits 1 when a budget is exceeded.
@@ -23,19 +35,36 @@ import process from 'node:process';
 
 const CHILD_ENV = 'OVERHEAD_BENCH_VARIANT';
 const RUNS_ENV = 'OVERHEAD_BENCH_RUNS';
+const WARMUP_ENV = 'OVERHEAD_BENCH_WARMUP';
 const V8_FLAGS = ['--single-threaded', '--max-semi-space-size=64'];
+// fixed seeds, so two processes of one variant execute the same instructions
+const DETERMINISTIC_FLAGS = ['--random-seed=1', '--hash-seed=1'];
 
 /**
+ * @typedef {() => (() => Promise<unknown>) | Promise<() => Promise<unknown>>} RunFactory
+ *   makes the function that does one run
+ * @typedef {{ run: RunFactory, modelCallsPerRun?: number, bare?: string }} VariantSpec
+ *   a variant whose runs differ from the spec's: its own model calls per run, and the bare
+ *   variant it is measured against (e.g. a 50-call run against a bare 50-call run)
+ * @typedef {{ adapter: string, floor: string, maxOwnUs: number }} OwnCostBudget
+ *   adapter minus floor, µs per model call
+ * @typedef {{ adapter: string, floor: string, maxRatio: number }} RatioBudget
+ *   what the adapter adds over what `floor` (a peer) adds
+ * @typedef {{ long: string, short: string, maxRatio: number }} RunLengthBudget
+ *   µs added per model call in the long run over the short run's
+ *
  * @param {object} spec
  * @param {string} spec.title what one run is, e.g. "createAgent, 2 model calls + 1 tool call"
  * @param {number} spec.modelCallsPerRun model calls in one run (µs are reported per model call)
- * @param {Record<string, () => (() => Promise<unknown>) | Promise<() => Promise<unknown>>>} spec.variants
- *   name → factory of a function doing one run; must contain `bare`
+ * @param {Record<string, RunFactory | VariantSpec>} spec.variants must contain `bare`
  * @param {number} spec.runs measured runs per process (env BENCH_RUNS); a fifth more warm up first
- * @param {Array<{ adapter: string, floor: string, maxRatio: number }>} [spec.budgets]
+ * @param {number} [spec.instructionRuns] measured runs under callgrind (default runs / 20, at
+ *   least 50; env BENCH_RUNS overrides both)
+ * @param {Array<OwnCostBudget | RatioBudget | RunLengthBudget>} [spec.budgets]
  * @param {(variant: string) => void} [spec.check] throws when a hook did not run (called in the child)
- * @param {number} [spec.processes] processes per variant (default 4, env BENCH_PROCESSES);
- *   env BENCH_ONLY=<substring> measures only the variants whose name contains it (and bare)
+ * @param {number} [spec.processes] processes per variant (default 4 for cpu, 1 for instructions;
+ *   env BENCH_PROCESSES); env BENCH_ONLY=<substring> measures only the variants whose name
+ *   contains it (and the bare variants they need)
  * @param {string[]} [spec.notes] lines printed under the table (peer figures, caveats)
  */
 export async function overheadBench(spec) {
@@ -44,94 +73,170 @@ export async function overheadBench(spec) {
   else await coordinate(spec);
 }
 
+const factoryOf = (spec, name) => {
+  const variant = spec.variants[name];
+  return typeof variant === 'function' ? variant : variant?.run;
+};
+const callsOf = (spec, name) => spec.variants[name]?.modelCallsPerRun ?? spec.modelCallsPerRun;
+const bareOf = (spec, name) => spec.variants[name]?.bare ?? 'bare';
+
 async function measureInChild(spec, name) {
-  const factory = spec.variants[name];
+  const factory = factoryOf(spec, name);
   if (!factory) throw new Error(`unknown variant ${name}`);
   const run = await factory();
   const runs = Number(process.env[RUNS_ENV] ?? spec.runs);
-  for (let i = 0; i < Math.ceil(runs / 5); i++) await run(); // warm-up
+  const warmup = Number(process.env[WARMUP_ENV] ?? Math.ceil(runs / 5));
+  for (let i = 0; i < warmup; i++) await run();
   const start = process.cpuUsage();
   for (let i = 0; i < runs; i++) await run();
   const used = process.cpuUsage(start);
-  spec.check?.(name);
-  process.stdout.write(`${JSON.stringify({ cpuUsPerRun: (used.user + used.system) / runs })}\n`);
+  if (runs > 0) spec.check?.(name);
+  process.stdout.write(`${JSON.stringify({ cpuUsPerRun: (used.user + used.system) / Math.max(runs, 1) })}\n`);
 }
 
-function runChild(name, runs) {
+function runChild(name, { runs, warmup, underCallgrind }) {
+  const node = [process.execPath, ...V8_FLAGS, ...process.execArgv, process.argv[1]];
+  const [command, ...args] = underCallgrind
+    ? [
+        'valgrind',
+        '--tool=callgrind',
+        '--callgrind-out-file=/dev/null',
+        node[0],
+        ...DETERMINISTIC_FLAGS,
+        ...node.slice(1),
+      ]
+    : node;
+  const env = { ...process.env, [CHILD_ENV]: name, [RUNS_ENV]: String(runs) };
+  if (warmup !== undefined) env[WARMUP_ENV] = String(warmup);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...V8_FLAGS, ...process.execArgv, process.argv[1]], {
-      env: { ...process.env, [CHILD_ENV]: name, [RUNS_ENV]: String(runs) },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const child = spawn(command, args, {
+      env,
+      stdio: ['ignore', 'pipe', underCallgrind ? 'pipe' : 'inherit'],
     });
     let out = '';
+    let err = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
     });
+    child.stderr?.on('data', (chunk) => {
+      err += chunk;
+    });
     child.on('error', reject);
     child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`variant ${name} exited with ${code}\n${err.slice(-4000)}`));
       const line = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) reject(new Error(`variant ${name} exited with ${code}`));
-      else resolve(JSON.parse(line).cpuUsPerRun);
+      const instructions = /Collected : (\d+)/.exec(err)?.[1];
+      resolve({ cpuUsPerRun: JSON.parse(line).cpuUsPerRun, instructions: Number(instructions) });
     });
   });
 }
 
+/** One measurement of a variant in the chosen meter: CPU µs per run, or instructions per run. */
+async function measure(spec, name, meter, runs) {
+  if (meter === 'cpu') return (await runChild(name, { runs })).cpuUsPerRun;
+  // the CPU meter's warm-up: V8's tier-up (a few ms of compiling each) must be over before the
+  // window, or the window's shorter run count charges it to every run
+  const warmup = Math.ceil(spec.runs / 5);
+  const without = await runChild(name, { runs: 0, warmup, underCallgrind: true });
+  const withRuns = await runChild(name, { runs, warmup, underCallgrind: true });
+  return (withRuns.instructions - without.instructions) / runs;
+}
+
+function selectedNames(spec) {
+  const only = process.env.BENCH_ONLY;
+  const picked = Object.keys(spec.variants).filter((name) => only === undefined || name.includes(only));
+  const bares = new Set(['bare', ...picked.map((name) => bareOf(spec, name))]);
+  return [...bares, ...picked.filter((name) => !bares.has(name))];
+}
+
 async function coordinate(spec) {
   if (!spec.variants.bare) throw new Error('overheadBench needs a `bare` variant');
-  const processes = Number(process.env.BENCH_PROCESSES ?? spec.processes ?? 4);
-  const runs = Number(process.env.BENCH_RUNS ?? spec.runs);
-  const only = process.env.BENCH_ONLY;
-  const names = [
-    'bare',
-    ...Object.keys(spec.variants).filter(
-      (name) => name !== 'bare' && (only === undefined || name.includes(only)),
-    ),
-  ];
+  const meter = process.env.BENCH_METER === 'instructions' ? 'instructions' : 'cpu';
+  const processes = Number(process.env.BENCH_PROCESSES ?? (meter === 'cpu' ? (spec.processes ?? 4) : 1));
+  const runs = Number(
+    process.env.BENCH_RUNS ??
+      (meter === 'cpu' ? spec.runs : (spec.instructionRuns ?? Math.max(50, Math.round(spec.runs / 20)))),
+  );
+  const names = selectedNames(spec);
   const results = Object.fromEntries(names.map((name) => [name, []]));
   const started = performance.now();
   for (let p = 0; p < processes; p++) {
     // rotated, so no variant always runs right after the same neighbour
     for (let i = 0; i < names.length; i++) {
       const name = names[(i + p) % names.length];
-      process.stderr.write(`  ${name} (process ${p + 1}/${processes})\n`);
-      results[name].push(await runChild(name, runs));
+      process.stderr.write(`  ${name} (${meter}, process ${p + 1}/${processes})\n`);
+      results[name].push(await measure(spec, name, meter, runs));
     }
   }
-  const perCall = spec.modelCallsPerRun;
-  const usPerRun = Object.fromEntries(names.map((name) => [name, median(results[name])]));
-  const added = (name) => usPerRun[name] - usPerRun.bare;
+  const perRun = Object.fromEntries(names.map((name) => [name, median(results[name])]));
+  // µs per unit of the meter: 1 for CPU time; for instructions, the bare run's rate on this machine
+  const usPerUnit =
+    meter === 'cpu' ? 1 : (await runChild('bare', { runs: spec.runs })).cpuUsPerRun / perRun.bare;
+  const addedPerCall = (name) => (perRun[name] - perRun[bareOf(spec, name)]) / callsOf(spec, name);
+  const unit = meter === 'cpu' ? 'CPU µs (user+system)' : 'instructions (callgrind)';
   console.log(
-    `${spec.title}: ${processes} processes per variant x ${runs} runs, one variant per process; ` +
-      `CPU µs (user+system), medians over processes; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    `${spec.title}: ${processes} process(es) per variant x ${runs} runs, one variant per process; ` +
+      `${unit}, medians over processes; ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
+  if (meter === 'instructions')
+    console.log(
+      `µs from instructions at this machine's rate on bare: ${(1 / usPerUnit).toFixed(0)} instructions per µs`,
+    );
   console.table(
     names.map((name) => ({
       variant: name,
-      'µs/run': usPerRun[name].toFixed(0),
-      'x bare': (usPerRun[name] / usPerRun.bare).toFixed(3),
-      'µs added/model call': (added(name) / perCall).toFixed(1),
-      'per process (µs/run)': results[name].map((value) => value.toFixed(0)).join(' '),
+      [meter === 'cpu' ? 'µs/run' : 'instr/run']: perRun[name].toFixed(0),
+      'x bare': (perRun[name] / perRun[bareOf(spec, name)]).toFixed(3),
+      ...(meter === 'cpu' ? {} : { 'instr added/model call': addedPerCall(name).toFixed(0) }),
+      'µs added/model call': (addedPerCall(name) * usPerUnit).toFixed(1),
+      'per process': results[name].map((value) => value.toFixed(0)).join(' '),
     })),
   );
   let over = false;
-  for (const { adapter, floor, maxRatio } of spec.budgets ?? []) {
-    if (!(adapter in usPerRun) || !(floor in usPerRun)) continue;
-    const a = added(adapter);
-    const f = added(floor);
-    if (!(f > 0)) {
-      console.log(`${adapter}: its floor (${floor}) measured within noise of bare; ratio not evaluated`);
-      continue;
-    }
-    const ratio = a / f;
-    const ok = ratio <= maxRatio;
-    over ||= !ok;
-    console.log(
-      `${adapter} adds ${(a / perCall).toFixed(1)} µs per model call, ${ratio.toFixed(2)}x what ${floor} adds ` +
-        `(${(f / perCall).toFixed(1)} µs): ${ok ? 'within' : 'OVER'} the budget of ${maxRatio.toFixed(2)}x`,
-    );
+  for (const budget of spec.budgets ?? []) {
+    const verdict = judge(budget, perRun, addedPerCall, usPerUnit);
+    if (!verdict) continue;
+    over ||= !verdict.ok;
+    console.log(verdict.line);
   }
   for (const note of spec.notes ?? []) console.log(note);
   if (over) process.exitCode = 1;
+}
+
+/** One budget's verdict, or undefined when a variant it names was not measured. */
+function judge(budget, perRun, addedPerCall, usPerUnit) {
+  const us = (units) => `${(units * usPerUnit).toFixed(1)} µs`;
+  if ('long' in budget) {
+    if (!(budget.long in perRun) || !(budget.short in perRun)) return undefined;
+    const ratio = addedPerCall(budget.long) / addedPerCall(budget.short);
+    const ok = ratio <= budget.maxRatio;
+    return {
+      ok,
+      line: `${budget.long} adds ${us(addedPerCall(budget.long))} per model call, ${ratio.toFixed(2)}x ${budget.short}'s ${us(addedPerCall(budget.short))}: ${ok ? 'within' : 'OVER'} the run-length budget of ${budget.maxRatio}x`,
+    };
+  }
+  if (!(budget.adapter in perRun) || !(budget.floor in perRun)) return undefined;
+  const adapter = addedPerCall(budget.adapter);
+  const floor = addedPerCall(budget.floor);
+  if ('maxOwnUs' in budget) {
+    const own = (adapter - floor) * usPerUnit;
+    const ok = own <= budget.maxOwnUs;
+    return {
+      ok,
+      line: `${budget.adapter}: own cost ${own.toFixed(1)} µs per model call (${us(adapter)} added, its same-hooks floor ${budget.floor} ${us(floor)}): ${ok ? 'within' : 'OVER'} the budget of ${budget.maxOwnUs} µs`,
+    };
+  }
+  if (!(floor > 0))
+    return {
+      ok: true,
+      line: `${budget.adapter}: ${budget.floor} measured within noise of bare; ratio not evaluated`,
+    };
+  const ratio = adapter / floor;
+  const ok = ratio <= budget.maxRatio;
+  return {
+    ok,
+    line: `${budget.adapter} adds ${us(adapter)} per model call, ${ratio.toFixed(2)}x what ${budget.floor} adds (${us(floor)}): ${ok ? 'within' : 'OVER'} the budget of ${budget.maxRatio.toFixed(2)}x`,
+  };
 }
 
 function median(values) {

@@ -1,5 +1,4 @@
-import { now } from '@metrics/core';
-import { currentAttemptLog } from '@metrics/core/adapter';
+import { sendAsNotedAttempt } from '@metrics/core/adapter';
 
 // the parts of a Smithy client read here
 interface MiddlewareStack {
@@ -31,22 +30,15 @@ function originOf(request: HttpRequest): string {
  */
 function attemptsMiddleware(client: SmithyClient) {
   return (next: (args: { request: HttpRequest }) => Promise<{ response: { statusCode?: number } }>) =>
-    async (args: { request: HttpRequest }) => {
-      const log =
-        client.config?.requestHandler?.metadata?.handlerProtocol === 'h2' ? currentAttemptLog() : undefined;
-      const attempt = log?.begin(originOf(args.request), now(), args.request.path);
-      if (!attempt) return next(args);
-      try {
-        const result = await next(args);
-        attempt.status = result.response?.statusCode;
-        attempt.endedAt = now();
-        return result;
-      } catch (error) {
-        attempt.error = error;
-        attempt.endedAt = now();
-        throw error;
-      }
-    };
+    (args: { request: HttpRequest }) =>
+      client.config?.requestHandler?.metadata?.handlerProtocol === 'h2'
+        ? sendAsNotedAttempt(
+            originOf(args.request),
+            args.request.path,
+            () => next(args),
+            (result) => result.response?.statusCode,
+          )
+        : next(args);
 }
 
 /** Adds the attempts middleware (innermost: after retries and signing, once per attempt); returns its removal. */

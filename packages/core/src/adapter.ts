@@ -18,5 +18,6 @@ export {
 export type { AttemptLogResolver, AttemptScope } from './attempts/attempt-scope.js';
 export { HTTP_ATTEMPTS_OBSERVABLE, observeHttpAttempts } from './attempts/http-attempt-observer.js';
 export { attemptFetch } from './attempts/attempt-fetch.js';
+export { sendAsNotedAttempt } from './attempts/noted-attempt.js';
 export { classifyHttpStatus } from './errors/classify-error.js';
 export { subtractUsage } from './usage/subtract-usage.js';

@@ -185,10 +185,15 @@ function wrapStream(
   };
   (response as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] = () => {
     const iterator = inner();
+    // the request of a stream is made by its first next(): that one runs in the call's scope,
+    // whoever reads it; the later ones only read the body (no scope: it costs a context frame each)
+    let requested = false;
     const observed: AsyncIterator<unknown> & AsyncIterable<unknown> = {
-      // the request of a stream is made by its first next(): in the call's scope, whoever reads it
-      next: (...args: [] | [unknown]) =>
-        runInAttemptScope(entry.call, () => iterator.next(...args)).then(onResult, onError),
+      next: (...args: [] | [unknown]) => {
+        if (requested) return iterator.next(...args).then(onResult, onError);
+        requested = true;
+        return runInAttemptScope(entry.call, () => iterator.next(...args)).then(onResult, onError);
+      },
       return: (value?: unknown) => {
         if (!entry.call.ended) state.stoppedReading(entry);
         close();

@@ -1,6 +1,5 @@
-import { now } from '../clock.js';
-import { currentAttemptLog } from './attempt-scope.js';
 import { HTTP_ATTEMPTS_OBSERVABLE } from './http-attempt-observer.js';
+import { sendAsNotedAttempt } from './noted-attempt.js';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -21,21 +20,14 @@ function urlOf(input: Parameters<Fetch>[0]): { origin: string; path: string } {
  */
 export function attemptFetch(base?: Fetch): Fetch {
   if (HTTP_ATTEMPTS_OBSERVABLE) return base ?? ((input, init) => globalThis.fetch(input, init));
-  return async (input, init) => {
+  return (input, init) => {
     const inner = base ?? globalThis.fetch;
-    const log = currentAttemptLog();
-    const url = log ? urlOf(input) : undefined;
-    const attempt = url && log?.begin(url.origin, now(), url.path);
-    if (!attempt) return inner(input, init);
-    try {
-      const response = await inner(input, init);
-      attempt.status = response.status;
-      attempt.endedAt = now();
-      return response;
-    } catch (error) {
-      attempt.error = error;
-      attempt.endedAt = now();
-      throw error;
-    }
+    const { origin, path } = urlOf(input);
+    return sendAsNotedAttempt(
+      origin,
+      path,
+      () => inner(input, init),
+      (response) => response.status,
+    );
   };
 }

@@ -1,7 +1,6 @@
 import { type ResourceMetric, SCHEMA_VERSION } from '@metrics/core';
 import type { RunRow } from '../store/run-row.js';
-import type { RunStore } from '../store/run-store.js';
-import type { RunSource } from './run-source.js';
+import { PollingSource } from './run-source.js';
 
 /** The part of `node:sqlite`'s DatabaseSync read here. */
 interface Database {
@@ -34,28 +33,10 @@ function isResourceMetric(value: unknown): value is ResourceMetric {
  * Follows the reference collector's SQLite database (`startCollector({ databasePath })`), read-only.
  * While the collector holds a write lock a read is skipped and counted (`database_locked`), then retried.
  */
-export class CollectorDbSource implements RunSource {
+export class CollectorDbSource extends PollingSource {
   readonly kind = 'collector-db' as const;
-  problem: string | undefined;
   private db: Database | undefined;
   private lastId = 0;
-  private reading: Promise<void> | undefined;
-
-  constructor(
-    readonly path: string,
-    private readonly store: RunStore,
-  ) {}
-
-  start(): Promise<void> {
-    return this.poll();
-  }
-
-  poll(): Promise<void> {
-    this.reading ??= this.readNew().finally(() => {
-      this.reading = undefined;
-    });
-    return this.reading;
-  }
 
   async readRecord(row: RunRow): Promise<unknown> {
     const db = await this.open();
@@ -65,8 +46,8 @@ export class CollectorDbSource implements RunSource {
     return found ? JSON.parse(found.record) : undefined;
   }
 
-  async close(): Promise<void> {
-    await this.reading;
+  override async close(): Promise<void> {
+    await super.close();
     this.db?.close();
     this.db = undefined;
   }
@@ -76,7 +57,7 @@ export class CollectorDbSource implements RunSource {
     return this.db;
   }
 
-  private async readNew(): Promise<void> {
+  protected async readNew(): Promise<void> {
     try {
       const db = await this.open();
       for (let more = true; more; await new Promise((r) => setImmediate(r))) {

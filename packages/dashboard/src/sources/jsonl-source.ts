@@ -1,9 +1,8 @@
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { parseLine } from '../events/parse-line.js';
 import type { RunRow } from '../store/run-row.js';
-import type { RunStore } from '../store/run-store.js';
 import { LineSplitter } from './line-splitter.js';
-import type { RunSource } from './run-source.js';
+import { PollingSource } from './run-source.js';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -12,29 +11,10 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
  * was replaced: everything is read again). A line without its newline yet is held back and
  * shown as a truncated tail until the rest arrives.
  */
-export class JsonlSource implements RunSource {
+export class JsonlSource extends PollingSource {
   readonly kind = 'jsonl' as const;
-  problem: string | undefined;
   private position = 0;
   private readonly splitter = new LineSplitter();
-  private reading: Promise<void> | undefined;
-
-  constructor(
-    readonly path: string,
-    private readonly store: RunStore,
-  ) {}
-
-  start(): Promise<void> {
-    return this.poll();
-  }
-
-  /** Reads what was appended since the last call; concurrent calls share one read. */
-  poll(): Promise<void> {
-    this.reading ??= this.readNew().finally(() => {
-      this.reading = undefined;
-    });
-    return this.reading;
-  }
 
   async readRecord(row: RunRow): Promise<unknown> {
     const file = await open(this.path, 'r');
@@ -47,11 +27,7 @@ export class JsonlSource implements RunSource {
     }
   }
 
-  async close(): Promise<void> {
-    await this.reading;
-  }
-
-  private async readNew(): Promise<void> {
+  protected async readNew(): Promise<void> {
     let size: number;
     try {
       size = (await stat(this.path)).size;

@@ -31,6 +31,8 @@
 // OVERHEAD_BENCH_VARIANT and measures that variant). Exits 1 when a budget is exceeded.
 // Profiling: OVERHEAD_BENCH_VARIANT=<name> node --cpu-prof <bench file> measures one variant.
 import { spawn } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import process from 'node:process';
 
 const CHILD_ENV = 'OVERHEAD_BENCH_VARIANT';
@@ -63,8 +65,8 @@ const DETERMINISTIC_FLAGS = ['--random-seed=1', '--hash-seed=1'];
  * @param {Array<OwnCostBudget | RatioBudget | RunLengthBudget>} [spec.budgets]
  * @param {(variant: string) => void} [spec.check] throws when a hook did not run (called in the child)
  * @param {number} [spec.processes] processes per variant (default 4 for cpu, 1 for instructions;
- *   env BENCH_PROCESSES); env BENCH_ONLY=<substring> measures only the variants whose name
- *   contains it (and the bare variants they need)
+ *   env BENCH_PROCESSES); env BENCH_ONLY=<regular expression> measures only the variants whose
+ *   name matches it (and the bare variants they need)
  * @param {string[]} [spec.notes] lines printed under the table (peer figures, caveats)
  */
 export async function overheadBench(spec) {
@@ -87,11 +89,22 @@ async function measureInChild(spec, name) {
   const runs = Number(process.env[RUNS_ENV] ?? spec.runs);
   const warmup = Number(process.env[WARMUP_ENV] ?? Math.ceil(runs / 5));
   for (let i = 0; i < warmup; i++) await run();
+  // under callgrind, full collections fence the window: every window pays for collecting its own
+  // garbage, and none for a major collection the warm-up happened to leave pending
+  const fence = process.env[WARMUP_ENV] !== undefined ? collector() : undefined;
+  fence?.();
   const start = process.cpuUsage();
   for (let i = 0; i < runs; i++) await run();
+  fence?.();
   const used = process.cpuUsage(start);
   if (runs > 0) spec.check?.(name);
   process.stdout.write(`${JSON.stringify({ cpuUsPerRun: (used.user + used.system) / Math.max(runs, 1) })}\n`);
+}
+
+/** The full garbage collection, without the `--expose-gc` flag. */
+function collector() {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc');
 }
 
 function runChild(name, { runs, warmup, underCallgrind }) {
@@ -144,7 +157,8 @@ async function measure(spec, name, meter, runs) {
 
 function selectedNames(spec) {
   const only = process.env.BENCH_ONLY;
-  const picked = Object.keys(spec.variants).filter((name) => only === undefined || name.includes(only));
+  const pattern = only === undefined ? undefined : new RegExp(only);
+  const picked = Object.keys(spec.variants).filter((name) => pattern === undefined || pattern.test(name));
   const bares = new Set(['bare', ...picked.map((name) => bareOf(spec, name))]);
   return [...bares, ...picked.filter((name) => !bares.has(name))];
 }

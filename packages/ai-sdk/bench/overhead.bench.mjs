@@ -12,6 +12,8 @@ import { overheadBench } from '../../../scripts/overhead-bench.mjs';
 import { aiSdkMiddleware, aiSdkTelemetry } from '../dist/index.js';
 
 const MODEL_CALLS = 2;
+// the long run: 49 tool steps, then the answer (per-call cost must not grow with the conversation)
+const LONG_CALLS = 50;
 
 const usage = (input, output) => ({
   inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
@@ -23,9 +25,11 @@ const fakeModel = {
   provider: 'fake',
   modelId: 'fake-model',
   supportedUrls: {},
-  async doGenerate({ prompt }) {
+  async doGenerate({ prompt, headers }) {
     const last = prompt[prompt.length - 1];
-    if (last?.role === 'tool')
+    const steps = Number(headers?.['x-steps'] ?? MODEL_CALLS);
+    const toolResults = prompt.filter((message) => message.role === 'tool').length;
+    if (last?.role === 'tool' && toolResults >= steps - 1)
       return {
         content: [{ type: 'text', text: 'done' }],
         finishReason: { unified: 'stop', raw: 'stop' },
@@ -65,18 +69,24 @@ const floorMiddleware = {
   },
 };
 let summed = 0;
-const floorTelemetry = {
-  onLanguageModelCallEnd(event) {
-    summed += event.usage.inputTokens ?? 0;
-  },
-};
 
-// what the AI SDK itself spends on an integration with the adapter's hooks, all empty
+// the same-hooks floor of the integration: every hook the adapter's integration has, the model
+// call's start and end timing the call and summing usage, the others empty
+const started = new Map();
 const sameHooks = Object.fromEntries(
   Object.keys(aiSdkTelemetry(metrics))
-    .filter((key) => key !== 'metrics')
+    .filter((key) => typeof aiSdkTelemetry(metrics)[key] === 'function')
     .map((key) => [key, key.startsWith('execute') ? ({ execute }) => execute() : () => {}]),
 );
+sameHooks.onLanguageModelCallStart = (event) => {
+  started.set(event.callId ?? event, performance.now());
+};
+sameHooks.onLanguageModelCallEnd = (event) => {
+  const key = event.callId ?? event;
+  timed += performance.now() - (started.get(key) ?? 0);
+  started.delete(key);
+  summed += event.usage?.inputTokens ?? 0;
+};
 
 // the peer: AI SDK's own OpenTelemetry integration, set up as an OTel user would (async context
 // manager, batch span processor) with an exporter that drops the spans
@@ -95,16 +105,21 @@ const peerTelemetry = () => {
 };
 
 const off = { isEnabled: false };
-const variant = (model, telemetry) => () => async () => {
-  const result = await generateText({
-    model,
-    tools,
-    stopWhen: stepCountIs(3),
-    prompt: 'add 1 and 2',
-    telemetry,
-  });
-  if (result.steps.length !== MODEL_CALLS) throw new Error(`expected ${MODEL_CALLS} steps`);
-};
+const variant =
+  (model, telemetry, steps = MODEL_CALLS) =>
+  () =>
+  async () => {
+    const result = await generateText({
+      model,
+      tools,
+      stopWhen: stepCountIs(steps + 1),
+      prompt: 'add 1 and 2',
+      headers: { 'x-steps': String(steps) },
+      telemetry,
+    });
+    if (result.steps.length !== steps) throw new Error(`expected ${steps} steps`);
+  };
+const long = (run) => ({ run, modelCallsPerRun: LONG_CALLS, bare: `bare, ${LONG_CALLS} calls` });
 const adapterMiddleware = () => aiSdkMiddleware(metrics);
 const adapterTelemetry = () => aiSdkTelemetry(metrics);
 
@@ -120,8 +135,9 @@ await overheadBench({
     ),
     'adapter: middleware': () =>
       variant(wrapLanguageModel({ model: fakeModel, middleware: adapterMiddleware() }), off)(),
-    'floor: telemetry (sums usage)': variant(fakeModel, { integrations: [floorTelemetry] }),
-    'SDK cost of the adapter hooks, empty': variant(fakeModel, { integrations: [sameHooks] }),
+    'floor: telemetry, same hooks (times calls, sums usage)': variant(fakeModel, {
+      integrations: [sameHooks],
+    }),
     'adapter: telemetry': () => variant(fakeModel, { integrations: [adapterTelemetry()] })(),
     "peer: AI SDK's OpenTelemetry integration": () =>
       variant(fakeModel, { integrations: [peerTelemetry()] })(),
@@ -129,17 +145,33 @@ await overheadBench({
       variant(wrapLanguageModel({ model: fakeModel, middleware: adapterMiddleware() }), {
         integrations: [adapterTelemetry()],
       })(),
+    [`bare, ${LONG_CALLS} calls`]: long(variant(fakeModel, off, LONG_CALLS)),
+    [`adapter: middleware, ${LONG_CALLS} calls`]: long(() =>
+      variant(wrapLanguageModel({ model: fakeModel, middleware: adapterMiddleware() }), off, LONG_CALLS)(),
+    ),
+    [`adapter: telemetry, ${LONG_CALLS} calls`]: long(() =>
+      variant(fakeModel, { integrations: [adapterTelemetry()] }, LONG_CALLS)(),
+    ),
   },
   budgets: [
-    { adapter: 'adapter: middleware', floor: 'floor: middleware (times the call)', maxRatio: 1.25 },
-    { adapter: 'adapter: telemetry', floor: 'floor: telemetry (sums usage)', maxRatio: 1.25 },
-    // and at most a third of what the best-known peer adds
+    // own cost: what the adapter adds over a hand-written hook on the same hooks
+    { adapter: 'adapter: middleware', floor: 'floor: middleware (times the call)', maxOwnUs: 10 },
+    {
+      adapter: 'adapter: telemetry',
+      floor: 'floor: telemetry, same hooks (times calls, sums usage)',
+      maxOwnUs: 10,
+    },
+    // at most a third of what the best-known peer adds
     { adapter: 'adapter: telemetry', floor: "peer: AI SDK's OpenTelemetry integration", maxRatio: 1 / 3 },
     { adapter: 'adapter: both', floor: "peer: AI SDK's OpenTelemetry integration", maxRatio: 1 / 3 },
+    // flat in run length
+    { long: `adapter: middleware, ${LONG_CALLS} calls`, short: 'adapter: middleware', maxRatio: 1.25 },
+    { long: `adapter: telemetry, ${LONG_CALLS} calls`, short: 'adapter: telemetry', maxRatio: 1.25 },
   ],
   check: (name) => {
     if (name.includes('times the call') && timed === 0) throw new Error('the floor middleware did not run');
-    if (name.includes('sums usage') && summed === 0) throw new Error('the floor integration did not run');
+    if (name.includes('sums usage') && (summed === 0 || timed === 0))
+      throw new Error('the floor integration did not run');
     if (name.startsWith('peer') && exportedSpans === 0) throw new Error('the peer exported no span');
   },
   notes: [

@@ -9,9 +9,11 @@ import { tool } from '@llamaindex/core/tools';
 import { agent } from '@llamaindex/workflow';
 import { z } from 'zod';
 import { overheadBench } from '../../../scripts/overhead-bench.mjs';
-import { llamaindexMetrics } from '../dist/index.js';
+import { MetricsCallbackManager, llamaindexMetrics } from '../dist/index.js';
 
 const MODEL_CALLS_PER_RUN = 2;
+// the long run: 49 tool steps, then the answer (per-call cost must not grow with the conversation)
+const LONG_CALLS = 50;
 
 class FakeLLM extends ToolCallLLM {
   supportToolCall = true;
@@ -23,13 +25,14 @@ class FakeLLM extends ToolCallLLM {
     tokenizer: undefined,
     structuredOutput: false,
   };
-  constructor() {
+  constructor(steps = MODEL_CALLS_PER_RUN) {
     super();
+    this.steps = steps;
     this.chat = wrapLLMEvent(this.answer.bind(this), {});
   }
   async answer(params) {
-    const last = params.messages.at(-1);
-    const toolTurn = last?.options?.toolResult === undefined;
+    const toolResults = params.messages.filter((m) => m.options?.toolResult !== undefined).length;
+    const toolTurn = toolResults < this.steps - 1;
     const usage = { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 };
     const chunks = toolTurn
       ? [
@@ -69,6 +72,16 @@ const floor = (input) => {
 let records = 0;
 const metrics = llamaindexMetrics({ exporters: [{ export: () => void records++ }], logger: false });
 const instrumented = metrics.instrument(agent({ llm: new FakeLLM(), tools: [add] }));
+// the README's registration: the callback manager in Settings, the agent untouched
+const viaSettings = () => {
+  Settings.callbackManager = new MetricsCallbackManager({
+    exporters: [{ export: () => void records++ }],
+    logger: false,
+  });
+  const plain = agent({ llm: new FakeLLM(), tools: [add] });
+  return () => plain.run('what is 1 + 2?');
+};
+const long = (run) => ({ run, modelCallsPerRun: LONG_CALLS, bare: `bare, ${LONG_CALLS} calls` });
 
 await overheadBench({
   title: `agent() run, ${MODEL_CALLS_PER_RUN} streamed model calls + 1 tool call per run`,
@@ -77,11 +90,36 @@ await overheadBench({
   variants: {
     bare: () => () => bare.run('what is 1 + 2?'),
     'floor: per-run callback manager summing usage': () => () => floor('what is 1 + 2?'),
-    adapter: () => () => instrumented.run('what is 1 + 2?'),
+    'adapter: Settings.callbackManager': viaSettings,
+    'adapter: instrument(agent)': () => () => instrumented.run('what is 1 + 2?'),
+    [`bare, ${LONG_CALLS} calls`]: long(() => {
+      const plain = agent({ llm: new FakeLLM(LONG_CALLS), tools: [add] });
+      return () => plain.run('what is 1 + 2?');
+    }),
+    [`adapter: instrument(agent), ${LONG_CALLS} calls`]: long(() => {
+      const agentOf = metrics.instrument(agent({ llm: new FakeLLM(LONG_CALLS), tools: [add] }));
+      return () => agentOf.run('what is 1 + 2?');
+    }),
   },
-  budgets: [{ adapter: 'adapter', floor: 'floor: per-run callback manager summing usage', maxRatio: 1.25 }],
+  budgets: [
+    {
+      adapter: 'adapter: Settings.callbackManager',
+      floor: 'floor: per-run callback manager summing usage',
+      maxOwnUs: 10,
+    },
+    {
+      adapter: 'adapter: instrument(agent)',
+      floor: 'floor: per-run callback manager summing usage',
+      maxOwnUs: 10,
+    },
+    {
+      long: `adapter: instrument(agent), ${LONG_CALLS} calls`,
+      short: 'adapter: instrument(agent)',
+      maxRatio: 1.25,
+    },
+  ],
   check: (name) => {
-    if (name === 'adapter' && records === 0) throw new Error('the adapter recorded nothing');
+    if (name.startsWith('adapter') && records === 0) throw new Error('the adapter recorded nothing');
     if (name.startsWith('floor') && floorTokens === 0) throw new Error('the floor summed nothing');
   },
   notes: ['No peer integration instruments @llamaindex/workflow agents to compare with.'],

@@ -1,6 +1,7 @@
 // Overhead of @metrics/mastra on a 2-model-call agent run (a tool call, then an answer) with an
-// in-process fake model: bare, with a minimal hand-written hook of the same kind (the framework's
-// own floor), and with the adapter. Rounds are interleaved; medians are reported.
+// in-process fake model, on both registration paths: bare, the same-hooks floor (an observability
+// exporter that only sums usage; a model wrapper that only times each call) and the adapter. Each
+// process runs one variant (scripts/overhead-bench.mjs explains why).
 // Run: pnpm --filter @metrics/mastra build && pnpm --filter @metrics/mastra bench
 import { Agent } from '@mastra/core/agent';
 import { Mastra } from '@mastra/core/mastra';
@@ -9,10 +10,9 @@ import { Observability } from '@mastra/observability';
 import { Metrics } from '@metrics/core';
 import { MockLanguageModelV4 } from 'ai/test';
 import { z } from 'zod';
-import { MastraMetricsExporter, withMetrics } from '../dist/index.js';
+import { overheadBench } from '../../../scripts/overhead-bench.mjs';
+import { MetricsExporter, withMetrics } from '../dist/index.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const CALLS_PER_RUN = 2;
 
 const usage = (input, output) => ({
@@ -120,59 +120,38 @@ function timedModel() {
   });
 }
 
-const sink = { export() {} };
-const variants = {
-  'Mastra, no observability (bare)': onMastra(undefined),
-  'Mastra + exporter that sums usage (floor)': onMastra([summing]),
-  'Mastra + MastraMetricsExporter': onMastra([new MastraMetricsExporter(new Metrics({ exporters: [sink] }))]),
-  'standalone Agent (bare)': newAgent(),
-  'standalone + timing model wrapper (floor)': newAgent(timedModel()),
-  'standalone + withMetrics': withMetrics(newAgent(), new Metrics({ exporters: [sink] })),
-};
+let records = 0;
+const sink = { export: () => void records++ };
+const standalone = (factory) => ({ run: factory, bare: 'standalone: bare' });
+const generate = (agent) => () => agent.generate('what is 1+2?');
 
-// CPU time (user + system) of the process per run: on a shared machine wall time mostly measures
-// the neighbours; the agent runs in-process with a fake model, so its cost is CPU.
-async function once(agent) {
-  const start = process.cpuUsage();
-  for (let i = 0; i < RUNS; i++) await agent.generate('what is 1+2?');
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / RUNS; // µs per run
-}
-
-for (const agent of Object.values(variants)) await once(agent); // warm up
-const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, agent] of Object.entries(variants)) {
-    globalThis.gc?.();
-    samples[name].push(await once(agent));
-  }
-}
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
-const med = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
-const groups = [
-  [
-    'Mastra, no observability (bare)',
-    'Mastra + exporter that sums usage (floor)',
-    'Mastra + MastraMetricsExporter',
+await overheadBench({
+  title: `Mastra agent.generate, ${CALLS_PER_RUN} model calls + 1 tool call per run`,
+  runs: 1000,
+  modelCallsPerRun: CALLS_PER_RUN,
+  variants: {
+    bare: () => generate(onMastra(undefined)),
+    'floor: exporter that sums usage': () => generate(onMastra([summing])),
+    'adapter: MetricsExporter': () =>
+      generate(onMastra([new MetricsExporter(new Metrics({ exporters: [sink] }))])),
+    'standalone: bare': standalone(() => generate(newAgent())),
+    'floor: standalone, timing model wrapper': standalone(() => generate(newAgent(timedModel()))),
+    'adapter: withMetrics(agent)': standalone(() =>
+      generate(withMetrics(newAgent(), new Metrics({ exporters: [sink] }))),
+    ),
+  },
+  budgets: [
+    { adapter: 'adapter: MetricsExporter', floor: 'floor: exporter that sums usage', maxOwnUs: 10 },
+    {
+      adapter: 'adapter: withMetrics(agent)',
+      floor: 'floor: standalone, timing model wrapper',
+      maxOwnUs: 10,
+    },
   ],
-  ['standalone Agent (bare)', 'standalone + timing model wrapper (floor)', 'standalone + withMetrics'],
-];
-console.log(
-  `@metrics/mastra overhead: ${ROUNDS} interleaved rounds × ${RUNS} runs, ${CALLS_PER_RUN} model calls per run (median CPU time per run)`,
-);
-for (const [bare, floor, adapter] of groups) {
-  for (const name of [bare, floor, adapter]) {
-    const added = (med[name] - med[bare]) / CALLS_PER_RUN;
-    console.log(
-      `  ${name.padEnd(44)} ${(med[name] / 1000).toFixed(3).padStart(8)} ms/run  ×${(med[name] / med[bare]).toFixed(3)}  ${added >= 0 ? '+' : ''}${added.toFixed(1)} µs/model call`,
-    );
-  }
-  const floorAdded = med[floor] - med[bare];
-  const adapterAdded = med[adapter] - med[bare];
-  console.log(
-    `  → adapter adds ${(adapterAdded / CALLS_PER_RUN).toFixed(1)} µs/call vs the floor's ${(floorAdded / CALLS_PER_RUN).toFixed(1)} µs/call (adapter beyond the floor: ${((med[adapter] - med[floor]) / CALLS_PER_RUN).toFixed(1)} µs/call, ${(((med[adapter] - med[floor]) / med[floor]) * 100).toFixed(1)}% of a floor run)`,
-  );
-}
+  check: (name) => {
+    if (name.startsWith('adapter') && records === 0) throw new Error('the adapter recorded nothing');
+    if (name === 'floor: exporter that sums usage' && summing.total === 0)
+      throw new Error('the floor exporter summed nothing');
+    if (name.includes('timing model') && timing.spent === 0) throw new Error('the floor wrapper did not run');
+  },
+});

@@ -99,7 +99,10 @@ export class AutoRuns {
           break;
         }
     if (!run || run.recorder.ended) run = this.start(model);
-    if (key) this.byHeaders.set(key, run);
+    if (key) {
+      this.byHeaders.set(key, run);
+      run.headers = key;
+    }
     this.failedRuns.delete(run);
     for (const result of results) this.unlink(result.id, run);
     // a call in flight is not waited on forever either (a stream nobody reads never finishes)
@@ -217,6 +220,11 @@ export class AutoRuns {
 
   private finish(run: MiddlewareRun): void {
     run.deadline = 0;
+    // released now, not at the next full collection: a weak map entry keeps its value through
+    // every young-generation collection (V8), so ended runs and their prompts piled up in old space
+    if (run.headers) this.byHeaders.delete(run.headers);
+    run.headers = undefined;
+    run.lastPrompt = undefined;
     this.open.delete(run);
     this.failedRuns.delete(run);
     for (const id of run.pending.keys()) this.unlink(id, run);

@@ -22,6 +22,8 @@ export function samePrompt(a: unknown, b: unknown): boolean {
 export class MiddlewareRun {
   readonly pending = new Map<string, string>();
   lastPrompt: unknown;
+  /** The `headers` object that names this run's `generateText` call (the auto runs' key). */
+  headers: object | undefined;
   attemptsOnPrompt = 0;
   lastError: unknown;
   failed = false;

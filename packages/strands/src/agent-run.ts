@@ -1,5 +1,6 @@
 import type { InvocationRecorder, MemberKind, ToolCall } from '@metrics/core';
 import { readField } from '@metrics/core';
+import type { OpenRuns } from '@metrics/core/adapter';
 
 /** One open invocation of one agent (or graph/swarm): a top-level record or a member run of one. */
 export interface AgentRun {
@@ -10,6 +11,10 @@ export interface AgentRun {
   readonly tools: Map<string, ToolCall>;
   /** The error of the last model call (or graph node), unless a later one succeeded: the run's error if it ends now. */
   error: unknown;
+  /** The agent's cancel signal of the current iteration (Strands makes a new one per iteration). */
+  signal?: unknown;
+  /** What the agent's stream threw in the current iteration (seen by the `agentStream` middleware): what `invoke()` throws. */
+  thrown?: unknown;
 }
 
 /** What a top-level run leaves on Strands' invocation state, which the SDK hands to agents used as tools and to graph/swarm nodes. */
@@ -38,4 +43,31 @@ export function markRoot(invocationState: object, mark: RootMark): void {
 
 export function unmarkRoot(invocationState: object, mark: RootMark): void {
   if (rootOf(invocationState) === mark) Reflect.deleteProperty(invocationState, ROOT);
+}
+
+/**
+ * Ends an agent's run: with the error its stream threw when there is one, else with the
+ * cancellation (the signal's reason) when the run was cancelled, else successfully.
+ */
+export function finishRun(
+  runs: OpenRuns<object, AgentRun>,
+  agent: object,
+  run: AgentRun,
+  ending: { thrown?: unknown; cancelled: boolean },
+): void {
+  if (runs.peek(agent) === run) runs.delete(agent);
+  if (run.root) unmarkRoot(run.invocationState, run.root);
+  const error = ending.thrown ?? (ending.cancelled ? cancellationOf(run.signal) : undefined);
+  run.recorder.end(error !== undefined ? { error } : {});
+}
+
+/** Why a run was cancelled: the signal's reason (an `AbortError` for `agent.cancel()`, a `TimeoutError` for `AbortSignal.timeout`). */
+function cancellationOf(signal: unknown): unknown {
+  const reason = readField(signal, 'aborted') === true ? readField(signal, 'reason') : undefined;
+  return reason ?? new RunCancelledError('the agent invocation was cancelled');
+}
+
+/** A cancelled run whose signal gave no reason. */
+class RunCancelledError extends Error {
+  override name = 'AbortError';
 }

@@ -39,14 +39,22 @@ export function meterModelCalls(runs: OpenRuns<object, AgentRun>, diagnostics: D
       return step.value;
     } catch (error) {
       settled = true;
-      call.fail(error);
-      run.error = error;
+      const cause = guard(diagnostics, SOURCE, () => cancellationOf(context.agent, error)) ?? error;
+      call.fail(cause);
+      run.error = cause;
       throw error;
     } finally {
       // the consumer stopped early: close the provider's stream too (the call is abandoned with the run)
       if (!settled) await inner.return(undefined as never);
     }
   };
+}
+
+/** A call the SDK unwound because the run was cancelled failed with the cancellation (the signal's reason: an abort, a timeout). */
+function cancellationOf(agent: unknown, error: unknown): unknown {
+  const signal = readField(agent, 'cancelSignal');
+  if (readField(error, 'name') !== 'CancelledError' || readField(signal, 'aborted') !== true) return error;
+  return readField(signal, 'reason') ?? error;
 }
 
 function endCall(run: AgentRun, call: ModelCall, model: unknown, value: unknown): void {

@@ -18,5 +18,7 @@ export {
 export type { AttemptLogResolver, AttemptScope } from './attempts/attempt-scope.js';
 export { HTTP_ATTEMPTS_OBSERVABLE, observeHttpAttempts } from './attempts/http-attempt-observer.js';
 export { attemptFetch } from './attempts/attempt-fetch.js';
+export { SMITHY_ATTEMPTS_MIDDLEWARE, addSmithyAttemptsMiddleware } from './attempts/smithy-attempts.js';
+export type { SmithyClient } from './attempts/smithy-attempts.js';
 export { classifyHttpStatus } from './errors/classify-error.js';
 export { subtractUsage } from './usage/subtract-usage.js';

@@ -37,11 +37,18 @@ const V8_FLAGS = ['--single-threaded', '--max-semi-space-size=64'];
  * @param {number} [spec.processes] processes per variant (default 4, env BENCH_PROCESSES);
  *   env BENCH_ONLY=<substring> measures only the variants whose name contains it (and bare)
  * @param {string[]} [spec.notes] lines printed under the table (peer figures, caveats)
+ * @returns {Promise<{ usPerRun: Record<string, number>, perProcess: Record<string, number[]> } | undefined>}
+ *   in the coordinating process, the medians and per-process figures (for checks of its own)
  */
 export async function overheadBench(spec) {
   const variant = process.env[CHILD_ENV];
   if (variant !== undefined) await measureInChild(spec, variant);
-  else await coordinate(spec);
+  else return coordinate(spec);
+}
+
+/** The variant this process measures, when it is a child (undefined in the coordinating process). */
+export function benchVariant() {
+  return process.env[CHILD_ENV];
 }
 
 async function measureInChild(spec, name) {
@@ -132,6 +139,7 @@ async function coordinate(spec) {
   }
   for (const note of spec.notes ?? []) console.log(note);
   if (over) process.exitCode = 1;
+  return { usPerRun, perProcess: results };
 }
 
 function median(values) {

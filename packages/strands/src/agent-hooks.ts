@@ -13,7 +13,7 @@ import {
 } from '@strands-agents/sdk';
 import { type AgentRun, finishRun, markRoot, rootOf } from './agent-run.js';
 import { SOURCE } from './options.js';
-import { isMcpTool, modelIdOf, toolResultText } from './strands-shapes.js';
+import { isMcpTool, isStructuredOutputTool, modelIdOf, toolResultText } from './strands-shapes.js';
 import { ToolResultError } from './tool-result-error.js';
 
 type Runs = OpenRuns<object, AgentRun>;
@@ -103,6 +103,7 @@ function startTool(event: BeforeToolCallEvent, runs: Runs): void {
   const run = runs.get(event.agent);
   if (!run) return;
   const { name, toolUseId } = event.toolUse;
+  if (isStructuredOutputTool(event.tool, name)) return;
   if (event.cancel) {
     run.recorder.recordGuardrailTrip({ name, kind: 'cancel' });
     return;

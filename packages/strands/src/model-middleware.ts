@@ -10,9 +10,10 @@ type ModelHandler = MiddlewareHandlerOf<typeof InvokeModelStage>;
 type ModelStep = Awaited<ReturnType<ReturnType<Parameters<ModelHandler>[1]>['next']>>;
 
 /**
- * Wraps the model's own work (Strands' `InvokeModelStage`): one model call per stage run, every
- * step of the provider's stream run as that call's HTTP-attempt scope, so each request the
- * provider client makes (its retries included) is one of the call's attempts. Usage comes from the
+ * Wraps the model's own work (Strands' `InvokeModelStage`): one model call per stage run, the
+ * provider's stream driven inside that call's HTTP-attempt scope until its first token, so each
+ * request the provider client makes (its retries included, all made before the answer streams)
+ * is one of the call's attempts. Usage comes from the
  * aggregated result (`metadata.usage`, streamed by every provider), the first token from the first
  * content delta.
  */
@@ -32,7 +33,8 @@ export function meterModelCalls(runs: OpenRuns<object, AgentRun>, diagnostics: D
           call.firstToken();
         }
         yield step.value;
-        step = await runInAttemptScope(call, () => inner.next());
+        // the provider's request (and every retry of it) starts before its first event; later steps only read the answer
+        step = sawToken ? await inner.next() : await runInAttemptScope(call, () => inner.next());
       }
       settled = true;
       guard(diagnostics, SOURCE, () => endCall(run, call, context.model, step.value));

@@ -1,6 +1,5 @@
 import { type ModelServer, startModelServer } from '@metrics/testkit';
 import { BeforeToolCallEvent } from '@strands-agents/sdk';
-import { Graph } from '@strands-agents/sdk/multiagent';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryExporter, getWeather, modelFor, newAgent, newPlugin, onlyRecord } from './test-helpers.js';
 
@@ -75,32 +74,6 @@ describe('runs', () => {
     expect(record.summary.modelCalls).toBe(3);
     expect(record.summary.usage).toMatchObject({ inputTokens: 420, outputTokens: 42 });
     expect(record.summary.tools.api.calls).toBe(1);
-  });
-
-  it('a graph of two agents (the plugin on the graph only) is one record with two team-member runs', async () => {
-    server.script('a', [{ text: 'a says script:b', usage: { input: 11, output: 1 } }]);
-    server.script('b', [{ text: 'b done', usage: { input: 22, output: 2 } }]);
-    const a = newAgent({
-      id: 'a',
-      name: 'a',
-      model: modelFor(server, 'openai-chat'),
-      systemPrompt: 'script:a',
-    });
-    const b = newAgent({
-      id: 'b',
-      name: 'b',
-      model: modelFor(server, 'anthropic'),
-      systemPrompt: 'script:b',
-    });
-    const graph = new Graph({ nodes: [a, b], edges: [['a', 'b']], plugins: [plugin] });
-    await graph.invoke('go');
-    const record = onlyRecord(memory);
-    expect(record.members.map((m) => [m.name, m.memberKind])).toEqual([
-      ['a', 'team-member'],
-      ['b', 'team-member'],
-    ]);
-    expect(record.summary.modelCalls).toBe(2);
-    expect(record.summary.usage).toMatchObject({ inputTokens: 33, outputTokens: 3 });
   });
 
   it('a hook that cancels a tool call is a guardrail trip, not a tool call', async () => {

@@ -22,6 +22,17 @@ export function isMcpTool(tool: unknown): boolean {
   return readField(tool, 'mcpClient') !== undefined;
 }
 
+/**
+ * The SDK's own structured-output tool (`structuredOutputSchema`, and a swarm's handoffs): the
+ * model's way of giving its answer, not a tool the user wrote, so not a tool call.
+ */
+export function isStructuredOutputTool(tool: unknown, name: string): boolean {
+  return (
+    name === 'strands_structured_output' ||
+    readField(readField(tool, 'constructor'), 'name') === 'StructuredOutputTool'
+  );
+}
+
 /** A streamed event that carries the first generated content (text, reasoning or tool input). */
 export function isContentDelta(event: unknown): boolean {
   return (

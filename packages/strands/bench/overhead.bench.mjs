@@ -83,8 +83,20 @@ class FloorPlugin {
   initAgent(agent) {
     const last = { order: HookOrder.SDK_LAST };
     let startedAt = 0;
-    agent.addHook(BeforeInvocationEvent, () => void (startedAt = performance.now()), last);
-    agent.addHook(AfterInvocationEvent, () => void (sink.ms += performance.now() - startedAt), last);
+    agent.addHook(
+      BeforeInvocationEvent,
+      () => {
+        startedAt = performance.now();
+      },
+      last,
+    );
+    agent.addHook(
+      AfterInvocationEvent,
+      () => {
+        sink.ms += performance.now() - startedAt;
+      },
+      last,
+    );
     agent.addHook(BeforeToolCallEvent, (e) => void (e.cancel || sink.tools++), last);
     agent.addHook(AfterToolCallEvent, (e) => void (e.result.status === 'error' || sink.tools++), last);
     agent.addHook(BeforeModelCallEvent, (e) => void (e.cancel && sink.tools--), last);

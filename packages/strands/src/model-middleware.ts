@@ -4,7 +4,8 @@ import type { InvokeModelStage } from '@strands-agents/sdk';
 import type { MiddlewareHandlerOf } from '@strands-agents/sdk';
 import type { AgentRun } from './agent-run.js';
 import { SOURCE } from './options.js';
-import { cacheInInput, isContentDelta, modelIdOf } from './strands-shapes.js';
+import { type ModelTraits, streams, traitsOf } from './model-traits.js';
+import { isContentDelta, modelIdOf } from './strands-shapes.js';
 
 type ModelHandler = MiddlewareHandlerOf<typeof InvokeModelStage>;
 type ModelStep = Awaited<ReturnType<ReturnType<Parameters<ModelHandler>[1]>['next']>>;
@@ -13,15 +14,19 @@ type ModelStep = Awaited<ReturnType<ReturnType<Parameters<ModelHandler>[1]>['nex
  * Wraps the model's own work (Strands' `InvokeModelStage`): one model call per stage run, the
  * provider's stream driven inside that call's HTTP-attempt scope until its first token, so each
  * request the provider client makes (its retries included, all made before the answer streams)
- * is one of the call's attempts. Usage comes from the
- * aggregated result (`metadata.usage`, streamed by every provider), the first token from the first
- * content delta.
+ * is one of the call's attempts (Bedrock's HTTP/2 attempts through its client's middleware, see
+ * `traitsOf`). Usage comes from the aggregated result (`metadata.usage`, which every provider
+ * reports), the first token from the first content delta of a streamed call.
  */
 export function meterModelCalls(runs: OpenRuns<object, AgentRun>, diagnostics: Diagnostics): ModelHandler {
   return async function* meteredModelCall(context, next) {
     const run = guard(diagnostics, SOURCE, () => runs.get(context.agent));
     if (!run) return yield* next(context);
-    const call = run.recorder.startModelCall({ model: modelIdOf(context.model), streamed: true });
+    const traits = guard(diagnostics, SOURCE, () => traitsOf(context.model));
+    const streamed = traits
+      ? guard(diagnostics, SOURCE, () => streams(context.model, traits)) !== false
+      : true;
+    const call = run.recorder.startModelCall({ model: modelIdOf(context.model), streamed });
     const inner = next(context);
     let settled = false;
     let sawToken = false;
@@ -30,14 +35,14 @@ export function meterModelCalls(runs: OpenRuns<object, AgentRun>, diagnostics: D
       while (!step.done) {
         if (!sawToken && isContentDelta(step.value)) {
           sawToken = true;
-          call.firstToken();
+          if (streamed) call.firstToken();
         }
         yield step.value;
         // the provider's request (and every retry of it) starts before its first event; later steps only read the answer
         step = sawToken ? await inner.next() : await runInAttemptScope(call, () => inner.next());
       }
       settled = true;
-      guard(diagnostics, SOURCE, () => endCall(run, call, context.model, step.value));
+      guard(diagnostics, SOURCE, () => endCall(run, call, context.model, step.value, traits));
       return step.value;
     } catch (error) {
       settled = true;
@@ -59,11 +64,20 @@ function cancellationOf(agent: unknown, error: unknown): unknown {
   return readField(signal, 'reason') ?? error;
 }
 
-function endCall(run: AgentRun, call: ModelCall, model: unknown, value: unknown): void {
+function endCall(
+  run: AgentRun,
+  call: ModelCall,
+  model: unknown,
+  value: unknown,
+  traits: ModelTraits | undefined,
+): void {
   const result = readField(value, 'result');
   const usage = readField(readField(result, 'metadata'), 'usage');
   call.end({
-    usage: fromStrandsUsage(usage, { cacheInInput: cacheInInput(model) }),
+    usage: fromStrandsUsage(usage, {
+      cacheInInput: traits?.cacheInInput ?? true,
+      totalIncludesCache: traits?.smithy === true,
+    }),
     model: modelIdOf(model),
   });
   run.error = undefined;

@@ -1,5 +1,5 @@
 import { type ModelServer, startModelServer } from '@metrics/testkit';
-import { BeforeToolCallEvent } from '@strands-agents/sdk';
+import { BeforeInvocationEvent, BeforeToolCallEvent } from '@strands-agents/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryExporter, getWeather, modelFor, newAgent, newPlugin, onlyRecord } from './test-helpers.js';
 
@@ -94,6 +94,20 @@ describe('runs', () => {
     expect(record.summary.guardrailHits).toBe(1);
     expect(record.guardrailTrips[0]).toMatchObject({ name: 'get_weather', kind: 'cancel' });
     expect(record.summary.tools.api.calls).toBe(0);
+  });
+
+  it('a hook that cancels the invocation is a guardrail trip; no model call is made', async () => {
+    const agent = newAgent({ model: modelFor(server, 'anthropic'), plugins: [plugin] });
+    agent.addHook(BeforeInvocationEvent, (event) => {
+      event.cancel = 'outside business hours';
+    });
+    const result = await agent.invoke('hi');
+    expect(String(result)).toContain('outside business hours');
+    const record = onlyRecord(memory);
+    expect(server.requests).toHaveLength(0);
+    expect(record.outcome).toBe('success');
+    expect(record.summary.modelCalls).toBe(0);
+    expect(record.guardrailTrips).toMatchObject([{ name: 'invocation', kind: 'cancel' }]);
   });
 
   it('an interrupt raised by a hook is a guardrail trip', async () => {

@@ -1,4 +1,4 @@
-import type { Metrics } from '@metrics/core';
+import { type Metrics, guard } from '@metrics/core';
 import { OpenRuns, adapterOptions, toMetrics } from '@metrics/core/adapter';
 import { Agent, InvokeModelStage, type LocalAgent, type Plugin } from '@strands-agents/sdk';
 import type { MultiAgent, MultiAgentPlugin } from '@strands-agents/sdk/multiagent';
@@ -42,7 +42,9 @@ export class MetricsPlugin implements Plugin, MultiAgentPlugin {
     if (!claim(agent)) return;
     if (!(agent instanceof Agent)) warnOtherCopy(this.metrics);
     addAgentHooks(agent, this.metrics, this.runs);
-    observeRunErrors(agent, this.runs, this.metrics.diagnostics);
+    guard(this.metrics.diagnostics, SOURCE, () =>
+      observeRunErrors(agent, this.runs, this.metrics.diagnostics),
+    );
     agent.addMiddleware(InvokeModelStage, meterModelCalls(this.runs, this.metrics.diagnostics));
   }
 

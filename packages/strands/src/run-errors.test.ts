@@ -1,6 +1,7 @@
 import { type ModelServer, startModelServer } from '@metrics/testkit';
 import {
   AfterModelCallEvent,
+  Agent,
   BeforeModelCallEvent,
   BeforeToolCallEvent,
   StructuredOutputError,
@@ -188,5 +189,19 @@ describe('errors other than the model: the run error, by class', () => {
     expect(record.summary.tools.api).toEqual({ calls: 1, success: 0, failure: 1 });
     expect(record.summary.modelCalls).toBe(3);
     expect(record.summary.usage).toMatchObject({ inputTokens: 303, outputTokens: 31 });
+  });
+
+  it('an SDK whose middleware registry cannot be learnt from: a diagnostic, and the agent runs as before', async () => {
+    server.script([{ text: 'fine', usage: { input: 9, output: 3 } }]);
+    const seen: Array<{ source?: string }> = [];
+    const own = newPlugin(memory, { diagnostics: (d: { source?: string }) => seen.push(d) });
+    // a class of its own, so the stage is not known yet and must be learnt from the (frozen) registry
+    class OwnAgent extends Agent {}
+    const agent = new OwnAgent({ model: modelFor(server, 'openai-chat'), plugins: [own], printer: false });
+    Object.freeze((agent as unknown as { _middlewareRegistry: object })._middlewareRegistry);
+    const result = await agent.invoke('hi');
+    expect(String(result)).toContain('fine');
+    expect(seen.filter((d) => d.source === '@metrics/strands')).toHaveLength(1);
+    expect(onlyRecord(memory).summary.usage).toMatchObject({ inputTokens: 9, outputTokens: 3 });
   });
 });

@@ -40,16 +40,22 @@ export function observeRunErrors(agent: LocalAgent, runs: Runs, diagnostics: Dia
     });
     return;
   }
+  const own = Object.getOwnPropertyDescriptor(registry, 'invoke');
+  const restore = () => {
+    if (own) Object.defineProperty(registry, 'invoke', own);
+    else Reflect.deleteProperty(registry, 'invoke');
+  };
   Object.defineProperty(registry, 'invoke', {
     configurable: true,
     writable: true,
     value: function learnStage(this: unknown, ...args: unknown[]) {
       const token = args[0];
-      if (readField(token, 'name') === 'agentStream' && typeof token === 'object' && token !== null) {
-        Reflect.deleteProperty(registry, 'invoke');
-        STAGES.set(agent.constructor, token);
-        addStageMiddleware(agent, token, handler);
-      }
+      if (readField(token, 'name') === 'agentStream' && typeof token === 'object' && token !== null)
+        guard(diagnostics, SOURCE, () => {
+          restore();
+          STAGES.set(agent.constructor, token);
+          addStageMiddleware(agent, token, handler);
+        });
       return Reflect.apply(invoke, this, args);
     },
   });

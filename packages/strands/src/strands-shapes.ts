@@ -35,10 +35,9 @@ export function isStructuredOutputTool(tool: unknown, name: string): boolean {
 
 /** A streamed event that carries the first generated content (text, reasoning or tool input). */
 export function isContentDelta(event: unknown): boolean {
-  return (
-    readField(event, 'type') === 'modelStreamUpdateEvent' &&
-    readField(readField(event, 'event'), 'type') === 'modelContentBlockDeltaEvent'
-  );
+  // read directly (the SDK's own event objects, on every streamed event until the first token)
+  const update = event as { type?: unknown; event?: { type?: unknown } } | undefined;
+  return update?.type === 'modelStreamUpdateEvent' && update.event?.type === 'modelContentBlockDeltaEvent';
 }
 
 /** The model id configured on a Strands model, when it has one. */

@@ -59,7 +59,8 @@ const DETERMINISTIC_FLAGS = ['--random-seed=1', '--hash-seed=1'];
  * @param {string} spec.title what one run is, e.g. "createAgent, 2 model calls + 1 tool call"
  * @param {number} spec.modelCallsPerRun model calls in one run (µs are reported per model call)
  * @param {Record<string, RunFactory | VariantSpec>} spec.variants must contain `bare`
- * @param {number} spec.runs measured runs per process (env BENCH_RUNS); a fifth more warm up first
+ * @param {number} spec.runs measured runs per process (env BENCH_RUNS); a fifth more warm up first.
+ *   A variant with more model calls per run makes proportionally fewer runs.
  * @param {number} [spec.instructionRuns] measured runs under callgrind (default runs / 20, at
  *   least 50; env BENCH_RUNS overrides both)
  * @param {Array<OwnCostBudget | RatioBudget | RunLengthBudget>} [spec.budgets]
@@ -68,11 +69,13 @@ const DETERMINISTIC_FLAGS = ['--random-seed=1', '--hash-seed=1'];
  *   env BENCH_PROCESSES); env BENCH_ONLY=<regular expression> measures only the variants whose
  *   name matches it (and the bare variants they need)
  * @param {string[]} [spec.notes] lines printed under the table (peer figures, caveats)
+ * @returns {Promise<{ perRun: Record<string, number>, perProcess: Record<string, number[]> } | undefined>}
+ *   in the coordinating process, the medians and per-process figures in the meter's unit
  */
 export async function overheadBench(spec) {
   const variant = process.env[CHILD_ENV];
   if (variant !== undefined) await measureInChild(spec, variant);
-  else await coordinate(spec);
+  else return coordinate(spec);
 }
 
 const factoryOf = (spec, name) => {
@@ -91,7 +94,7 @@ async function measureInChild(spec, name) {
   for (let i = 0; i < warmup; i++) await run();
   // under callgrind, full collections fence the window: every window pays for collecting its own
   // garbage, and none for a major collection the warm-up happened to leave pending
-  const fence = process.env[WARMUP_ENV] !== undefined ? collector() : undefined;
+  const fence = process.env.OVERHEAD_BENCH_FENCE === '1' ? collector() : undefined;
   fence?.();
   const start = process.cpuUsage();
   for (let i = 0; i < runs; i++) await run();
@@ -120,6 +123,7 @@ function runChild(name, { runs, warmup, underCallgrind }) {
       ]
     : node;
   const env = { ...process.env, [CHILD_ENV]: name, [RUNS_ENV]: String(runs) };
+  if (underCallgrind) env.OVERHEAD_BENCH_FENCE = '1';
   if (warmup !== undefined) env[WARMUP_ENV] = String(warmup);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -145,11 +149,16 @@ function runChild(name, { runs, warmup, underCallgrind }) {
 }
 
 /** One measurement of a variant in the chosen meter: CPU µs per run, or instructions per run. */
-async function measure(spec, name, meter, runs) {
-  if (meter === 'cpu') return (await runChild(name, { runs })).cpuUsPerRun;
+/** A variant with more model calls per run makes fewer runs: every variant makes about as many calls. */
+const scaled = (spec, name, runs) =>
+  Math.max(1, Math.round((runs * spec.modelCallsPerRun) / callsOf(spec, name)));
+
+async function measure(spec, name, meter, allRuns) {
+  const runs = scaled(spec, name, allRuns);
+  if (meter === 'cpu') return (await runChild(name, { runs, warmup: Math.ceil(runs / 5) })).cpuUsPerRun;
   // the CPU meter's warm-up: V8's tier-up (a few ms of compiling each) must be over before the
   // window, or the window's shorter run count charges it to every run
-  const warmup = Math.ceil(spec.runs / 5);
+  const warmup = Math.ceil(scaled(spec, name, spec.runs) / 5);
   const without = await runChild(name, { runs: 0, warmup, underCallgrind: true });
   const withRuns = await runChild(name, { runs, warmup, underCallgrind: true });
   return (withRuns.instructions - without.instructions) / runs;
@@ -215,6 +224,7 @@ async function coordinate(spec) {
   }
   for (const note of spec.notes ?? []) console.log(note);
   if (over) process.exitCode = 1;
+  return { perRun, perProcess: results };
 }
 
 /** One budget's verdict, or undefined when a variant it names was not measured. */

@@ -1,4 +1,4 @@
-import { addAttemptsMiddleware, type SmithyClient } from './bedrock-attempts.js';
+import { type SmithyClient, addSmithyAttemptsMiddleware } from '@metrics/core/adapter';
 import { converseReader } from './bedrock-reader.js';
 import { type MeteredMethod, isMetered, meteredView, unmeter as original } from './metered-object.js';
 import { meteredRequest } from './metered-request.js';
@@ -68,7 +68,7 @@ export function meter<T extends object>(client: T, metrics?: MeterInput): T {
   if (isMetered(client)) return client;
   const context = clientContext(metrics, 'bedrock', 'BEDROCK');
   const view = meteredView(client, { send: meteredSend(context) });
-  removals.set(view, addAttemptsMiddleware(client as SmithyClient));
+  removals.set(view, addSmithyAttemptsMiddleware(client as SmithyClient));
   return view;
 }
 

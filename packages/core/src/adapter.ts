@@ -19,5 +19,7 @@ export type { AttemptLogResolver, AttemptScope } from './attempts/attempt-scope.
 export { HTTP_ATTEMPTS_OBSERVABLE, observeHttpAttempts } from './attempts/http-attempt-observer.js';
 export { attemptFetch } from './attempts/attempt-fetch.js';
 export { sendAsNotedAttempt } from './attempts/noted-attempt.js';
+export { SMITHY_ATTEMPTS_MIDDLEWARE, addSmithyAttemptsMiddleware } from './attempts/smithy-attempts.js';
+export type { SmithyClient } from './attempts/smithy-attempts.js';
 export { classifyHttpStatus } from './errors/classify-error.js';
 export { subtractUsage } from './usage/subtract-usage.js';

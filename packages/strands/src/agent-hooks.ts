@@ -11,9 +11,9 @@ import {
   InterruptEvent,
   type LocalAgent,
 } from '@strands-agents/sdk';
-import { type AgentRun, markRoot, rootOf, unmarkRoot } from './agent-run.js';
+import { type AgentRun, finishRun, markRoot, rootOf } from './agent-run.js';
 import { SOURCE } from './options.js';
-import { isMcpTool, modelIdOf, toolResultText } from './strands-shapes.js';
+import { isMcpTool, isStructuredOutputTool, modelIdOf, toolResultText } from './strands-shapes.js';
 import { ToolResultError } from './tool-result-error.js';
 
 type Runs = OpenRuns<object, AgentRun>;
@@ -68,7 +68,9 @@ export function addAgentHooks(agent: LocalAgent, metrics: Metrics, runs: Runs): 
 
 function startRun(event: BeforeInvocationEvent, metrics: Metrics, runs: Runs): void {
   const { agent, invocationState } = event;
-  if (!runs.peek(agent)) {
+  let run = runs.peek(agent);
+  // (an open run here is a resumed iteration of the same stream() call: it goes on)
+  if (!run) {
     const parent = rootOf(invocationState);
     const name = String(readField(agent, 'name') ?? agent.id);
     const model = modelIdOf(agent.model);
@@ -77,27 +79,31 @@ function startRun(event: BeforeInvocationEvent, metrics: Metrics, runs: Runs): v
       : metrics.startInvocation({ providerType: 'STRANDS_AGENTS', name, model });
     const root = parent ? undefined : { recorder, memberKind: 'tool-agent' as const };
     if (root) markRoot(invocationState, root);
-    runs.add(agent, { recorder, root, invocationState, tools: new Map(), error: undefined });
+    run = { recorder, root, invocationState, tools: new Map(), error: undefined };
+    runs.add(agent, run);
   }
-  // (an open run here is a resumed iteration of the same stream() call: it goes on)
+  run.signal = readField(agent, 'cancelSignal');
+  run.thrown = undefined;
   if (event.cancel) tripped(agent, runs, 'invocation', 'cancel');
 }
 
+/**
+ * The run ends with what the stream threw (a hook's error, a structured-output failure, the
+ * model's error), else with its cancellation, else successfully. A cancelled run's model error is
+ * only the SDK unwinding the cancelled call.
+ */
 function endRun(agent: LocalAgent, runs: Runs): void {
   const run = runs.get(agent);
   if (!run) return;
-  runs.delete(agent);
-  if (run.root) unmarkRoot(run.invocationState, run.root);
-  const signal = readField(agent, 'cancelSignal');
-  const cancelled = readField(signal, 'aborted') === true;
-  const error = run.error ?? (cancelled ? readField(signal, 'reason') : undefined);
-  run.recorder.end(error !== undefined ? { error } : {});
+  const cancelled = readField(run.signal, 'aborted') === true;
+  finishRun(runs, agent, run, { thrown: run.thrown ?? (cancelled ? undefined : run.error), cancelled });
 }
 
 function startTool(event: BeforeToolCallEvent, runs: Runs): void {
   const run = runs.get(event.agent);
   if (!run) return;
   const { name, toolUseId } = event.toolUse;
+  if (isStructuredOutputTool(event.tool, name)) return;
   if (event.cancel) {
     run.recorder.recordGuardrailTrip({ name, kind: 'cancel' });
     return;

@@ -1,4 +1,4 @@
-import type { Metrics } from '@metrics/core';
+import { type Metrics, guard } from '@metrics/core';
 import { OpenRuns, adapterOptions, toMetrics } from '@metrics/core/adapter';
 import { Agent, InvokeModelStage, type LocalAgent, type Plugin } from '@strands-agents/sdk';
 import type { MultiAgent, MultiAgentPlugin } from '@strands-agents/sdk/multiagent';
@@ -6,6 +6,7 @@ import { addAgentHooks } from './agent-hooks.js';
 import type { AgentRun } from './agent-run.js';
 import { meterModelCalls } from './model-middleware.js';
 import { addMultiAgentHooks } from './multi-agent-hooks.js';
+import { observeRunErrors } from './run-errors.js';
 import { SOURCE, type StrandsAdapterOptions, type StrandsMetricsInput } from './options.js';
 
 /** Marks an agent or orchestrator some `MetricsPlugin` already measures (any copy of this adapter). */
@@ -41,6 +42,9 @@ export class MetricsPlugin implements Plugin, MultiAgentPlugin {
     if (!claim(agent)) return;
     if (!(agent instanceof Agent)) warnOtherCopy(this.metrics);
     addAgentHooks(agent, this.metrics, this.runs);
+    guard(this.metrics.diagnostics, SOURCE, () =>
+      observeRunErrors(agent, this.runs, this.metrics.diagnostics),
+    );
     agent.addMiddleware(InvokeModelStage, meterModelCalls(this.runs, this.metrics.diagnostics));
   }
 

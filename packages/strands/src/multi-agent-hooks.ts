@@ -1,10 +1,11 @@
-import { type Metrics, guard, readField } from '@metrics/core';
+import { type Metrics, guard } from '@metrics/core';
 import type { OpenRuns } from '@metrics/core/adapter';
 import {
   AfterMultiAgentInvocationEvent,
   AfterNodeCallEvent,
   BeforeMultiAgentInvocationEvent,
   type MultiAgent,
+  NodeResultEvent,
   Status,
 } from '@strands-agents/sdk/multiagent';
 import { type AgentRun, markRoot, rootOf, unmarkRoot } from './agent-run.js';
@@ -38,6 +39,16 @@ export function addMultiAgentHooks(
         if (run && e.error !== undefined) run.error = e.error;
       }),
     ),
+    // a node whose agent failed is a FAILED node result (the SDK catches its error), and any
+    // FAILED node makes the whole result FAILED
+    orchestrator.addHook(
+      NodeResultEvent,
+      on((e) => {
+        const run = runs.get(orchestrator);
+        if (run && e.result.status === Status.FAILED)
+          run.error = e.result.error ?? new Error(`node ${e.nodeId} failed`);
+      }),
+    ),
     orchestrator.addHook(
       AfterMultiAgentInvocationEvent,
       on((e) => endRun(e, runs)),
@@ -62,6 +73,5 @@ function endRun(event: AfterMultiAgentInvocationEvent, runs: Runs): void {
   if (!run) return;
   runs.delete(event.orchestrator);
   if (run.root) unmarkRoot(run.invocationState, run.root);
-  const failed = readField(event.state, 'status') === Status.FAILED && run.error !== undefined;
-  run.recorder.end(failed ? { error: run.error } : {});
+  run.recorder.end(run.error !== undefined ? { error: run.error } : {});
 }

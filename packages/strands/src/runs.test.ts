@@ -1,6 +1,5 @@
 import { type ModelServer, startModelServer } from '@metrics/testkit';
-import { BeforeToolCallEvent } from '@strands-agents/sdk';
-import { Graph } from '@strands-agents/sdk/multiagent';
+import { BeforeInvocationEvent, BeforeToolCallEvent } from '@strands-agents/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryExporter, getWeather, modelFor, newAgent, newPlugin, onlyRecord } from './test-helpers.js';
 
@@ -77,32 +76,6 @@ describe('runs', () => {
     expect(record.summary.tools.api.calls).toBe(1);
   });
 
-  it('a graph of two agents (the plugin on the graph only) is one record with two team-member runs', async () => {
-    server.script('a', [{ text: 'a says script:b', usage: { input: 11, output: 1 } }]);
-    server.script('b', [{ text: 'b done', usage: { input: 22, output: 2 } }]);
-    const a = newAgent({
-      id: 'a',
-      name: 'a',
-      model: modelFor(server, 'openai-chat'),
-      systemPrompt: 'script:a',
-    });
-    const b = newAgent({
-      id: 'b',
-      name: 'b',
-      model: modelFor(server, 'anthropic'),
-      systemPrompt: 'script:b',
-    });
-    const graph = new Graph({ nodes: [a, b], edges: [['a', 'b']], plugins: [plugin] });
-    await graph.invoke('go');
-    const record = onlyRecord(memory);
-    expect(record.members.map((m) => [m.name, m.memberKind])).toEqual([
-      ['a', 'team-member'],
-      ['b', 'team-member'],
-    ]);
-    expect(record.summary.modelCalls).toBe(2);
-    expect(record.summary.usage).toMatchObject({ inputTokens: 33, outputTokens: 3 });
-  });
-
   it('a hook that cancels a tool call is a guardrail trip, not a tool call', async () => {
     server.script([
       { toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }], usage: { input: 10, output: 1 } },
@@ -121,6 +94,20 @@ describe('runs', () => {
     expect(record.summary.guardrailHits).toBe(1);
     expect(record.guardrailTrips[0]).toMatchObject({ name: 'get_weather', kind: 'cancel' });
     expect(record.summary.tools.api.calls).toBe(0);
+  });
+
+  it('a hook that cancels the invocation is a guardrail trip; no model call is made', async () => {
+    const agent = newAgent({ model: modelFor(server, 'anthropic'), plugins: [plugin] });
+    agent.addHook(BeforeInvocationEvent, (event) => {
+      event.cancel = 'outside business hours';
+    });
+    const result = await agent.invoke('hi');
+    expect(String(result)).toContain('outside business hours');
+    const record = onlyRecord(memory);
+    expect(server.requests).toHaveLength(0);
+    expect(record.outcome).toBe('success');
+    expect(record.summary.modelCalls).toBe(0);
+    expect(record.guardrailTrips).toMatchObject([{ name: 'invocation', kind: 'cancel' }]);
   });
 
   it('an interrupt raised by a hook is a guardrail trip', async () => {

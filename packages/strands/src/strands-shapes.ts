@@ -22,12 +22,22 @@ export function isMcpTool(tool: unknown): boolean {
   return readField(tool, 'mcpClient') !== undefined;
 }
 
+/**
+ * The SDK's own structured-output tool (`structuredOutputSchema`, and a swarm's handoffs): the
+ * model's way of giving its answer, not a tool the user wrote, so not a tool call.
+ */
+export function isStructuredOutputTool(tool: unknown, name: string): boolean {
+  return (
+    name === 'strands_structured_output' ||
+    readField(readField(tool, 'constructor'), 'name') === 'StructuredOutputTool'
+  );
+}
+
 /** A streamed event that carries the first generated content (text, reasoning or tool input). */
 export function isContentDelta(event: unknown): boolean {
-  return (
-    readField(event, 'type') === 'modelStreamUpdateEvent' &&
-    readField(readField(event, 'event'), 'type') === 'modelContentBlockDeltaEvent'
-  );
+  // read directly (the SDK's own event objects, on every streamed event until the first token)
+  const update = event as { type?: unknown; event?: { type?: unknown } } | undefined;
+  return update?.type === 'modelStreamUpdateEvent' && update.event?.type === 'modelContentBlockDeltaEvent';
 }
 
 /** The model id configured on a Strands model, when it has one. */

@@ -26,7 +26,7 @@ describe('sendAsNotedAttempt', () => {
       statusOf,
     );
     call.end({ usage: { inputTokens: 7, outputTokens: 3 } });
-    const record = run.end();
+    const record = run.end()!;
     // the results and the error are the caller's, untouched
     expect([throttled.status, answer.status]).toEqual([429, 200]);
     expect(record.modelCalls.map((c) => [c.outcome, c.error?.category])).toEqual([

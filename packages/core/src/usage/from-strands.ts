@@ -8,6 +8,12 @@ export interface StrandsUsageOptions {
    * and Bedrock, whose `inputTokens` is the uncached remainder.
    */
   cacheInInput: boolean;
+  /**
+   * Whether `totalTokens` is the provider's own and counts the cache (Bedrock's does). Strands'
+   * non-streamed Bedrock path drops the cache fields; the input is then at least the total less
+   * the output (the cache, unsplit into reads and writes, included).
+   */
+  totalIncludesCache?: boolean;
 }
 
 /**
@@ -24,10 +30,16 @@ export function fromStrandsUsage(raw: unknown, options: StrandsUsageOptions): Us
   const cacheRead = toTokenCount(field(raw, 'cacheReadInputTokens'), 'cacheReadInputTokens', invalid);
   const cacheWrite = toTokenCount(field(raw, 'cacheWriteInputTokens'), 'cacheWriteInputTokens', invalid);
   const cacheInInput = options.cacheInInput;
+  const output = toTokenCount(field(raw, 'outputTokens'), 'outputTokens', invalid);
+  let wholeInput = cacheInInput ? input : addTokenCounts(addTokenCounts(input, cacheRead), cacheWrite);
+  if (!cacheInInput && options.totalIncludesCache) {
+    const total = toTokenCount(field(raw, 'totalTokens'), 'totalTokens', invalid);
+    if (total !== undefined && total - (output ?? 0) > (wholeInput ?? 0)) wholeInput = total - (output ?? 0);
+  }
   return createUsage(
     {
-      inputTokens: cacheInInput ? input : addTokenCounts(addTokenCounts(input, cacheRead), cacheWrite),
-      outputTokens: toTokenCount(field(raw, 'outputTokens'), 'outputTokens', invalid),
+      inputTokens: wholeInput,
+      outputTokens: output,
       reportedTotalTokens: cacheInInput
         ? toTokenCount(field(raw, 'totalTokens'), 'totalTokens', invalid)
         : undefined,

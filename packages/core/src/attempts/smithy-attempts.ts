@@ -1,10 +1,11 @@
-import { sendAsNotedAttempt } from '@metrics/core/adapter';
+import { sendAsNotedAttempt } from './noted-attempt.js';
 
-// the parts of a Smithy client read here
+// the parts of a Smithy (AWS SDK v3) client read here
 interface MiddlewareStack {
   add(middleware: unknown, options: { step: string; priority?: string; name: string }): void;
   remove(name: string): boolean;
 }
+/** The parts of an AWS SDK v3 (Smithy) client `addSmithyAttemptsMiddleware` uses. */
 export interface SmithyClient {
   middlewareStack?: MiddlewareStack;
   config?: { requestHandler?: { metadata?: { handlerProtocol?: string } } };
@@ -16,7 +17,8 @@ interface HttpRequest {
   path?: string;
 }
 
-export const ATTEMPTS_MIDDLEWARE = 'metricsHttpAttempts';
+/** The name the middleware is added under (adding it again replaces it). */
+export const SMITHY_ATTEMPTS_MIDDLEWARE = 'metricsHttpAttempts';
 
 function originOf(request: HttpRequest): string {
   const port = request.port ? `:${request.port}` : '';
@@ -41,13 +43,20 @@ function attemptsMiddleware(client: SmithyClient) {
         : next(args);
 }
 
-/** Adds the attempts middleware (innermost: after retries and signing, once per attempt); returns its removal. */
-export function addAttemptsMiddleware(client: SmithyClient): () => void {
+/**
+ * Adds the attempts middleware to an AWS SDK v3 client (innermost: after retries and signing, so
+ * once per attempt); returns its removal. A client without a middleware stack is left alone.
+ */
+export function addSmithyAttemptsMiddleware(client: SmithyClient): () => void {
   const stack = client.middlewareStack;
   if (!stack) return () => {};
-  stack.remove(ATTEMPTS_MIDDLEWARE);
-  stack.add(attemptsMiddleware(client), { step: 'deserialize', priority: 'low', name: ATTEMPTS_MIDDLEWARE });
+  stack.remove(SMITHY_ATTEMPTS_MIDDLEWARE);
+  stack.add(attemptsMiddleware(client), {
+    step: 'deserialize',
+    priority: 'low',
+    name: SMITHY_ATTEMPTS_MIDDLEWARE,
+  });
   return () => {
-    stack.remove(ATTEMPTS_MIDDLEWARE);
+    stack.remove(SMITHY_ATTEMPTS_MIDDLEWARE);
   };
 }

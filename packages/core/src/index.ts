@@ -17,23 +17,11 @@ export type {
   ToolMetric,
   ToolType,
 } from './schema/resource-metric.js';
-export {
-  collectResourceMetricIssues,
-  validateResourceMetric,
-  validateResourceMetricsPayload,
-} from './schema/validate-resource-metric.js';
+export { validateResourceMetric, validateResourceMetricsPayload } from './schema/validate-resource-metric.js';
 export type { ValidationIssue, ValidationResult, ValidationRule } from './schema/validate-resource-metric.js';
 export { resourceMetricsJsonSchema } from './schema/json-schema.js';
 
-export {
-  MAX_TOKEN_COUNT,
-  USAGE_COUNT_FIELDS,
-  addTokenCounts,
-  addUsage,
-  createUsage,
-  isUsageReported,
-  toTokenCount,
-} from './usage/usage.js';
+export { MAX_TOKEN_COUNT, USAGE_COUNT_FIELDS, addUsage, createUsage } from './usage/usage.js';
 export type { Usage, UsageCountField, UsageFields } from './usage/usage.js';
 export { fromOpenAIChatUsage, fromOpenAIResponsesUsage } from './usage/from-openai.js';
 export { fromAnthropicUsage } from './usage/from-anthropic.js';
@@ -80,14 +68,7 @@ export type {
   ToolCallRecord,
   ToolCounts,
 } from './recorder/record.js';
-export {
-  emptyErrorCounters,
-  invocationErrorCounter,
-  modelErrorCounter,
-  primaryModel,
-  summarizeInvocation,
-} from './recorder/summarize.js';
-export { unionLength } from './recorder/intervals.js';
+export { primaryModel } from './recorder/summarize.js';
 export { resolveToolType } from './recorder/tool-type.js';
 export type { ToolTypeOverride } from './recorder/tool-type.js';
 
@@ -97,10 +78,10 @@ export type { ResourceMetricConfig } from './payload/to-resource-metric.js';
 export { getCurrentInvocation, runWithInvocation } from './context.js';
 export { HTTP_ATTEMPTS_OBSERVABLE } from './attempts/http-attempt-observer.js';
 export type { InvocationExporter } from './exporter.js';
-export { Metrics, createMetrics, resolveMetricsOptions } from './metrics.js';
-export type { MetricsOptions, ResolvedMetricsOptions } from './metrics.js';
+export { Metrics, createMetrics } from './metrics.js';
+export type { MetricsOptions } from './metrics.js';
 
-export { SessionAggregator, addToTotals, emptyTotals } from './sessions/session-aggregator.js';
+export { SessionAggregator, emptyTotals } from './sessions/session-aggregator.js';
 export type {
   MetricsTotals,
   RunMetrics,
@@ -125,13 +106,7 @@ export type {
   ResolvedResourceMetricsExporterOptions,
   ResourceMetricsExporterOptions,
 } from './exporters/http-config.js';
-export {
-  RETRYABLE_STATUSES,
-  backoffDelay,
-  isRetryableStatus,
-  parseRetryAfter,
-} from './exporters/retry-policy.js';
-export { ConsoleExporter, formatInvocationLine } from './exporters/console-exporter.js';
+export { ConsoleExporter } from './exporters/console-exporter.js';
 export type { ConsoleExporterOptions } from './exporters/console-exporter.js';
 export { FanOutExporter, fanOut } from './exporters/fan-out.js';
 export type { FanOutOptions } from './exporters/fan-out.js';

@@ -142,8 +142,8 @@ export function discoverPackages(root) {
  * imports, plus every peer a package requires, at FRAMEWORKS' spec, else the peer range declared by
  * the @metrics package (the tightest one declared wins: the first found), else `latest`.
  */
-export function frameworkSpecs(packages, extra = {}) {
-  const own = new Set(packages.map((p) => p.name));
+export function frameworkSpecs(packages, extra = {}, all = packages) {
+  const own = new Set(all.map((p) => p.name));
   const peerRanges = new Map();
   const wanted = new Set();
   for (const { pkg, imports } of packages) {
@@ -160,3 +160,25 @@ export function frameworkSpecs(packages, extra = {}) {
     spec: extra[name] ?? FRAMEWORKS[name] ?? peerRanges.get(name) ?? 'latest',
   }));
 }
+
+/**
+ * The lowest versions of each package's peer ranges that the workspace's own tests do not run on
+ * (exact versions, with the companions they need): installed in a second fresh project, where the
+ * package's README snippet must give the same exact record. A range's lowest version must be tested
+ * somewhere, here or in the package's devDependencies (aliases included): `untestedFloors` checks.
+ */
+export const FLOORS = {
+  // @langchain/core 1.4 is the workspace's; below 1.3.4 today's langgraph (which langchain pulls) refuses it
+  '@metrics/langchain': { langchain: '1.5.0', '@langchain/langgraph': '1.7.0' },
+  // Mastra 1.16 takes AI SDK 5 models (@ai-sdk/openai 2); @mastra/observability 1.17 accepts core >=1.16
+  '@metrics/mastra': {
+    '@mastra/core': '1.16.0',
+    '@mastra/observability': '1.17.9',
+    '@ai-sdk/openai': '2.0.130',
+  },
+  '@metrics/otel': {
+    '@opentelemetry/api': '1.9.0',
+    '@opentelemetry/sdk-metrics': '2.0.0',
+    '@opentelemetry/exporter-metrics-otlp-http': '0.200.0',
+  },
+};

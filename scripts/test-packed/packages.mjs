@@ -6,10 +6,14 @@ import { join } from 'node:path';
 
 /**
  * Per package (optional): `script`, the model server's answers for the README's first snippet, in
- * order (default: one text answer); `otlp`, the snippet must deliver OTLP metrics to the sink.
+ * order (default: one text answer); `otlp`, the snippet must deliver OTLP metrics to the sink;
+ * `command`, the package's own command its README starts with (run from node_modules/.bin with the
+ * environment a user sets) and `records`, how many records it must deliver to the collector.
  * A package without an entry runs its snippet with the default script.
  */
 export const SNIPPETS = {
+  // `AI_METRICS_ENDPOINT=… EXT_ACCOUNT_ALIAS_ID=… AI_METRICS_JWT_TOKEN=… npx agent-metrics smoke`
+  '@metrics/cli': { command: ['agent-metrics', 'smoke'], script: [], records: 1 },
   '@metrics/clients': {
     script: [
       {

@@ -122,6 +122,11 @@ function check(result, server, collector, sink, entry) {
       }
     }
   }
+  if (entry.records !== undefined && collector.records.length !== entry.records) {
+    problems.push(
+      `expected ${entry.records} record(s) at AI_METRICS_ENDPOINT, saw ${collector.records.length}`,
+    );
+  }
   if (entry.otlp && !sink.requests.some((r) => r.startsWith('POST /v1/metrics'))) {
     problems.push(
       `no OTLP metrics request reached OTEL_EXPORTER_OTLP_ENDPOINT (saw ${sink.requests.join(', ') || 'none'})`,
@@ -143,16 +148,19 @@ export async function runSnippets({ projectDir, packages, testkitUrl }) {
   writeFileSync(join(projectDir, '.metrics', 'events.jsonl'), '');
   const results = [];
   try {
-    for (const p of packages.filter((p) => p.snippet)) {
+    for (const p of packages.filter((p) => p.snippet || SNIPPETS[p.name]?.command)) {
       const entry = SNIPPETS[p.name] ?? {};
       server.reset();
       collector.reset();
       sink.requests.length = 0;
       server.script(entry.script ?? DEFAULT_SCRIPT);
       const file = join(dir, `${p.name.replace(/^@metrics\//, '')}.ts`);
-      writeFileSync(file, `${p.snippet}\n`);
+      if (p.snippet) writeFileSync(file, `${p.snippet}\n`);
+      // a package whose README starts with a command runs that command, as `npx` would find it
+      const [bin, ...args] = entry.command ?? [];
+      const argv = bin ? [join(projectDir, 'node_modules', '.bin', bin), ...args] : [process.execPath, file];
       const started = Date.now();
-      const result = await run(process.execPath, [file], {
+      const result = await run(argv[0], argv.slice(1), {
         cwd: projectDir,
         env,
         timeoutMs: 90_000,

@@ -144,6 +144,7 @@ export async function runSnippets({ projectDir, packages, testkitUrl }) {
   const env = userEnv(server, collector, sink);
   const dir = join(projectDir, 'snippets');
   mkdirSync(dir, { recursive: true });
+  // the dashboard's snippet follows `.metrics/events.jsonl`, the file JsonlExporter writes: an empty one
   mkdirSync(join(projectDir, '.metrics'), { recursive: true });
   writeFileSync(join(projectDir, '.metrics', 'events.jsonl'), '');
   const results = [];

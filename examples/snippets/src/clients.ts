@@ -1,9 +1,9 @@
 // The first ```ts block of packages/clients/README.md, verbatim (readme-snippets.test.ts checks it).
-import { createMetrics } from '@metrics/core';
+import { ConsoleExporter, createMetrics } from '@metrics/core';
 import { meter, runTool } from '@metrics/clients/openai';
 import OpenAI from 'openai';
 
-const metrics = createMetrics({ exporters: [{ export: (record) => console.log(record.summary) }] });
+const metrics = createMetrics({ exporters: [new ConsoleExporter()] }); // one line per run
 const client = meter(new OpenAI(), metrics);
 
 await metrics.withInvocation({ sessionId: 'support-42' }, async () => {

@@ -6,11 +6,7 @@ import { createResourceMetricsExporter } from '@metrics/core';
 import { instrumentRunner } from '@metrics/openai-agents';
 import { Agent, Runner } from '@openai/agents';
 
-const exporter = createResourceMetricsExporter({
-  endpoint: process.env.METRICS_ENDPOINT!,
-  accountId: process.env.METRICS_ACCOUNT_ID!,
-  token: process.env.METRICS_TOKEN!,
-});
+const exporter = createResourceMetricsExporter(); // AI_METRICS_ENDPOINT, EXT_ACCOUNT_ALIAS_ID, AI_METRICS_JWT_TOKEN
 const agent = new Agent({ name: 'support', instructions: 'Answer questions about orders.', model: 'gpt-4.1-mini' });
 
 const runner = new Runner();

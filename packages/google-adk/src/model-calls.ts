@@ -1,0 +1,111 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { type InvocationRecorder, fromGeminiUsage, now, readField } from '@metrics/core';
+import { AttemptLog, addAttemptLogResolver, observeHttpAttempts } from '@metrics/core/adapter';
+import { hasContent, isStreamAggregate } from './adk-shapes.js';
+
+/** Finish reasons of an answer the model's own safety filters stopped. */
+const BLOCKED_FINISH = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'IMAGE_SAFETY']);
+
+/**
+ * One model call between the ADK's before- and after-model callbacks. Recorded once it is over
+ * (`recordModelCall`), so a call a later callback blocked is never a model call.
+ */
+export class PendingModelCall {
+  readonly log = new AttemptLog();
+  readonly startedAt = now();
+  private firstTokenAt: number | undefined;
+  /** When the answer was complete: the last response before the call's tools ran. */
+  private answeredAt: number | undefined;
+  private toolsStarted = false;
+  private usage: unknown;
+  private reportedModel: string | undefined;
+  private blockedBy: string | undefined;
+  private done = false;
+
+  constructor(
+    readonly recorder: InvocationRecorder,
+    private readonly model: string | undefined,
+    private readonly streamed: boolean,
+  ) {}
+
+  get ended(): boolean {
+    return this.done;
+  }
+
+  /** Whether a response of the model reached the plugin. */
+  get answered(): boolean {
+    return this.answeredAt !== undefined;
+  }
+
+  /** An `afterModelCallback` of this call; returns true when it was the call's last response. */
+  response(response: unknown): boolean {
+    if (this.done) return false;
+    const at = now();
+    if (!this.toolsStarted) this.answeredAt = at;
+    if (this.streamed && this.firstTokenAt === undefined && hasContent(response)) this.firstTokenAt = at;
+    const usage = readField(response, 'usageMetadata');
+    if (usage !== undefined) this.usage = usage;
+    const version = readField(response, 'modelVersion');
+    if (typeof version === 'string' && version !== '') this.reportedModel = version;
+    const finish = readField(response, 'finishReason');
+    if (typeof finish === 'string' && BLOCKED_FINISH.has(finish)) this.blockedBy = finish;
+    return !this.streamed || isStreamAggregate(response);
+  }
+
+  /** The call's function calls are running: its answer is complete (its aggregate may come after them). */
+  toolsRunning(): void {
+    this.toolsStarted = true;
+  }
+
+  /** Records the call: successful when it got an answer, a guardrail trip when a callback answered instead. */
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.log.close();
+    if (this.answeredAt === undefined) {
+      this.recorder.recordGuardrailTrip({ name: 'model call', kind: 'before-model-callback' });
+      return;
+    }
+    this.recorder.recordModelCall({ ...this.common(), endedAt: this.answeredAt, usage: fromGeminiUsage(this.usage) });
+    if (this.blockedBy !== undefined)
+      this.recorder.recordGuardrailTrip({ name: this.blockedBy, kind: 'model-safety' });
+  }
+
+  /** `onModelErrorCallback`: the call failed (its failed HTTP attempts are model calls of their own). */
+  fail(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.log.close();
+    this.recorder.recordModelCall({ ...this.common(), endedAt: now(), error });
+  }
+
+  private common() {
+    return {
+      startedAt: this.startedAt,
+      streamed: this.streamed,
+      attempts: this.log,
+      ...(this.firstTokenAt !== undefined ? { firstTokenAt: this.firstTokenAt } : {}),
+      ...((this.reportedModel ?? this.model) !== undefined ? { model: this.reportedModel ?? this.model } : {}),
+    };
+  }
+}
+
+/**
+ * The model call of the current async context. The ADK awaits the first plugin's before-model
+ * callback in the chain that goes on to call the model, so a call entered there is current for
+ * the model's HTTP requests (genai's retries included), which the core then counts as its attempts.
+ */
+const current = new AsyncLocalStorage<PendingModelCall>();
+let resolving = false;
+
+export function enterModelCall(call: PendingModelCall): void {
+  if (!resolving) {
+    resolving = true;
+    observeHttpAttempts();
+    addAttemptLogResolver(() => {
+      const open = current.getStore();
+      return open !== undefined && !open.ended ? open.log : undefined;
+    });
+  }
+  current.enterWith(call);
+}

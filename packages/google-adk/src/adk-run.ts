@@ -1,13 +1,7 @@
-import { type InvocationRecorder, type ToolCall, readField } from '@metrics/core';
+import { type InvocationRecorder, readField } from '@metrics/core';
 import { isWorkflowMember, modelOfAgent } from './adk-shapes.js';
 import type { PendingModelCall } from './model-calls.js';
-
-/** A tool call in flight, with the error `onToolErrorCallback` saw for it. */
-export interface OpenTool {
-  readonly call: ToolCall;
-  readonly mcp: boolean;
-  error: unknown;
-}
+import type { OpenTool } from './tool-calls.js';
 
 /** One `runAsync`/`runLive` of a `Runner` (one ADK invocation id): one top-level record. */
 export class AdkRun {

@@ -29,14 +29,21 @@ describe.each([false, true])('sse=%s', (sse) => {
     expect(record.sessionId).toBe(sessionId);
     expect(record.summary.modelCalls).toBe(1);
     expect(record.summary.usage).toMatchObject({ inputTokens: 120, outputTokens: 12, totalTokens: 132 });
-    expect(record.modelCalls[0]).toMatchObject({ model: 'gemini-2.5-flash', streamed: sse, outcome: 'success' });
+    expect(record.modelCalls[0]).toMatchObject({
+      model: 'gemini-2.5-flash',
+      streamed: sse,
+      outcome: 'success',
+    });
     expect(record.modelCalls[0]?.firstTokenAt !== undefined).toBe(sse);
     expect(server.requests).toHaveLength(1);
   });
 
   it('a tool step: 2 model calls, 1 api tool, usage summed once each', async () => {
     server.script([
-      { toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }], usage: { input: 100, output: 10 } },
+      {
+        toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }],
+        usage: { input: 100, output: 10 },
+      },
       { text: 'It is sunny in Oslo', usage: { input: 300, output: 30 } },
     ]);
     await runAgent(newAgent(server, { tools: [getWeather] }), [plugin], 'weather?', { sse });

@@ -5,7 +5,7 @@ import { modelOfAgent } from './adk-shapes.js';
 import { AdkRun, agentKey } from './adk-run.js';
 import { type AdkAdapterOptions, type AdkMetricsInput, SOURCE } from './options.js';
 import { endTool, startTool, toolError } from './tool-calls.js';
-import { PendingModelCall, enterModelCall } from './model-calls.js';
+import { PendingModelCall, enterAttemptCollector } from './model-calls.js';
 
 /**
  * A `Runner` plugin that turns every `runAsync()`/`runLive()` into one invocation record:
@@ -69,17 +69,23 @@ export class MetricsPlugin extends BasePlugin {
         readField(invocation.runConfig, 'streamingMode') === 'sse',
       );
       run.calls.set(key, call);
-      enterModelCall(call);
+      enterAttemptCollector(call);
     });
     return undefined;
   }
 
-  override async afterModelCallback({ callbackContext, llmResponse }: { callbackContext: Context; llmResponse: unknown }) {
+  override async afterModelCallback({
+    callbackContext,
+    llmResponse,
+  }: {
+    callbackContext: Context;
+    llmResponse: unknown;
+  }) {
     this.guarded(() => {
       const run = this.runs.get(callbackContext.invocationId);
       const key = agentKey(callbackContext);
       const call = run?.calls.get(key);
-      if (!run || !call || !call.response(llmResponse)) return;
+      if (!run || !call?.response(llmResponse)) return;
       run.calls.delete(key);
       call.finish();
       run.error = undefined;
@@ -87,7 +93,13 @@ export class MetricsPlugin extends BasePlugin {
     return undefined;
   }
 
-  override async onModelErrorCallback({ callbackContext, error }: { callbackContext: Context; error: Error }) {
+  override async onModelErrorCallback({
+    callbackContext,
+    error,
+  }: {
+    callbackContext: Context;
+    error: Error;
+  }) {
     this.guarded(() => {
       const run = this.runs.get(callbackContext.invocationId);
       const key = agentKey(callbackContext);
@@ -100,7 +112,13 @@ export class MetricsPlugin extends BasePlugin {
     return undefined;
   }
 
-  override async onEventCallback({ invocationContext, event }: { invocationContext: InvocationContext; event: Event }) {
+  override async onEventCallback({
+    invocationContext,
+    event,
+  }: {
+    invocationContext: InvocationContext;
+    event: Event;
+  }) {
     this.guarded(() => {
       // a model call no response reached, yet its agent answered: a later callback answered instead
       const run = this.runs.get(invocationContext.invocationId);
@@ -115,8 +133,16 @@ export class MetricsPlugin extends BasePlugin {
     return undefined;
   }
 
-  override async beforeToolCallback(params: { tool: BaseTool; toolArgs: Record<string, unknown>; toolContext: Context }) {
-    this.guarded(() => startTool(this.runs, params.tool, params.toolContext));
+  override async beforeToolCallback(params: {
+    tool: BaseTool;
+    toolArgs: Record<string, unknown>;
+    toolContext: Context;
+  }) {
+    const child = guard(this.metrics.diagnostics, SOURCE, () =>
+      startTool(this.runs, params.tool, params.toolContext),
+    );
+    if (child)
+      await child.readSession().catch((error) => this.metrics.diagnostics.reportError(SOURCE, error));
     return undefined;
   }
 
@@ -125,8 +151,16 @@ export class MetricsPlugin extends BasePlugin {
     return undefined;
   }
 
-  override async afterToolCallback(params: { tool: BaseTool; toolContext: Context; result: Record<string, unknown> }) {
-    this.guarded(() => endTool(this.runs, params.tool, params.toolContext, params.result));
+  override async afterToolCallback(params: {
+    tool: BaseTool;
+    toolContext: Context;
+    result: Record<string, unknown>;
+  }) {
+    try {
+      await endTool(this.runs, params.tool, params.toolContext, params.result);
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
     return undefined;
   }
 

@@ -66,7 +66,11 @@ export class PendingModelCall {
       this.recorder.recordGuardrailTrip({ name: 'model call', kind: 'before-model-callback' });
       return;
     }
-    this.recorder.recordModelCall({ ...this.common(), endedAt: this.answeredAt, usage: fromGeminiUsage(this.usage) });
+    this.recorder.recordModelCall({
+      ...this.common(),
+      endedAt: this.answeredAt,
+      usage: fromGeminiUsage(this.usage),
+    });
     if (this.blockedBy !== undefined)
       this.recorder.recordGuardrailTrip({ name: this.blockedBy, kind: 'model-safety' });
   }
@@ -85,7 +89,9 @@ export class PendingModelCall {
       streamed: this.streamed,
       attempts: this.log,
       ...(this.firstTokenAt !== undefined ? { firstTokenAt: this.firstTokenAt } : {}),
-      ...((this.reportedModel ?? this.model) !== undefined ? { model: this.reportedModel ?? this.model } : {}),
+      ...((this.reportedModel ?? this.model) !== undefined
+        ? { model: this.reportedModel ?? this.model }
+        : {}),
     };
   }
 }
@@ -95,17 +101,21 @@ export class PendingModelCall {
  * callback in the chain that goes on to call the model, so a call entered there is current for
  * the model's HTTP requests (genai's retries included), which the core then counts as its attempts.
  */
-const current = new AsyncLocalStorage<PendingModelCall>();
+const current = new AsyncLocalStorage<{ readonly log: AttemptLog }>();
 let resolving = false;
 
-export function enterModelCall(call: PendingModelCall): void {
+/**
+ * Makes `collector.log` the attempt log of the HTTP requests made from here on (and from what
+ * the caller goes on to await) until it is closed: a model call's, or an `AgentTool` child run's.
+ */
+export function enterAttemptCollector(collector: { readonly log: AttemptLog }): void {
   if (!resolving) {
     resolving = true;
     observeHttpAttempts();
     addAttemptLogResolver(() => {
       const open = current.getStore();
-      return open !== undefined && !open.ended ? open.log : undefined;
+      return open !== undefined && !open.log.ended ? open.log : undefined;
     });
   }
-  current.enterWith(call);
+  current.enterWith(collector);
 }

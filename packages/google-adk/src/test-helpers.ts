@@ -23,7 +23,7 @@ import { MetricsPlugin } from './index.js';
 setLogger(null);
 
 /** A Gemini model on the local model server: `GeminiParams` has no base URL, its HTTP options do. */
-export class LocalGemini extends Gemini {
+class LocalGemini extends Gemini {
   constructor(
     private readonly baseUrl: string,
     private readonly retryAttempts = 0,
@@ -42,6 +42,10 @@ export class LocalGemini extends Gemini {
   }
 }
 
+export function localGemini(baseUrl: string, retryAttempts = 0): Gemini {
+  return new LocalGemini(baseUrl, retryAttempts);
+}
+
 export const getWeather = new FunctionTool({
   name: 'get_weather',
   description: 'Weather for a city',
@@ -58,11 +62,15 @@ export const explode = new FunctionTool({
   },
 });
 
-export function newAgent(server: ModelServer, options: Partial<ConstructorParameters<typeof LlmAgent>[0]> = {}, retryAttempts = 0) {
+export function newAgent(
+  server: ModelServer,
+  options: Partial<ConstructorParameters<typeof LlmAgent>[0]> = {},
+  retryAttempts = 0,
+) {
   return new LlmAgent({
     name: 'assistant',
     instruction: 'You help.',
-    model: new LocalGemini(server.url, retryAttempts),
+    model: localGemini(server.url, retryAttempts),
     ...options,
   });
 }
@@ -104,9 +112,15 @@ export async function startMcpServer(): Promise<{ url: string; close: () => Prom
     server.registerTool(
       'cancel_order',
       { description: 'Cancels an order', inputSchema: { id: z.string() } },
-      async ({ id }) => ({ content: [{ type: 'text', text: `order ${id} cannot be cancelled` }], isError: true }),
+      async ({ id }) => ({
+        content: [{ type: 'text', text: `order ${id} cannot be cancelled` }],
+        isError: true,
+      }),
     );
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
     res.on('close', () => {
       void transport.close();
       void server.close();

@@ -1,0 +1,62 @@
+import { BasePlugin, type LlmResponse } from '@google/adk';
+import { type ModelServer, startModelServer } from '@metrics/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { InMemoryExporter, getWeather, newAgent, newPlugin, onlyRecord, runAgent } from './test-helpers.js';
+
+let server: ModelServer;
+const memory = new InMemoryExporter();
+const plugin = newPlugin(memory);
+
+beforeAll(async () => {
+  server = await startModelServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+afterEach(() => {
+  expect(server.pending()).toEqual({});
+  server.reset();
+  memory.records.length = 0;
+});
+
+const refusal: LlmResponse = { content: { role: 'model', parts: [{ text: 'I cannot help with that.' }] } };
+
+/** A guardrail plugin placed after the metrics plugin: blocks the model when the message says "secret". */
+class Guard extends BasePlugin {
+  constructor() {
+    super('guard');
+  }
+  override async beforeModelCallback({ llmRequest }: { llmRequest: { contents: unknown[] } }) {
+    return JSON.stringify(llmRequest.contents).includes('secret') ? refusal : undefined;
+  }
+}
+
+describe.each([false, true])('guardrails, sse=%s', (sse) => {
+  it('an agent before-model callback that answers instead: a guardrail trip, no model call', async () => {
+    const agent = newAgent(server, { beforeModelCallback: async () => refusal });
+    const { events } = await runAgent(agent, [plugin], 'hi', { sse });
+    expect(events.at(-1)?.content?.parts?.[0]?.text).toBe('I cannot help with that.');
+    const record = onlyRecord(memory);
+    expect(server.requests).toHaveLength(0);
+    expect(record.summary.modelCalls).toBe(0);
+    expect(record.summary.guardrailHits).toBe(1);
+    expect(record.guardrailTrips[0]).toMatchObject({ name: 'model call', kind: 'before-model-callback' });
+    expect(record.outcome).toBe('success');
+  });
+
+  it('a plugin after it that blocks the second model call: 1 model call, 1 tool, 1 trip', async () => {
+    server.script([
+      {
+        toolCalls: [{ name: 'get_weather', arguments: { city: 'secret' } }],
+        usage: { input: 10, output: 1 },
+      },
+    ]);
+    await runAgent(newAgent(server, { tools: [getWeather] }), [plugin, new Guard()], 'weather?', { sse });
+    const record = onlyRecord(memory);
+    expect(server.requests).toHaveLength(1);
+    expect(record.summary.modelCalls).toBe(1);
+    expect(record.summary.usage).toMatchObject({ inputTokens: 10, outputTokens: 1 });
+    expect(record.summary.tools.api.calls).toBe(1);
+    expect(record.summary.guardrailHits).toBe(1);
+  });
+});

@@ -60,3 +60,21 @@ describe.each([false, true])('guardrails, sse=%s', (sse) => {
     expect(record.summary.guardrailHits).toBe(1);
   });
 });
+
+describe('plugin order', () => {
+  it('after another plugin: a diagnostic says so; calls and usage still come from the callbacks', async () => {
+    server.script([
+      { error: { status: 429, retryAfter: 0 } },
+      { text: 'ok', usage: { input: 50, output: 5 } },
+    ]);
+    const seen: Array<{ type: string }> = [];
+    const own = newPlugin(memory, { diagnostics: (d: { type: string }) => seen.push(d) });
+    await runAgent(newAgent(server, {}, 3), [new Guard(), own], 'hi');
+    expect(seen.map((d) => d.type)).toContain('google-adk.plugin-not-first');
+    const record = onlyRecord(memory);
+    expect(server.requests).toHaveLength(2);
+    // the retried 429 is inside the one call the callbacks saw
+    expect(record.summary.modelCalls).toBe(1);
+    expect(record.summary.usage).toMatchObject({ inputTokens: 50, outputTokens: 5 });
+  });
+});

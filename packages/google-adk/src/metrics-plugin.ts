@@ -17,6 +17,7 @@ export class MetricsPlugin extends BasePlugin {
   readonly metrics: Metrics;
   /** @internal open runs by the ADK's invocation id */
   readonly runs: OpenRuns<string, AdkRun>;
+  private warnedNotFirst = false;
 
   constructor(input: AdkMetricsInput = {}) {
     super('metrics');
@@ -41,6 +42,7 @@ export class MetricsPlugin extends BasePlugin {
         ...(model !== undefined ? { model } : {}),
       });
       this.runs.add(invocationId, new AdkRun(recorder, name));
+      this.checkFirst(invocationContext.pluginManager);
     });
     return undefined;
   }
@@ -173,6 +175,24 @@ export class MetricsPlugin extends BasePlugin {
   shutdown(options: { timeoutMs?: number } = {}): Promise<void> {
     this.runs.finishAll();
     return this.metrics.shutdown(options);
+  }
+
+  /**
+   * Only the first plugin's callbacks run in the async context the ADK calls the model from: after
+   * another plugin, the model's HTTP attempts (genai's retries) cannot be told apart.
+   */
+  private checkFirst(manager: unknown): void {
+    if (this.warnedNotFirst) return;
+    const plugins = readField(manager, 'plugins');
+    if (!(plugins instanceof Set) || plugins.values().next().value === this) return;
+    this.warnedNotFirst = true;
+    this.metrics.diagnostics.emit({
+      type: 'google-adk.plugin-not-first',
+      level: 'warn',
+      source: SOURCE,
+      message:
+        "MetricsPlugin is not the first of the runner's plugins: model calls are counted from the callbacks, but their HTTP attempts (retries) are not seen; put it first",
+    });
   }
 
   private guarded(fn: () => void): void {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { BasePlugin, type LlmResponse } from '@google/adk';
 import { type ModelServer, startModelServer } from '@metrics/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -76,5 +78,33 @@ describe('plugin order', () => {
     // the retried 429 is inside the one call the callbacks saw
     expect(record.summary.modelCalls).toBe(1);
     expect(record.summary.usage).toMatchObject({ inputTokens: 50, outputTokens: 5 });
+  });
+});
+
+describe('model safety', () => {
+  it('an answer the safety filters stopped: a model call with its usage and a model-safety trip', async () => {
+    // the testkit scripts no finish reasons: a minimal Gemini endpoint answering SAFETY
+    const http = createServer((req, res) => {
+      req.resume();
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          candidates: [{ finishReason: 'SAFETY', index: 0 }],
+          usageMetadata: { promptTokenCount: 40, candidatesTokenCount: 0, totalTokenCount: 40 },
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+      await runAgent(newAgent({ url } as ModelServer), [plugin], 'hi');
+      const record = onlyRecord(memory);
+      expect(record.summary.modelCalls).toBe(1);
+      expect(record.summary.usage).toMatchObject({ inputTokens: 40, outputTokens: 0 });
+      expect(record.guardrailTrips).toMatchObject([{ name: 'SAFETY', kind: 'model-safety' }]);
+    } finally {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    }
   });
 });

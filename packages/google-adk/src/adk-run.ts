@@ -34,9 +34,9 @@ export class AdkRun {
     return member;
   }
 
-  /** Records every model call still waiting for its last response, then ends the record. */
+  /** Records the model calls still waiting for their last response, then ends the record. */
   end(): void {
-    for (const call of this.calls.values()) call.finish();
+    for (const call of this.calls.values()) call.abandon();
     this.calls.clear();
     this.recorder.end(this.error !== undefined ? { error: this.error } : {});
   }

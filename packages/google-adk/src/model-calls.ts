@@ -6,6 +6,14 @@ import { hasContent, isStreamAggregate } from './adk-shapes.js';
 /** Finish reasons of an answer the model's own safety filters stopped. */
 const BLOCKED_FINISH = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'IMAGE_SAFETY']);
 
+/** A model call the run ended before it was answered. */
+export class ModelCallAbandonedError extends Error {
+  override name = 'ModelCallAbandonedError';
+  constructor() {
+    super('the run ended before the model call was answered');
+  }
+}
+
 /**
  * One model call between the ADK's before- and after-model callbacks. Recorded once it is over
  * (`recordModelCall`), so a call a later callback blocked is never a model call.
@@ -73,6 +81,18 @@ export class PendingModelCall {
     });
     if (this.blockedBy !== undefined)
       this.recorder.recordGuardrailTrip({ name: this.blockedBy, kind: 'model-safety' });
+  }
+
+  /**
+   * The run ended while this call waited for its answer (its consumer stopped iterating, an
+   * abort): a failed call if it reached the model, nothing if it never made a request.
+   */
+  abandon(): void {
+    if (this.done || this.answeredAt !== undefined) return this.finish();
+    this.done = true;
+    this.log.close();
+    if (this.log.size === 0) return;
+    this.recorder.recordModelCall({ ...this.common(), endedAt: now(), error: new ModelCallAbandonedError() });
   }
 
   /** `onModelErrorCallback`: the call failed (its failed HTTP attempts are model calls of their own). */

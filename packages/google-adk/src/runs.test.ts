@@ -1,4 +1,4 @@
-import { LlmAgent, MCPToolset } from '@google/adk';
+import { InMemorySessionService, LlmAgent, MCPToolset, Runner, StreamingMode } from '@google/adk';
 import { type ModelServer, startModelServer } from '@metrics/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -126,5 +126,55 @@ describe('runs', () => {
     expect(events.at(-1)?.content?.parts?.[0]?.text).toBe('ok');
     expect(onlyRecord(memory).summary.usage).toMatchObject({ inputTokens: 5, outputTokens: 1 });
     expect(seen.length).toBeGreaterThan(0);
+  });
+});
+
+describe('runs that end early', () => {
+  it('a consumer that stops mid-stream: the run is finished at shutdown with what had arrived, no trip', async () => {
+    server.script([
+      { text: 'one two three four five six', usage: { input: 10, output: 6 }, chunkDelayMs: 20 },
+    ]);
+    const own = newPlugin(memory);
+    const sessionService = new InMemorySessionService();
+    const runner = new Runner({ appName: 'app', agent: newAgent(server), sessionService, plugins: [own] });
+    const session = await sessionService.createSession({ appName: 'app', userId: 'u' });
+    for await (const event of runner.runAsync({
+      userId: 'u',
+      sessionId: session.id,
+      newMessage: { role: 'user', parts: [{ text: 'count' }] },
+      runConfig: { streamingMode: StreamingMode.SSE },
+    }))
+      if (event.partial) break;
+    expect(memory.records).toHaveLength(0);
+    await own.shutdown();
+    const record = onlyRecord(memory);
+    expect(record.summary.guardrailHits).toBe(0);
+    expect(record.modelCalls.map((c) => c.outcome)).toEqual(['success']);
+    expect(record.summary.usage).toMatchObject({ inputTokens: 10 }); // the first chunk's prompt count
+  });
+
+  it('an aborted run (no afterRunCallback): the aborted call is a failed model call, the run finished at shutdown', async () => {
+    server.script([{ hang: true }]);
+    const own = newPlugin(memory);
+    const abort = new AbortController();
+    const runner = new Runner({
+      appName: 'app',
+      agent: newAgent(server),
+      sessionService: new InMemorySessionService(),
+      plugins: [own],
+    });
+    const session = await runner.sessionService.createSession({ appName: 'app', userId: 'u' });
+    setTimeout(() => abort.abort(), 100);
+    for await (const _ of runner.runAsync({
+      userId: 'u',
+      sessionId: session.id,
+      newMessage: { role: 'user', parts: [{ text: 'wait' }] },
+      abortSignal: abort.signal,
+    }));
+    await own.shutdown();
+    const record = onlyRecord(memory);
+    expect(record.summary.guardrailHits).toBe(0);
+    expect(record.modelCalls.map((c) => [c.outcome, c.error?.name])).toEqual([['error', 'AbortError']]);
+    expect(record.summary.usage).toBeUndefined();
   });
 });

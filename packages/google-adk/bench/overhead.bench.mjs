@@ -90,7 +90,7 @@ function variant(plugins) {
   const runner = new Runner({ appName: 'bench', agent, sessionService, plugins });
   const newMessage = { role: 'user', parts: [{ text: 'go' }] };
   return async () => {
-    // a fresh session per run, so the history (and the request) stays the same size
+    // a fresh session per run (deleted after it), so the history and the heap stay the same size
     const session = await sessionService.createSession({ appName: 'bench', userId: 'u' });
     let last;
     for await (const event of runner.runAsync({ userId: 'u', sessionId: session.id, newMessage }))

@@ -121,7 +121,9 @@ export class PendingModelCall {
  * callback in the chain that goes on to call the model, so a call entered there is current for
  * the model's HTTP requests (genai's retries included), which the core then counts as its attempts.
  */
-const current = new AsyncLocalStorage<{ readonly log: AttemptLog }>();
+// holds the log only: a store stays in the async context after the call (until the next one
+// enters), and a log keeps nothing else of the run alive
+const current = new AsyncLocalStorage<AttemptLog>();
 let resolving = false;
 
 /**
@@ -133,9 +135,9 @@ export function enterAttemptCollector(collector: { readonly log: AttemptLog }): 
     resolving = true;
     observeHttpAttempts();
     addAttemptLogResolver(() => {
-      const open = current.getStore();
-      return open !== undefined && !open.log.ended ? open.log : undefined;
+      const log = current.getStore();
+      return log !== undefined && !log.ended ? log : undefined;
     });
   }
-  current.enterWith(collector);
+  current.enterWith(collector.log);
 }

@@ -48,16 +48,6 @@ export function hasContent(response: unknown): boolean {
   });
 }
 
-/**
- * Under SSE streaming the ADK yields the aggregated response last (`partial: false`, text parts
- * only or none); function calls come earlier, also with `partial: false`.
- */
-export function isStreamAggregate(response: unknown): boolean {
-  if (readField(response, 'partial') !== false) return false;
-  const parts = readField(readField(response, 'content'), 'parts');
-  return !Array.isArray(parts) || parts.every((part) => typeof readField(part, 'text') === 'string');
-}
-
 /** The text of an MCP error result (`{ content: [{ type: 'text', text }], isError: true }`). */
 export function mcpErrorText(result: unknown): string {
   const content = readField(result, 'content');

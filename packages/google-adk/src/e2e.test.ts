@@ -1,5 +1,7 @@
+import { FunctionTool } from '@google/adk';
 import { type ModelServer, startModelServer } from '@metrics/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { InMemoryExporter, getWeather, newAgent, newPlugin, onlyRecord, runAgent } from './test-helpers.js';
 
 let server: ModelServer;
@@ -52,5 +54,38 @@ describe.each([false, true])('sse=%s', (sse) => {
     expect(record.summary.usage).toMatchObject({ inputTokens: 400, outputTokens: 40 });
     expect(record.summary.tools.api).toMatchObject({ calls: 1, failure: 0 });
     expect(record.toolCalls[0]).toMatchObject({ name: 'get_weather', type: 'api', outcome: 'success' });
+  });
+});
+
+describe('SSE streaming', () => {
+  it('text, then a function call in one streamed answer: one model call with the last usage, timed before the tool', async () => {
+    server.script([
+      {
+        text: 'Let me check the weather',
+        toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }],
+        usage: { input: 100, output: 10 },
+      },
+      { text: 'Sunny', usage: { input: 300, output: 30 } },
+    ]);
+    const slowWeather = new FunctionTool({
+      name: 'get_weather',
+      description: 'Weather for a city',
+      parameters: z.object({ city: z.string() }),
+      execute: async ({ city }) => {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        return { forecast: `sunny in ${city}` };
+      },
+    });
+    await runAgent(newAgent(server, { tools: [slowWeather] }), [plugin], 'weather?', { sse: true });
+    const record = onlyRecord(memory);
+    expect(record.summary.modelCalls).toBe(2);
+    expect(record.modelCalls.map((c) => c.usage?.inputTokens)).toEqual([100, 300]);
+    expect(record.summary.usage).toMatchObject({ inputTokens: 400, outputTokens: 40 });
+    const [first] = record.modelCalls;
+    const tool = record.toolCalls[0];
+    expect(first?.firstTokenAt).toBeDefined();
+    // the answer ended before the tool started, although the ADK reports its aggregate after the tool
+    expect(first?.endedAt).toBeLessThanOrEqual(tool?.startedAt ?? 0);
+    expect(tool?.endedAt ?? 0).toBeGreaterThanOrEqual((tool?.startedAt ?? 0) + 140);
   });
 });

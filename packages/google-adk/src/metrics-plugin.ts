@@ -87,10 +87,11 @@ export class MetricsPlugin extends BasePlugin {
       const run = this.runs.get(callbackContext.invocationId);
       const key = agentKey(callbackContext);
       const call = run?.calls.get(key);
-      if (!run || !call?.response(llmResponse)) return;
+      if (!run || !call) return;
+      run.error = undefined; // a model call that answered: an earlier one's error is not the run's
+      if (!call.response(llmResponse)) return;
       run.calls.delete(key);
       call.finish();
-      run.error = undefined;
     });
     return undefined;
   }

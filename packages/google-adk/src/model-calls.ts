@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type InvocationRecorder, fromGeminiUsage, now, readField } from '@metrics/core';
 import { AttemptLog, addAttemptLogResolver, observeHttpAttempts } from '@metrics/core/adapter';
-import { hasContent, isStreamAggregate } from './adk-shapes.js';
+import { hasContent } from './adk-shapes.js';
 
 /** Finish reasons of an answer the model's own safety filters stopped. */
 const BLOCKED_FINISH = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'IMAGE_SAFETY']);
@@ -45,7 +45,13 @@ export class PendingModelCall {
     return this.answeredAt !== undefined;
   }
 
-  /** An `afterModelCallback` of this call; returns true when it was the call's last response. */
+  /**
+   * An `afterModelCallback` of this call; returns true when it was the call's last response. Under
+   * SSE streaming no response says it is the last (text is flushed with `partial: false` before a
+   * function call, and the aggregate of a tool-calling answer comes after its tools ran), so a
+   * streamed call is recorded when its agent's next call starts or the run ends: timed to its last
+   * response before its tools started, with the last usage it reported.
+   */
   response(response: unknown): boolean {
     if (this.done) return false;
     const at = now();
@@ -57,7 +63,7 @@ export class PendingModelCall {
     if (typeof version === 'string' && version !== '') this.reportedModel = version;
     const finish = readField(response, 'finishReason');
     if (typeof finish === 'string' && BLOCKED_FINISH.has(finish)) this.blockedBy = finish;
-    return !this.streamed || isStreamAggregate(response);
+    return !this.streamed;
   }
 
   /** The call's function calls are running: its answer is complete (its aggregate may come after them). */

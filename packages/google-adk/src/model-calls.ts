@@ -94,7 +94,10 @@ export class PendingModelCall {
    * abort): a failed call if it reached the model, nothing if it never made a request.
    */
   abandon(): void {
-    if (this.done || this.answeredAt !== undefined) return this.finish();
+    if (this.done || this.answeredAt !== undefined) {
+      this.finish();
+      return;
+    }
     this.done = true;
     this.log.close();
     if (this.log.size === 0) return;

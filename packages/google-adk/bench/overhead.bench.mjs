@@ -64,6 +64,7 @@ class TimingPlugin extends BasePlugin {
   }
   async afterModelCallback({ callbackContext, llmResponse }) {
     sink.ms += performance.now() - this.started.get(callbackContext.invocationId);
+    this.started.delete(callbackContext.invocationId);
     sink.input += llmResponse.usageMetadata?.promptTokenCount ?? 0;
     sink.output += llmResponse.usageMetadata?.candidatesTokenCount ?? 0;
   }

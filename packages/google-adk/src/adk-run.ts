@@ -1,4 +1,4 @@
-import { type InvocationRecorder, readField } from '@metrics/core';
+import type { InvocationRecorder } from '@metrics/core';
 import { isWorkflowMember, modelOfAgent } from './adk-shapes.js';
 import type { PendingModelCall } from './model-calls.js';
 import type { OpenTool } from './tool-calls.js';
@@ -43,9 +43,10 @@ export class AdkRun {
 }
 
 /** The key of an agent's model calls within an invocation: branch and agent name. */
-export function agentKey(context: unknown): string {
-  const invocation = readField(context, 'invocationContext');
-  const branch = readField(invocation, 'branch');
-  const name = readField(context, 'agentName');
-  return `${typeof branch === 'string' ? branch : ''}|${String(name)}`;
+export function agentKey(context: {
+  readonly invocationContext: { readonly branch?: string };
+  readonly agentName: string;
+}): string {
+  const branch = context.invocationContext.branch;
+  return branch ? `${branch}|${context.agentName}` : `|${context.agentName}`;
 }

@@ -5,7 +5,7 @@ import { modelOfAgent } from './adk-shapes.js';
 import { AdkRun, agentKey } from './adk-run.js';
 import { type AdkAdapterOptions, type AdkMetricsInput, SOURCE } from './options.js';
 import { endTool, startTool, toolError } from './tool-calls.js';
-import { PendingModelCall, enterAttemptCollector } from './model-calls.js';
+import { type ModelResponse, PendingModelCall, enterAttemptCollector } from './model-calls.js';
 
 /**
  * A `Runner` plugin that turns every `runAsync()`/`runLive()` into one invocation record:
@@ -81,7 +81,7 @@ export class MetricsPlugin extends BasePlugin {
     llmResponse,
   }: {
     callbackContext: Context;
-    llmResponse: unknown;
+    llmResponse: ModelResponse;
   }) {
     this.guarded(() => {
       const run = this.runs.get(callbackContext.invocationId);

@@ -1,7 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type InvocationRecorder, fromGeminiUsage, now, readField } from '@metrics/core';
+import { type InvocationRecorder, type RecordedModelCall, fromGeminiUsage, now } from '@metrics/core';
 import { AttemptLog, addAttemptLogResolver, observeHttpAttempts } from '@metrics/core/adapter';
 import { hasContent } from './adk-shapes.js';
+
+/** What the plugin reads of an `LlmResponse`. */
+export interface ModelResponse {
+  readonly usageMetadata?: unknown;
+  readonly modelVersion?: unknown;
+  readonly finishReason?: unknown;
+}
 
 /** Finish reasons of an answer the model's own safety filters stopped. */
 const BLOCKED_FINISH = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'IMAGE_SAFETY']);
@@ -52,17 +59,16 @@ export class PendingModelCall {
    * streamed call is recorded when its agent's next call starts or the run ends: timed to its last
    * response before its tools started, with the last usage it reported.
    */
-  response(response: unknown): boolean {
+  response(response: ModelResponse | undefined): boolean {
     if (this.done) return false;
     const at = now();
     if (!this.toolsStarted) this.answeredAt = at;
     if (this.streamed && this.firstTokenAt === undefined && hasContent(response)) this.firstTokenAt = at;
-    const usage = readField(response, 'usageMetadata');
-    if (usage !== undefined) this.usage = usage;
-    const version = readField(response, 'modelVersion');
-    if (typeof version === 'string' && version !== '') this.reportedModel = version;
-    const finish = readField(response, 'finishReason');
-    if (typeof finish === 'string' && BLOCKED_FINISH.has(finish)) this.blockedBy = finish;
+    if (typeof response !== 'object' || response === null) return !this.streamed;
+    const { usageMetadata, modelVersion, finishReason } = response;
+    if (usageMetadata !== undefined) this.usage = usageMetadata;
+    if (typeof modelVersion === 'string' && modelVersion !== '') this.reportedModel = modelVersion;
+    if (typeof finishReason === 'string' && BLOCKED_FINISH.has(finishReason)) this.blockedBy = finishReason;
     return !this.streamed;
   }
 
@@ -80,11 +86,7 @@ export class PendingModelCall {
       this.recorder.recordGuardrailTrip({ name: 'model call', kind: 'before-model-callback' });
       return;
     }
-    this.recorder.recordModelCall({
-      ...this.common(),
-      endedAt: this.answeredAt,
-      usage: fromGeminiUsage(this.usage),
-    });
+    this.recorder.recordModelCall(this.recorded(this.answeredAt, undefined));
     if (this.blockedBy !== undefined)
       this.recorder.recordGuardrailTrip({ name: this.blockedBy, kind: 'model-safety' });
   }
@@ -101,7 +103,7 @@ export class PendingModelCall {
     this.done = true;
     this.log.close();
     if (this.log.size === 0) return;
-    this.recorder.recordModelCall({ ...this.common(), endedAt: now(), error: new ModelCallAbandonedError() });
+    this.recorder.recordModelCall(this.recorded(now(), new ModelCallAbandonedError()));
   }
 
   /** `onModelErrorCallback`: the call failed (its failed HTTP attempts are model calls of their own). */
@@ -109,19 +111,23 @@ export class PendingModelCall {
     if (this.done) return;
     this.done = true;
     this.log.close();
-    this.recorder.recordModelCall({ ...this.common(), endedAt: now(), error });
+    this.recorder.recordModelCall(this.recorded(now(), error));
   }
 
-  private common() {
-    return {
+  /** The call as `recordModelCall` takes it: successful with its usage, or failed with `error`. */
+  private recorded(endedAt: number, error: unknown): RecordedModelCall {
+    const call: RecordedModelCall = {
       startedAt: this.startedAt,
+      endedAt,
       streamed: this.streamed,
       attempts: this.log,
-      ...(this.firstTokenAt !== undefined ? { firstTokenAt: this.firstTokenAt } : {}),
-      ...((this.reportedModel ?? this.model) !== undefined
-        ? { model: this.reportedModel ?? this.model }
-        : {}),
     };
+    const model = this.reportedModel ?? this.model;
+    if (model !== undefined) call.model = model;
+    if (this.firstTokenAt !== undefined) call.firstTokenAt = this.firstTokenAt;
+    if (error !== undefined) call.error = error;
+    else call.usage = fromGeminiUsage(this.usage);
+    return call;
   }
 }
 

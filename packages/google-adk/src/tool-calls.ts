@@ -20,7 +20,7 @@ interface ToolContextLike {
   readonly invocationId: string;
   readonly agentName: string;
   readonly functionCallId?: string;
-  readonly invocationContext: { readonly agent?: unknown };
+  readonly invocationContext: { readonly agent?: unknown; readonly branch?: string };
 }
 
 function toolKey(tool: unknown, context: ToolContextLike): string {

@@ -21,10 +21,11 @@
 //   larger young generation, one variant spread ±1% over four processes on an idle machine, but
 //   ±30% and more on a loaded 2-core VM (the caches are shared).
 // - `instructions` (BENCH_METER=instructions): instructions counted by valgrind's callgrind, which
-//   repeat whatever else the machine does (two runs of one variant differ by ~0.1%). Each variant
-//   runs twice under callgrind, with the same warm-up and 0 or N measured runs; the difference
-//   over N is the count per run, so start-up and warm-up cancel. Counts are turned into µs with
-//   the machine's rate on the bare variant (its CPU µs per run over its instructions per run),
+//   repeat whatever else the machine does (two runs of one variant differ by ~0.1%). callgrind
+//   counts only the measured window (scripts/callgrind-window.mjs), which full collections fence
+//   on both sides, so every window pays for collecting its own garbage and none for a collection
+//   the warm-up left pending. Counts are turned into µs with the machine's rate on the bare
+//   variant (its CPU µs per run over its instructions per run),
 //   printed beside them; the ratios (peer, run length) need no conversion.
 //
 // A bench file calls `overheadBench(...)` at top level; the same file is the child (it sees
@@ -41,6 +42,8 @@ const WARMUP_ENV = 'OVERHEAD_BENCH_WARMUP';
 const V8_FLAGS = ['--single-threaded', '--max-semi-space-size=64'];
 // fixed seeds, so two processes of one variant execute the same instructions
 const DETERMINISTIC_FLAGS = ['--random-seed=1', '--hash-seed=1'];
+// makes callgrind count only the measured window (see the file)
+const WINDOW_PRELOAD = new URL('./callgrind-window.mjs', import.meta.url).href;
 
 /**
  * @typedef {() => (() => Promise<unknown>) | Promise<() => Promise<unknown>>} RunFactory
@@ -116,8 +119,10 @@ function runChild(name, { runs, warmup, underCallgrind }) {
     ? [
         'valgrind',
         '--tool=callgrind',
+        '--instr-atstart=no',
         '--callgrind-out-file=/dev/null',
         node[0],
+        `--import=${WINDOW_PRELOAD}`,
         ...DETERMINISTIC_FLAGS,
         ...node.slice(1),
       ]
@@ -159,9 +164,8 @@ async function measure(spec, name, meter, allRuns) {
   // the CPU meter's warm-up: V8's tier-up (a few ms of compiling each) must be over before the
   // window, or the window's shorter run count charges it to every run
   const warmup = Math.ceil(scaled(spec, name, spec.runs) / 5);
-  const without = await runChild(name, { runs: 0, warmup, underCallgrind: true });
-  const withRuns = await runChild(name, { runs, warmup, underCallgrind: true });
-  return (withRuns.instructions - without.instructions) / runs;
+  const counted = await runChild(name, { runs, warmup, underCallgrind: true });
+  return counted.instructions / runs;
 }
 
 function selectedNames(spec) {

@@ -20,6 +20,8 @@ export interface ExampleEnvironment {
   openaiApiKey: string;
   /** Base URL for an Anthropic client. */
   anthropicBaseUrl: string | undefined;
+  /** Base URL for a Gemini client (`httpOptions.baseUrl`; `undefined`: Google's). */
+  geminiBaseUrl: string | undefined;
   /** Model id to ask for. */
   model: string;
   /** Exporters to hand to the adapter: resourceMetrics HTTP + JSONL events. */
@@ -37,6 +39,7 @@ export async function startExampleEnvironment(options: {
   const closers: Array<() => Promise<void>> = [];
   let openaiBaseUrl = process.env.OPENAI_BASE_URL;
   let anthropicBaseUrl = process.env.ANTHROPIC_BASE_URL;
+  let geminiBaseUrl = process.env.GEMINI_BASE_URL;
   let openaiApiKey = process.env.OPENAI_API_KEY;
   const local = !openaiApiKey;
   if (local) {
@@ -45,6 +48,7 @@ export async function startExampleEnvironment(options: {
     else for (const [key, steps] of Object.entries(options.script)) server.script(key, steps);
     openaiBaseUrl = server.openaiBaseUrl;
     anthropicBaseUrl = server.anthropicBaseUrl;
+    geminiBaseUrl = server.geminiBaseUrl;
     openaiApiKey = 'local-model-server';
     closers.push(() => server.close());
   }
@@ -66,6 +70,7 @@ export async function startExampleEnvironment(options: {
   return {
     openaiBaseUrl,
     anthropicBaseUrl,
+    geminiBaseUrl,
     openaiApiKey: openaiApiKey!,
     model: process.env.OPENAI_MODEL ?? 'gpt-4o-mini',
     exporters: [http, jsonl],

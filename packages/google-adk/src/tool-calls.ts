@@ -1,0 +1,95 @@
+import { type ToolCall, readField } from '@metrics/core';
+import type { OpenRuns } from '@metrics/core/adapter';
+import { isAgentTool, isMcpTool, mcpErrorText } from './adk-shapes.js';
+import { type AdkRun, agentKey } from './adk-run.js';
+import { AgentToolRun } from './agent-tool-run.js';
+import { enterAttemptCollector } from './model-calls.js';
+import { ToolResultError } from './tool-result-error.js';
+
+type Runs = OpenRuns<string, AdkRun>;
+
+/** A tool call in flight, with the error `onToolErrorCallback` saw for it. */
+export interface OpenTool {
+  readonly call: ToolCall | undefined;
+  /** An `AgentTool`'s call: its child run, recorded (and the call with it) when it ends. */
+  readonly child: AgentToolRun | undefined;
+  error: unknown;
+}
+
+interface ToolContextLike {
+  readonly invocationId: string;
+  readonly agentName: string;
+  readonly functionCallId?: string;
+  readonly invocationContext: { readonly agent?: unknown; readonly branch?: string };
+}
+
+function toolKey(tool: unknown, context: ToolContextLike): string {
+  return context.functionCallId ?? `${context.agentName}/${String(readField(tool, 'name'))}`;
+}
+
+function toolName(tool: unknown): string {
+  return String(readField(tool, 'name') ?? 'tool');
+}
+
+/**
+ * `beforeToolCallback`: the tool call starts (and the model call that asked for it has its
+ * answer). Returns the child run of an `AgentTool`, whose session the caller reads next.
+ */
+export function startTool(runs: Runs, tool: unknown, context: ToolContextLike): AgentToolRun | undefined {
+  const run = runs.get(context.invocationId);
+  if (!run) return undefined;
+  run.calls.get(agentKey(context))?.toolsRunning();
+  const key = toolKey(tool, context);
+  if (isAgentTool(tool)) {
+    // not a tool scope: the child's model requests are collected as its attempts
+    const child = new AgentToolRun(tool, context);
+    enterAttemptCollector(child);
+    run.tools.set(key, { call: undefined, child, error: undefined });
+    return child;
+  }
+  const call = run.recorderFor(context.invocationContext.agent, context.agentName).startToolCall({
+    name: toolName(tool),
+    ...(context.functionCallId !== undefined ? { callId: context.functionCallId } : {}),
+    ...(isMcpTool(tool) ? { type: 'mcp' as const } : {}),
+  });
+  run.tools.set(key, { call, child: undefined, error: undefined });
+  return undefined;
+}
+
+/** `onToolErrorCallback`: the tool threw (the ADK then calls `afterToolCallback` with no result). */
+export function toolError(runs: Runs, tool: unknown, context: ToolContextLike, error: unknown): void {
+  const open = runs.get(context.invocationId)?.tools.get(toolKey(tool, context));
+  if (open) open.error = error;
+}
+
+/** `afterToolCallback`: the tool call ends, failed when it threw or returned an error result. */
+export async function endTool(
+  runs: Runs,
+  tool: unknown,
+  context: ToolContextLike,
+  result: unknown,
+): Promise<void> {
+  const run = runs.get(context.invocationId);
+  const key = toolKey(tool, context);
+  const open = run?.tools.get(key);
+  if (!run || !open) return;
+  run.tools.delete(key);
+  const error =
+    open.error ??
+    (readField(result, 'isError') === true ? new ToolResultError(mcpErrorText(result)) : undefined);
+  if (open.call) {
+    if (error !== undefined) open.call.fail(error);
+    else open.call.end();
+    return;
+  }
+  if (!open.child) return;
+  const recorder = run.recorderFor(context.invocationContext.agent, context.agentName);
+  recorder.recordToolCall({
+    name: toolName(tool),
+    startedAt: open.child.startedAt,
+    outcome: error !== undefined ? 'failure' : 'success',
+    ...(context.functionCallId !== undefined ? { callId: context.functionCallId } : {}),
+    ...(error !== undefined ? { error } : {}),
+  });
+  await open.child.finish(recorder);
+}

@@ -72,13 +72,11 @@ const WINDOW_PRELOAD = new URL('./callgrind-window.mjs', import.meta.url).href;
  *   env BENCH_PROCESSES); env BENCH_ONLY=<regular expression> measures only the variants whose
  *   name matches it (and the bare variants they need)
  * @param {string[]} [spec.notes] lines printed under the table (peer figures, caveats)
- * @returns {Promise<{ perRun: Record<string, number>, perProcess: Record<string, number[]> } | undefined>}
- *   in the coordinating process, the medians and per-process figures in the meter's unit
  */
 export async function overheadBench(spec) {
   const variant = process.env[CHILD_ENV];
   if (variant !== undefined) await measureInChild(spec, variant);
-  else return coordinate(spec);
+  else await coordinate(spec);
 }
 
 const factoryOf = (spec, name) => {
@@ -228,7 +226,6 @@ async function coordinate(spec) {
   }
   for (const note of spec.notes ?? []) console.log(note);
   if (over) process.exitCode = 1;
-  return { perRun, perProcess: results };
 }
 
 /** One budget's verdict, or undefined when a variant it names was not measured. */

@@ -13,6 +13,7 @@ export {
   NOT_A_MODEL_CALL,
   addAttemptLogResolver,
   currentAttemptLog,
+  enterAttemptScope,
   runInAttemptScope,
 } from './attempts/attempt-scope.js';
 export type { AttemptLogResolver, AttemptScope } from './attempts/attempt-scope.js';

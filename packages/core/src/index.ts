@@ -37,6 +37,7 @@ export { fromLlamaIndexRaw, fromProviderUsage } from './usage/detect-usage.js';
 export { readField } from './usage/read-fields.js';
 
 export { MetricsError, ValidationError, ConfigurationError } from './errors/metrics-error.js';
+export { ToolResultError } from './errors/tool-result-error.js';
 export { classifyError, classifyHttpStatus, maskSecrets } from './errors/classify-error.js';
 export type { ErrorCategory, ErrorInfo } from './errors/classify-error.js';
 

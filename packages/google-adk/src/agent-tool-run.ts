@@ -1,7 +1,7 @@
+import { ToolResultError } from '@metrics/core';
 import { type InvocationRecorder, fromGeminiUsage, now, readField } from '@metrics/core';
 import { AttemptLog, type HttpAttempt, isFailedAttempt } from '@metrics/core/adapter';
 import { modelOfAgent } from './adk-shapes.js';
-import { ToolResultError } from './tool-result-error.js';
 
 /** A failed model call of an `AgentTool`'s child run, known from its HTTP attempt or its error event. */
 export class ChildModelError extends Error {

@@ -1,3 +1,3 @@
 export { MetricsPlugin } from './metrics-plugin.js';
-export { ToolResultError } from './tool-result-error.js';
+export { ToolResultError } from '@metrics/core';
 export type { AdkAdapterOptions, AdkMetricsInput } from './options.js';

@@ -1,6 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type InvocationRecorder, type RecordedModelCall, fromGeminiUsage, now } from '@metrics/core';
-import { AttemptLog, addAttemptLogResolver, observeHttpAttempts } from '@metrics/core/adapter';
+import { AttemptLog, enterAttemptScope, observeHttpAttempts } from '@metrics/core/adapter';
 import { hasContent } from './adk-shapes.js';
 
 /** What the plugin reads of an `LlmResponse`. */
@@ -132,27 +131,14 @@ export class PendingModelCall {
 }
 
 /**
- * The model call of the current async context. The ADK awaits the first plugin's before-model
- * callback in the chain that goes on to call the model, so a call entered there is current for
- * the model's HTTP requests (genai's retries included), which the core then counts as its attempts.
- */
-// holds the log only: a store stays in the async context after the call (until the next one
-// enters), and a log keeps nothing else of the run alive
-const current = new AsyncLocalStorage<AttemptLog>();
-let resolving = false;
-
-/**
- * Makes `collector.log` the attempt log of the HTTP requests made from here on (and from what
+ * Makes `collector.log` the attempt scope of the HTTP requests made from here on (and from what
  * the caller goes on to await) until it is closed: a model call's, or an `AgentTool` child run's.
+ * The ADK awaits the first plugin's before-model callback in the chain that goes on to call the
+ * model, so a call entered there is current for the model's HTTP requests (genai's retries
+ * included). The scope is the log alone: it stays in the async context after the call (until the
+ * next one enters), and a log keeps nothing else of the run alive.
  */
 export function enterAttemptCollector(collector: { readonly log: AttemptLog }): void {
-  if (!resolving) {
-    resolving = true;
-    observeHttpAttempts();
-    addAttemptLogResolver(() => {
-      const log = current.getStore();
-      return log !== undefined && !log.ended ? log : undefined;
-    });
-  }
-  current.enterWith(collector.log);
+  observeHttpAttempts();
+  enterAttemptScope(collector.log);
 }

@@ -1,10 +1,10 @@
+import { ToolResultError } from '@metrics/core';
 import { type ToolCall, readField } from '@metrics/core';
 import type { OpenRuns } from '@metrics/core/adapter';
 import { isAgentTool, isMcpTool, mcpErrorText } from './adk-shapes.js';
 import { type AdkRun, agentKey } from './adk-run.js';
 import { AgentToolRun } from './agent-tool-run.js';
 import { enterAttemptCollector } from './model-calls.js';
-import { ToolResultError } from './tool-result-error.js';
 
 type Runs = OpenRuns<string, AdkRun>;
 

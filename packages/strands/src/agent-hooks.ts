@@ -1,3 +1,4 @@
+import { ToolResultError } from '@metrics/core';
 import { type Metrics, guard, readField } from '@metrics/core';
 import type { OpenRuns } from '@metrics/core/adapter';
 import {
@@ -14,7 +15,6 @@ import {
 import { type AgentRun, finishRun, markRoot, rootOf } from './agent-run.js';
 import { SOURCE } from './options.js';
 import { isMcpTool, isStructuredOutputTool, modelIdOf, toolResultText } from './strands-shapes.js';
-import { ToolResultError } from './tool-result-error.js';
 
 type Runs = OpenRuns<object, AgentRun>;
 

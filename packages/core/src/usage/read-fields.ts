@@ -14,3 +14,56 @@ export const field = readField;
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
+
+/**
+ * What a `readFields` reader reads from: untyped, so it can reach nested fields
+ * (`source.details?.cached_tokens`); every value it hands back is typed `unknown`.
+ */
+export type Fields = { readonly [key: string]: any };
+
+/**
+ * Reads the fields a `read` function names, as plain property accesses, never throwing.
+ *
+ * Why not `readField(source, key)` for each: one shared function that reads every key of every
+ * object the program hands it is a slow generic lookup per read (the engine keeps its feedback
+ * per function, not per call site), and the recorder reads dozens of fields per model call. The
+ * accesses written out in each `read` stay fast for the few shapes that site sees.
+ *
+ * A getter or proxy trap that throws sends the whole read again through a guarded view, in which
+ * a property that throws reads as `undefined` (and an object read from it is guarded too), so
+ * one bad field costs only itself; its key is added to `unreadable` when given. `read` must only
+ * read: it may run twice.
+ */
+export function readFields<K extends string>(
+  source: object,
+  read: (source: Fields) => { [P in K]: unknown },
+  unreadable?: string[],
+): { [P in K]: unknown } {
+  try {
+    return read(source as Fields);
+  } catch {
+    return read(guarded(source, unreadable));
+  }
+}
+
+/**
+ * A view of `source` whose reads never throw. The proxy's target is an empty object of its own,
+ * not `source`: the engine checks a trap's answer against the target, and with a hostile proxy
+ * as the target that check would throw after the trap.
+ */
+function guarded(source: object, unreadable: string[] | undefined): Fields {
+  return new Proxy(
+    {},
+    {
+      get(_target, key) {
+        try {
+          const value: unknown = Reflect.get(source, key);
+          return typeof value === 'object' && value !== null ? guarded(value, unreadable) : value;
+        } catch {
+          if (unreadable && typeof key === 'string') unreadable.push(key);
+          return undefined;
+        }
+      },
+    },
+  ) as Fields;
+}

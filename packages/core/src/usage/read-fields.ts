@@ -8,9 +8,6 @@ export function readField(source: unknown, key: string): unknown {
   }
 }
 
-/** @internal short alias used by the usage mappers */
-export const field = readField;
-
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
@@ -49,9 +46,11 @@ export function readFields<K extends string>(
 /**
  * A view of `source` whose reads never throw. The proxy's target is an empty object of its own,
  * not `source`: the engine checks a trap's answer against the target, and with a hostile proxy
- * as the target that check would throw after the trap.
+ * as the target that check would throw after the trap. An array is copied instead (so
+ * `Array.isArray` still holds), its first `MAX_GUARDED_ITEMS` items read one by one.
  */
 function guarded(source: object, unreadable: string[] | undefined): Fields {
+  if (isArray(source)) return guardedItems(source, unreadable);
   return new Proxy(
     {},
     {
@@ -66,4 +65,35 @@ function guarded(source: object, unreadable: string[] | undefined): Fields {
       },
     },
   ) as Fields;
+}
+
+const MAX_GUARDED_ITEMS = 1000;
+
+function guardedItems(source: readonly unknown[], unreadable: string[] | undefined): Fields {
+  const items: unknown[] = [];
+  let length: unknown;
+  try {
+    length = source.length;
+  } catch {
+    return items;
+  }
+  if (typeof length !== 'number') return items;
+  for (let i = 0; i < length && i < MAX_GUARDED_ITEMS; i++) {
+    let item: unknown;
+    try {
+      item = source[i];
+    } catch {
+      item = undefined;
+    }
+    items.push(typeof item === 'object' && item !== null ? guarded(item, unreadable) : item);
+  }
+  return items;
+}
+
+function isArray(value: object): value is readonly unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
 }

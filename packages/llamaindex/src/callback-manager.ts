@@ -1,5 +1,5 @@
-import { NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core/adapter';
-import type { RunState } from './run-state.js';
+import { NOT_A_MODEL_CALL, currentAttemptLog, runInAttemptScope } from '@metrics/core/adapter';
+import { currentRun } from './run-state.js';
 import { SOURCE } from './source.js';
 
 /** What LlamaIndex calls on the callback manager of the current scope. */
@@ -30,6 +30,8 @@ export function forwardTarget(outer: unknown): CallbackManagerLike | undefined {
 /**
  * Forwards an event to the user's callback manager. Its handlers are observers (a tracer shipping
  * a span on llm-start): their requests are never attempts of the model call llm-start just opened.
+ * Outside a model call's scope (no attempt log here) they would not be attempts anyway: the
+ * handlers are called as they are, without a new async context per event.
  */
 export function forward(
   target: CallbackManagerLike | undefined,
@@ -39,36 +41,50 @@ export function forward(
 ) {
   if (!target) return;
   if (isMetricsManager(target)) target.forwardEvent(event, detail, sync);
+  else if (currentAttemptLog() === undefined) target.dispatchEvent(event, detail, sync);
   else runInAttemptScope(NOT_A_MODEL_CALL, () => target.dispatchEvent(event, detail, sync));
 }
 
+/** The run managers by the manager they forward to (`NO_TARGET` for none). */
+const runManagers = new WeakMap<object, CallbackManagerLike>();
+const NO_TARGET = {};
+
 /**
- * The per-run callback manager installed with `Settings.withCallbackManager`. It sees every event
- * synchronously (exact timestamps, no microtask delay) and forwards it, untouched, to the callback
- * manager that was current before, so handlers the user registered keep receiving everything.
- * Registrations made inside the run go to that outer manager too.
+ * The callback manager installed with `Settings.withCallbackManager` for the runs of
+ * `instrument()` / `run(fn)`. It sees every event synchronously (exact timestamps, no microtask
+ * delay), gives it to the run of the current async context, and forwards it, untouched, to the
+ * callback manager that was current before, so handlers the user registered keep receiving
+ * everything. Registrations made inside the run go to that outer manager too. One manager per
+ * outer manager, shared by the runs: no manager per run, and none that keeps a run's state alive
+ * from the async context the framework's promises capture.
  */
-export function createRunCallbackManager(state: RunState, outer: unknown): CallbackManagerLike {
+export function runCallbackManager(outer: unknown): CallbackManagerLike {
   const target = forwardTarget(outer);
-  const manager = {
+  const key = target ?? NO_TARGET;
+  let manager = runManagers.get(key);
+  if (manager) return manager;
+  const created = {
     [TARGET]: target,
     on(event: string, handler: (event: unknown) => void) {
       target?.on(event, handler);
-      return manager;
+      return created;
     },
     off(event: string, handler: (event: unknown) => void) {
       target?.off(event, handler);
-      return manager;
+      return created;
     },
     dispatchEvent(event: string, detail: unknown, sync?: boolean) {
+      const state = currentRun(true);
       try {
-        state.handleEvent(event, detail);
+        state?.handleEvent(event, detail);
       } catch (error) {
-        state.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
+        state?.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
       }
       forward(target, event, detail, sync);
     },
   };
+  manager = created;
+  runManagers.set(key, manager);
   return manager;
 }
 

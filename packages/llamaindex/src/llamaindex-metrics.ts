@@ -3,10 +3,10 @@ import { type Metrics, now } from '@metrics/core';
 import {
   type CallbackManagerLike,
   METRICS_MANAGER,
-  createRunCallbackManager,
   forward,
   forwardTarget,
   isMetricsManager,
+  runCallbackManager,
 } from './callback-manager.js';
 import { Instrumentations } from './instrumentations.js';
 import { wrapLLM } from './llm-wrapper.js';
@@ -17,7 +17,7 @@ import {
   normalizeOptions,
 } from './options.js';
 import { RunRegistry } from './run-registry.js';
-import { type AgentLike, RunState, runStorage } from './run-state.js';
+import { type AgentLike, RunState, currentRun, runStorage } from './run-state.js';
 import { SOURCE } from './source.js';
 import { isObject } from './raw-fields.js';
 import { finishWhenConsumed } from './stream-end.js';
@@ -77,7 +77,8 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
   }
 
   override dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
-    const state = runStorage.getStore() ?? this.workflowRun(event === 'llm-start');
+    const current = currentRun(true);
+    const state = current === null ? this.workflowRun(event === 'llm-start') : current;
     try {
       state?.handleEvent(event, detail);
     } catch (error) {
@@ -93,17 +94,26 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
 
   /** The run of the current workflow run, when this manager is installed (opened on its first event). */
   workflowRun(open: boolean): RunState | undefined {
-    if (!this.settings.some((settings) => settings.callbackManager === this)) return undefined;
     const key = workflowRunKey();
     if (key === undefined) return undefined;
-    const state = this.runs.get(key);
-    if (state || !open || this.runs.wasEvicted(key)) return state;
+    // the run's own events mark it as seen
+    const state = this.runs.peek(key);
+    if (state) return state;
+    // a late event of an evicted run is counted
+    if (!open || this.runs.wasEvicted(key)) return this.runs.get(key);
+    if (!this.isInstalled()) return undefined;
     const opened = new RunState(
       this.metrics.startInvocation({ providerType: 'LLAMAINDEX' }),
       this.metrics.diagnostics,
     );
     this.runs.open(key, opened);
     return opened;
+  }
+
+  /** Whether this manager is the callback manager of a `Settings` here (not a stale reference). */
+  private isInstalled(): boolean {
+    for (const settings of this.settings) if (settings.callbackManager === this) return true;
+    return false;
   }
 
   workflowRunEnded(key: object): void {
@@ -142,7 +152,7 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
   async run<R>(fn: () => R | Promise<R>, options: RunOptions = {}): Promise<R> {
     let state: RunState | undefined;
     try {
-      state = this.startState(options, runStorage.getStore());
+      state = this.startState(options, currentRun() ?? undefined);
       joinable.add(state);
       this.instrumentDefaultLLM();
     } catch (error) {
@@ -190,7 +200,7 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
         (workflow as { rootAgentName?: unknown }).rootAgentName ??
         (agents.length === 1 ? agents[0]?.name : undefined);
       const root = typeof rootName === 'string' ? rootName : undefined;
-      const parent = runStorage.getStore();
+      const parent = currentRun() ?? undefined;
       if (parent && !parent.isEnded && joinable.has(parent)) {
         parent.addAgents(agents, root);
         return undefined;
@@ -223,14 +233,14 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
       this.metrics.startInvocation({ providerType: 'LLAMAINDEX', ...invocation }),
       this.metrics.diagnostics,
     );
-    this.runs.open(state, state);
+    this.runs.open(state.ref, state);
     state.setDeadline(deadlineMs, signal);
     return state;
   }
 
   /** Runs `fn` with this run current: our async context plus a scoped callback manager per core copy. */
   private enter<R>(state: RunState, fn: () => R): R {
-    let scoped = () => runStorage.run(state, fn);
+    let scoped = () => runStorage.run(state.ref, fn);
     for (const settings of this.settings) {
       const inner = scoped;
       scoped = () => {
@@ -239,7 +249,7 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
         if (isMetricsManager(outer)) return inner();
         let manager: unknown;
         try {
-          manager = createRunCallbackManager(state, outer);
+          manager = runCallbackManager(outer);
         } catch (error) {
           state.diagnostics.reportError(SOURCE, error);
           return inner();

@@ -5,7 +5,7 @@ import { type Undo, replaceMethod, restoreMethod } from './instrumentations.js';
 import { unobserveAttempts } from './attempts.js';
 import { withStreamedUsage } from './include-usage.js';
 import { isAsyncIterable, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
-import { type OpenModelCall, type RunState, SOURCE, runStorage } from './run-state.js';
+import { type OpenModelCall, type RunState, SOURCE, currentRun } from './run-state.js';
 
 const WRAPPED = Symbol.for('@metrics/llamaindex.llm');
 
@@ -33,7 +33,7 @@ export function wrapLLM(llm: unknown): Undo | undefined {
   if (!isObject(target) || typeof target.chat !== 'function' || target[WRAPPED]) return undefined;
   const original = target.chat;
   const chat = function (this: unknown, ...args: unknown[]): unknown {
-    const state = runStorage.getStore();
+    const state = currentRun();
     if (!state || state.isEnded) return original.apply(this, args);
     return observeCall(state, original, this, withStreamedUsage(target, args), target);
   };

@@ -104,21 +104,27 @@ const floorManual = async (input) => {
   const run = manualMetrics.startInvocation({ providerType: 'LLAMAINDEX', model: 'fake' });
   manualRun = run;
   const calls = new Map();
-  const cm = new CallbackManager();
-  cm.on('llm-start', (event) => calls.set(event.detail.id, { call: run.startModelCall({}), first: true }));
-  cm.on('llm-stream', (event) => {
-    const open = calls.get(event.detail.id);
-    if (open?.first && (event.detail.chunk.delta || event.detail.chunk.options?.toolCall)) {
-      open.first = false;
-      open.call.firstToken();
-    }
-  });
-  cm.on('llm-end', (event) => {
-    const open = calls.get(event.detail.id);
-    calls.delete(event.detail.id);
-    open?.call.end({ usage: fromLlamaIndexRaw(event.detail.response.raw), model: 'fake' });
-  });
-  const result = await Settings.withCallbackManager(cm, () => manualAgent.run(input));
+  // a per-run manager that handles events synchronously, as the adapter's does (no CustomEvent,
+  // no microtask per event: CallbackManager.on would cost more than the recording)
+  const manager = {
+    on: () => manager,
+    off: () => manager,
+    dispatchEvent(type, detail) {
+      if (type === 'llm-start') calls.set(detail.id, { call: run.startModelCall({}), first: true });
+      else if (type === 'llm-stream') {
+        const open = calls.get(detail.id);
+        if (open?.first && (detail.chunk.delta || detail.chunk.options?.toolCall)) {
+          open.first = false;
+          open.call.firstToken();
+        }
+      } else if (type === 'llm-end') {
+        const open = calls.get(detail.id);
+        calls.delete(detail.id);
+        open?.call.end({ usage: fromLlamaIndexRaw(detail.response.raw), model: 'fake' });
+      }
+    },
+  };
+  const result = await Settings.withCallbackManager(manager, () => manualAgent.run(input));
   run.end();
   return result;
 };

@@ -24,7 +24,7 @@ function call(run) {
 function one() {
   const run = metrics.startInvocation({ providerType: 'CUSTOM_PROVIDER', model: 'm' });
   if (withCalls) call(run);
-  if (part === 'tool') run.startToolCall({ name: 'add', type: 'function' }).end();
+  if (part === 'tool') run.startToolCall({ name: 'add', type: 'api' }).end();
   if (withCalls) call(run);
   run.end();
 }

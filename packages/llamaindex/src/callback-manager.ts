@@ -1,5 +1,5 @@
 import { NOT_A_MODEL_CALL, currentAttemptLog, runInAttemptScope } from '@metrics/core/adapter';
-import { currentRun } from './run-state.js';
+import type { RunRef } from './run-state.js';
 import { SOURCE } from './source.js';
 
 /** What LlamaIndex calls on the callback manager of the current scope. */
@@ -45,47 +45,45 @@ export function forward(
   else runInAttemptScope(NOT_A_MODEL_CALL, () => target.dispatchEvent(event, detail, sync));
 }
 
-/** The run managers by the manager they forward to (`NO_TARGET` for none). */
-const runManagers = new WeakMap<object, CallbackManagerLike>();
-const NO_TARGET = {};
-
 /**
- * The callback manager installed with `Settings.withCallbackManager` for the runs of
- * `instrument()` / `run(fn)`. It sees every event synchronously (exact timestamps, no microtask
- * delay), gives it to the run of the current async context, and forwards it, untouched, to the
- * callback manager that was current before, so handlers the user registered keep receiving
- * everything. Registrations made inside the run go to that outer manager too. One manager per
- * outer manager, shared by the runs: no manager per run, and none that keeps a run's state alive
- * from the async context the framework's promises capture.
+ * The callback manager installed with `Settings.withCallbackManager` for a run of `instrument()` /
+ * `run(fn)`: it is also how the run is found in its async context (`currentRun`), so the run adds
+ * one entry to the framework's async context frames, not two (every frame the framework copies
+ * is larger by each entry). It sees every event synchronously (exact timestamps, no microtask
+ * delay), gives it to the run, and forwards it, untouched, to the callback manager that was
+ * current before, so handlers the user registered keep receiving everything. Registrations made
+ * inside the run go to that outer manager too. Holds the run's holder only, cleared at its end.
  */
-export function runCallbackManager(outer: unknown): CallbackManagerLike {
-  const target = forwardTarget(outer);
-  const key = target ?? NO_TARGET;
-  let manager = runManagers.get(key);
-  if (manager) return manager;
-  const created = {
-    [TARGET]: target,
-    on(event: string, handler: (event: unknown) => void) {
-      target?.on(event, handler);
-      return created;
-    },
-    off(event: string, handler: (event: unknown) => void) {
-      target?.off(event, handler);
-      return created;
-    },
-    dispatchEvent(event: string, detail: unknown, sync?: boolean) {
-      const state = currentRun(true);
-      try {
-        state?.handleEvent(event, detail);
-      } catch (error) {
-        state?.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
-      }
-      forward(target, event, detail, sync);
-    },
-  };
-  manager = created;
-  runManagers.set(key, manager);
-  return manager;
+export class RunCallbackManager implements CallbackManagerLike {
+  readonly [TARGET]: CallbackManagerLike | undefined;
+
+  constructor(
+    readonly run: RunRef,
+    outer: unknown,
+  ) {
+    this[TARGET] = forwardTarget(outer);
+  }
+
+  on(event: string, handler: (event: unknown) => void): this {
+    this[TARGET]?.on(event, handler);
+    return this;
+  }
+
+  off(event: string, handler: (event: unknown) => void): this {
+    this[TARGET]?.off(event, handler);
+    return this;
+  }
+
+  dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
+    const state = this.run.state;
+    if (state === undefined) this.run.seen?.();
+    try {
+      state?.handleEvent(event, detail);
+    } catch (error) {
+      state?.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
+    }
+    forward(this[TARGET], event, detail, sync);
+  }
 }
 
 function isManager(value: unknown): value is CallbackManagerLike {

@@ -5,8 +5,8 @@ import {
   METRICS_MANAGER,
   forward,
   forwardTarget,
+  RunCallbackManager,
   isMetricsManager,
-  runCallbackManager,
 } from './callback-manager.js';
 import { Instrumentations } from './instrumentations.js';
 import { wrapLLM } from './llm-wrapper.js';
@@ -17,7 +17,8 @@ import {
   normalizeOptions,
 } from './options.js';
 import { RunRegistry } from './run-registry.js';
-import { type AgentLike, RunState, currentRun, runStorage } from './run-state.js';
+import { currentRun } from './current-run.js';
+import { type AgentLike, RunState, runStorage } from './run-state.js';
 import { SOURCE } from './source.js';
 import { isObject } from './raw-fields.js';
 import { finishWhenConsumed } from './stream-end.js';
@@ -238,18 +239,21 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
     return state;
   }
 
-  /** Runs `fn` with this run current: our async context plus a scoped callback manager per core copy. */
+  /**
+   * Runs `fn` with this run current: its callback manager in each core copy's `Settings`, or, where
+   * an installed MetricsCallbackManager already sees that copy's events synchronously, our async
+   * context (one entry in the framework's context frames either way).
+   */
   private enter<R>(state: RunState, fn: () => R): R {
-    let scoped = () => runStorage.run(state.ref, fn);
+    let scoped = fn;
     for (const settings of this.settings) {
       const inner = scoped;
       scoped = () => {
         const outer = settings.callbackManager;
-        // an installed MetricsCallbackManager already sees this copy's events synchronously
-        if (isMetricsManager(outer)) return inner();
-        let manager: unknown;
+        if (isMetricsManager(outer)) return settings === CoreSettings ? runStorage.run(state.ref, inner) : inner();
+        let manager: RunCallbackManager;
         try {
-          manager = runCallbackManager(outer);
+          manager = new RunCallbackManager(state.ref, outer);
         } catch (error) {
           state.diagnostics.reportError(SOURCE, error);
           return inner();

@@ -5,7 +5,8 @@ import { type Undo, replaceMethod, restoreMethod } from './instrumentations.js';
 import { unobserveAttempts } from './attempts.js';
 import { withStreamedUsage } from './include-usage.js';
 import { isAsyncIterable, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
-import { type OpenModelCall, type RunState, SOURCE, currentRun } from './run-state.js';
+import { currentRun } from './current-run.js';
+import { type OpenModelCall, type RunState, SOURCE } from './run-state.js';
 
 const WRAPPED = Symbol.for('@metrics/llamaindex.llm');
 

@@ -227,14 +227,3 @@ export interface RunRef {
 /** The run of the current async context. */
 export const runStorage = new AsyncLocalStorage<RunRef>();
 
-/**
- * The run current here: its state (`undefined` once it ended), or `null` outside any run of
- * `instrument()` / `run(fn)` (then a run may be found through the workflow run). For an `event`,
- * an ended run is marked as seen (as `RunState` does for its own events).
- */
-export function currentRun(event = false): RunState | undefined | null {
-  const ref = runStorage.getStore();
-  if (ref === undefined) return null;
-  if (event && ref.state === undefined) ref.seen?.();
-  return ref.state;
-}

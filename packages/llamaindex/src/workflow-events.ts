@@ -5,7 +5,8 @@ import {
   stopAgentEvent,
 } from '@llamaindex/workflow';
 import type { Diagnostics } from '@metrics/core';
-import { type RunState, currentRun } from './run-state.js';
+import { currentRun } from './current-run.js';
+import type { RunState } from './run-state.js';
 import { SOURCE } from './source.js';
 import { endWorkflowRun, workflowRunOf } from './workflow-runs.js';
 

@@ -1,6 +1,6 @@
 import type { RunOptions } from './options.js';
 import type { AgentLike, RunState } from './run-state.js';
-import { currentRun } from './run-state.js';
+import { currentRun } from './current-run.js';
 import { type Undo, replaceMethod, restoreMethod } from './instrumentations.js';
 import { observeEnd } from './stream-end.js';
 

@@ -78,8 +78,10 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
   }
 
   override dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
-    const current = currentRun(true);
-    const state = current === null ? this.workflowRun(event === 'llm-start') : current;
+    // this manager is Settings' own here: a run is current through runStorage, if at all
+    const ref = runStorage.getStore();
+    if (ref !== undefined && ref.state === undefined) ref.seen?.();
+    const state = ref === undefined ? this.workflowRun(event === 'llm-start') : ref.state;
     try {
       state?.handleEvent(event, detail);
     } catch (error) {

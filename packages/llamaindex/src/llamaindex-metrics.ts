@@ -252,7 +252,10 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
       const inner = scoped;
       scoped = () => {
         const outer = settings.callbackManager;
-        if (isMetricsManager(outer)) return settings === CoreSettings ? runStorage.run(state.ref, inner) : inner();
+        // an installed MetricsCallbackManager already sees this copy's events synchronously; the
+        // run is then found through our async context (read by `currentRun`, which knows one copy)
+        if (isMetricsManager(outer))
+          return settings === CoreSettings ? runStorage.run(state.ref, inner) : inner();
         let manager: RunCallbackManager;
         try {
           manager = new RunCallbackManager(state.ref, outer);

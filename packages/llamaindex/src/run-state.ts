@@ -226,4 +226,3 @@ export interface RunRef {
 
 /** The run of the current async context. */
 export const runStorage = new AsyncLocalStorage<RunRef>();
-

@@ -1,5 +1,5 @@
-import { NOT_A_MODEL_CALL, runInAttemptScope } from '@metrics/core/adapter';
-import type { RunState } from './run-state.js';
+import { NOT_A_MODEL_CALL, currentAttemptLog, runInAttemptScope } from '@metrics/core/adapter';
+import type { RunRef } from './run-state.js';
 import { SOURCE } from './source.js';
 
 /** What LlamaIndex calls on the callback manager of the current scope. */
@@ -30,6 +30,8 @@ export function forwardTarget(outer: unknown): CallbackManagerLike | undefined {
 /**
  * Forwards an event to the user's callback manager. Its handlers are observers (a tracer shipping
  * a span on llm-start): their requests are never attempts of the model call llm-start just opened.
+ * Outside a model call's scope (no attempt log here) they would not be attempts anyway: the
+ * handlers are called as they are, without a new async context per event.
  */
 export function forward(
   target: CallbackManagerLike | undefined,
@@ -39,37 +41,49 @@ export function forward(
 ) {
   if (!target) return;
   if (isMetricsManager(target)) target.forwardEvent(event, detail, sync);
+  else if (currentAttemptLog() === undefined) target.dispatchEvent(event, detail, sync);
   else runInAttemptScope(NOT_A_MODEL_CALL, () => target.dispatchEvent(event, detail, sync));
 }
 
 /**
- * The per-run callback manager installed with `Settings.withCallbackManager`. It sees every event
- * synchronously (exact timestamps, no microtask delay) and forwards it, untouched, to the callback
- * manager that was current before, so handlers the user registered keep receiving everything.
- * Registrations made inside the run go to that outer manager too.
+ * The callback manager installed with `Settings.withCallbackManager` for a run of `instrument()` /
+ * `run(fn)`: it is also how the run is found in its async context (`currentRun`), so the run adds
+ * one entry to the framework's async context frames, not two (every frame the framework copies
+ * is larger by each entry). It sees every event synchronously (exact timestamps, no microtask
+ * delay), gives it to the run, and forwards it, untouched, to the callback manager that was
+ * current before, so handlers the user registered keep receiving everything. Registrations made
+ * inside the run go to that outer manager too. Holds the run's holder only, cleared at its end.
  */
-export function createRunCallbackManager(state: RunState, outer: unknown): CallbackManagerLike {
-  const target = forwardTarget(outer);
-  const manager = {
-    [TARGET]: target,
-    on(event: string, handler: (event: unknown) => void) {
-      target?.on(event, handler);
-      return manager;
-    },
-    off(event: string, handler: (event: unknown) => void) {
-      target?.off(event, handler);
-      return manager;
-    },
-    dispatchEvent(event: string, detail: unknown, sync?: boolean) {
-      try {
-        state.handleEvent(event, detail);
-      } catch (error) {
-        state.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
-      }
-      forward(target, event, detail, sync);
-    },
-  };
-  return manager;
+export class RunCallbackManager implements CallbackManagerLike {
+  readonly [TARGET]: CallbackManagerLike | undefined;
+
+  constructor(
+    readonly run: RunRef,
+    outer: unknown,
+  ) {
+    this[TARGET] = forwardTarget(outer);
+  }
+
+  on(event: string, handler: (event: unknown) => void): this {
+    this[TARGET]?.on(event, handler);
+    return this;
+  }
+
+  off(event: string, handler: (event: unknown) => void): this {
+    this[TARGET]?.off(event, handler);
+    return this;
+  }
+
+  dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
+    const state = this.run.state;
+    if (state === undefined) this.run.seen?.();
+    try {
+      state?.handleEvent(event, detail);
+    } catch (error) {
+      state?.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
+    }
+    forward(this[TARGET], event, detail, sync);
+  }
 }
 
 function isManager(value: unknown): value is CallbackManagerLike {

@@ -3,9 +3,9 @@ import { type Metrics, now } from '@metrics/core';
 import {
   type CallbackManagerLike,
   METRICS_MANAGER,
-  createRunCallbackManager,
   forward,
   forwardTarget,
+  RunCallbackManager,
   isMetricsManager,
 } from './callback-manager.js';
 import { Instrumentations } from './instrumentations.js';
@@ -17,6 +17,7 @@ import {
   normalizeOptions,
 } from './options.js';
 import { RunRegistry } from './run-registry.js';
+import { currentRun } from './current-run.js';
 import { type AgentLike, RunState, runStorage } from './run-state.js';
 import { SOURCE } from './source.js';
 import { isObject } from './raw-fields.js';
@@ -77,7 +78,10 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
   }
 
   override dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
-    const state = runStorage.getStore() ?? this.workflowRun(event === 'llm-start');
+    // this manager is Settings' own here: a run is current through runStorage, if at all
+    const ref = runStorage.getStore();
+    if (ref !== undefined && ref.state === undefined) ref.seen?.();
+    const state = ref === undefined ? this.workflowRun(event === 'llm-start') : ref.state;
     try {
       state?.handleEvent(event, detail);
     } catch (error) {
@@ -93,17 +97,26 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
 
   /** The run of the current workflow run, when this manager is installed (opened on its first event). */
   workflowRun(open: boolean): RunState | undefined {
-    if (!this.settings.some((settings) => settings.callbackManager === this)) return undefined;
     const key = workflowRunKey();
     if (key === undefined) return undefined;
-    const state = this.runs.get(key);
-    if (state || !open || this.runs.wasEvicted(key)) return state;
+    // the run's own events mark it as seen
+    const state = this.runs.peek(key);
+    if (state) return state;
+    // a late event of an evicted run is counted
+    if (!open || this.runs.wasEvicted(key)) return this.runs.get(key);
+    if (!this.isInstalled()) return undefined;
     const opened = new RunState(
       this.metrics.startInvocation({ providerType: 'LLAMAINDEX' }),
       this.metrics.diagnostics,
     );
     this.runs.open(key, opened);
     return opened;
+  }
+
+  /** Whether this manager is the callback manager of a `Settings` here (not a stale reference). */
+  private isInstalled(): boolean {
+    for (const settings of this.settings) if (settings.callbackManager === this) return true;
+    return false;
   }
 
   workflowRunEnded(key: object): void {
@@ -142,7 +155,7 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
   async run<R>(fn: () => R | Promise<R>, options: RunOptions = {}): Promise<R> {
     let state: RunState | undefined;
     try {
-      state = this.startState(options, runStorage.getStore());
+      state = this.startState(options, currentRun() ?? undefined);
       joinable.add(state);
       this.instrumentDefaultLLM();
     } catch (error) {
@@ -190,7 +203,7 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
         (workflow as { rootAgentName?: unknown }).rootAgentName ??
         (agents.length === 1 ? agents[0]?.name : undefined);
       const root = typeof rootName === 'string' ? rootName : undefined;
-      const parent = runStorage.getStore();
+      const parent = currentRun() ?? undefined;
       if (parent && !parent.isEnded && joinable.has(parent)) {
         parent.addAgents(agents, root);
         return undefined;
@@ -223,23 +236,29 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
       this.metrics.startInvocation({ providerType: 'LLAMAINDEX', ...invocation }),
       this.metrics.diagnostics,
     );
-    this.runs.open(state, state);
+    this.runs.open(state.ref, state);
     state.setDeadline(deadlineMs, signal);
     return state;
   }
 
-  /** Runs `fn` with this run current: our async context plus a scoped callback manager per core copy. */
+  /**
+   * Runs `fn` with this run current: its callback manager in each core copy's `Settings`, or, where
+   * an installed MetricsCallbackManager already sees that copy's events synchronously, our async
+   * context (one entry in the framework's context frames either way).
+   */
   private enter<R>(state: RunState, fn: () => R): R {
-    let scoped = () => runStorage.run(state, fn);
+    let scoped = fn;
     for (const settings of this.settings) {
       const inner = scoped;
       scoped = () => {
         const outer = settings.callbackManager;
-        // an installed MetricsCallbackManager already sees this copy's events synchronously
-        if (isMetricsManager(outer)) return inner();
-        let manager: unknown;
+        // an installed MetricsCallbackManager already sees this copy's events synchronously; the
+        // run is then found through our async context (read by `currentRun`, which knows one copy)
+        if (isMetricsManager(outer))
+          return settings === CoreSettings ? runStorage.run(state.ref, inner) : inner();
+        let manager: RunCallbackManager;
         try {
-          manager = createRunCallbackManager(state, outer);
+          manager = new RunCallbackManager(state.ref, outer);
         } catch (error) {
           state.diagnostics.reportError(SOURCE, error);
           return inner();

@@ -5,7 +5,8 @@ import { type Undo, replaceMethod, restoreMethod } from './instrumentations.js';
 import { unobserveAttempts } from './attempts.js';
 import { withStreamedUsage } from './include-usage.js';
 import { isAsyncIterable, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
-import { type OpenModelCall, type RunState, SOURCE, runStorage } from './run-state.js';
+import { currentRun } from './current-run.js';
+import { type OpenModelCall, type RunState, SOURCE } from './run-state.js';
 
 const WRAPPED = Symbol.for('@metrics/llamaindex.llm');
 
@@ -33,7 +34,7 @@ export function wrapLLM(llm: unknown): Undo | undefined {
   if (!isObject(target) || typeof target.chat !== 'function' || target[WRAPPED]) return undefined;
   const original = target.chat;
   const chat = function (this: unknown, ...args: unknown[]): unknown {
-    const state = runStorage.getStore();
+    const state = currentRun();
     if (!state || state.isEnded) return original.apply(this, args);
     return observeCall(state, original, this, withStreamedUsage(target, args), target);
   };
@@ -154,32 +155,40 @@ function wrapStream(
 ): void {
   const inner = response[Symbol.asyncIterator].bind(response);
   const chunks: unknown[] = [];
+  // the framework keeps the stream (and so these closures) until a full collection: once the
+  // call ended, they keep neither the run nor the call alive
+  let live: { state: RunState; entry: OpenModelCall } | undefined = { state, entry };
   const close = () => {
     // after the last chunk `llm-end` already ended the call; otherwise (no events, or the agent
     // stopped reading early, e.g. on an unknown tool) it ends with what was seen
-    if (!entry.call.ended) state.endModelCall(entry, fromLlamaIndexRaw(chunks), rawModel(chunks));
+    if (live && !live.entry.call.ended)
+      live.state.endModelCall(live.entry, fromLlamaIndexRaw(chunks), rawModel(chunks));
+    live = undefined;
   };
   const onResult = (result: IteratorResult<unknown>) => {
+    if (!live) return result;
     try {
       if (result.done) close();
       else if (!viaEvents) {
         const chunk = result.value;
-        if (isFirstTokenChunk(chunk)) entry.call.firstToken();
+        if (isFirstTokenChunk(chunk)) live.entry.call.firstToken();
         if (isObject(chunk) && isObject(chunk.raw) && (chunk.raw.usage || chunk.raw.model)) {
           chunks.push(chunk);
           if (chunks.length > 4) chunks.shift();
         }
       }
     } catch (error) {
-      state.diagnostics.reportError(SOURCE, error);
+      live?.state.diagnostics.reportError(SOURCE, error);
     }
     return result;
   };
   const onError = (error: unknown) => {
+    const failed = live;
+    live = undefined;
     try {
-      state.failModelCall(entry, error);
+      if (failed) failed.state.failModelCall(failed.entry, error);
     } catch (inner) {
-      state.diagnostics.reportError(SOURCE, inner);
+      failed?.state.diagnostics.reportError(SOURCE, inner);
     }
     throw error;
   };
@@ -190,12 +199,12 @@ function wrapStream(
     let requested = false;
     const observed: AsyncIterator<unknown> & AsyncIterable<unknown> = {
       next: (...args: [] | [unknown]) => {
-        if (requested) return iterator.next(...args).then(onResult, onError);
+        if (requested || !live) return iterator.next(...args).then(onResult, onError);
         requested = true;
-        return runInAttemptScope(entry.call, () => iterator.next(...args)).then(onResult, onError);
+        return runInAttemptScope(live.entry.call, () => iterator.next(...args)).then(onResult, onError);
       },
       return: (value?: unknown) => {
-        if (!entry.call.ended) state.stoppedReading(entry);
+        if (live && !live.entry.call.ended) live.state.stoppedReading(live.entry);
         close();
         return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value });
       },

@@ -56,6 +56,11 @@ export class RunRegistry {
     return this.runs.get(key);
   }
 
+  /** The open run under `key`, not marked as seen. */
+  peek(key: object): RunState | undefined {
+    return this.runs.peek(key);
+  }
+
   wasEvicted(key: object): boolean {
     return this.runs.wasEvicted(key);
   }

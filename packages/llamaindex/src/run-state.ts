@@ -36,6 +36,8 @@ export class RunState {
   onEnd: (() => void) | undefined;
   /** Called on every event of the run, ended or not (the open-runs registry marks it as seen). */
   seen: (() => void) | undefined;
+  /** What the async context of the run holds (`runStorage`): cleared when the run ends. */
+  readonly ref: RunRef = { state: this, seen: undefined };
 
   constructor(
     readonly root: InvocationRecorder,
@@ -191,6 +193,8 @@ export class RunState {
       warnNoWorkflowEvents(this);
     if (this.current.recorder !== this.root) this.current.recorder.end();
     this.root.end(error !== undefined ? { error } : {});
+    this.ref.seen = this.seen;
+    this.ref.state = undefined;
     this.onEnd?.();
   }
 }
@@ -208,5 +212,17 @@ function warnNoWorkflowEvents(state: RunState): void {
   });
 }
 
+/**
+ * What the async context of a run holds. The framework's promises and streams capture the context
+ * and outlive the run until a full collection (promoted with the framework's own garbage): the
+ * context holds this small object, whose `state` is cleared when the run ends, so they do not keep
+ * the run's state, recorder and record alive. An ended run's events only mark it as seen.
+ */
+export interface RunRef {
+  state: RunState | undefined;
+  /** Once the run ended: marks it as seen (a late event of an evicted run is counted). */
+  seen: (() => void) | undefined;
+}
+
 /** The run of the current async context. */
-export const runStorage = new AsyncLocalStorage<RunState>();
+export const runStorage = new AsyncLocalStorage<RunRef>();

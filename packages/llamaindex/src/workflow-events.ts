@@ -5,7 +5,8 @@ import {
   stopAgentEvent,
 } from '@llamaindex/workflow';
 import type { Diagnostics } from '@metrics/core';
-import { type RunState, runStorage } from './run-state.js';
+import { currentRun } from './current-run.js';
+import type { RunState } from './run-state.js';
 import { SOURCE } from './source.js';
 import { endWorkflowRun, workflowRunOf } from './workflow-runs.js';
 
@@ -34,7 +35,8 @@ export function listenToWorkflowEvents(diagnostics: Diagnostics): void {
       return;
     }
     (event as EventWithInit).onInit?.((ev) => {
-      const state = runStorage.getStore() ?? workflowRunOf(open);
+      const current = currentRun(true);
+      const state = current === null ? workflowRunOf(open) : current;
       if (!state) return;
       try {
         handle(state, ev.data);
@@ -49,6 +51,6 @@ export function listenToWorkflowEvents(diagnostics: Diagnostics): void {
   on(agentToolCallEvent, false, (state, data) => state.workflowToolCall(data));
   on(agentToolCallResultEvent, false, (state, data) => state.workflowToolResult(data));
   (stopAgentEvent as EventWithInit).onInit?.(() => {
-    if (!runStorage.getStore()) endWorkflowRun();
+    if (currentRun() === null) endWorkflowRun();
   });
 }

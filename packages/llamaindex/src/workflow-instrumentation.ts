@@ -1,6 +1,6 @@
 import type { RunOptions } from './options.js';
 import type { AgentLike, RunState } from './run-state.js';
-import { runStorage } from './run-state.js';
+import { currentRun } from './current-run.js';
 import { type Undo, replaceMethod, restoreMethod } from './instrumentations.js';
 import { observeEnd } from './stream-end.js';
 
@@ -56,7 +56,7 @@ function uninstrumentWorkflow(workflow: object): void {
 
 function runStreamOf(original: WorkflowLike['runStream'], options: RunOptions, hooks: WorkflowHooks) {
   return function runStream(this: WorkflowLike, ...args: unknown[]): unknown {
-    const current = runStorage.getStore();
+    const current = currentRun();
     if (current && ownCall.get(current) === this) {
       // called by the instrumented run() below, which already owns the record
       ownCall.delete(current);

@@ -15,7 +15,15 @@
 //                 whose exporter drops the spans (what Langfuse and Arize use for this SDK).
 // `pnpm bench` runs ../dist (`pnpm build` first).
 import { OpenInferenceTracingProcessor } from '@arizeai/openinference-instrumentation-openai-agents';
-import { Agent, Runner, Usage, setTraceProcessors, setTracingDisabled, tool } from '@openai/agents';
+import {
+  Agent,
+  Runner,
+  Usage,
+  setTraceProcessors,
+  setTracingDisabled,
+  tool,
+  withResponseSpan,
+} from '@openai/agents';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { z } from 'zod';
 import { overheadBench } from '../../../scripts/overhead-bench.mjs';
@@ -23,8 +31,19 @@ import { MetricsTracingProcessor, instrumentRunner } from '../dist/index.js';
 
 const MODEL_CALLS = 2;
 
+// Like the SDK's own models, the fake one answers inside a response span (a no-op span when tracing
+// is off) carrying the provider's response when the run traces data: a processor records the model
+// calls from these spans, so a model without one would leave the processor nothing to record.
+const RAW_USAGE = { input_tokens: 120, output_tokens: 12, total_tokens: 132 };
 class FakeModel {
   async getResponse(request) {
+    return withResponseSpan(async (span) => {
+      const answer = this.answer(request);
+      if (request.tracing === true) span.spanData._response = { id: 'r1', model: 'fake-model', usage: RAW_USAGE };
+      return answer;
+    });
+  }
+  answer(request) {
     const answered =
       Array.isArray(request.input) && request.input.some((item) => item.type === 'function_call_result');
     return {
@@ -82,7 +101,13 @@ class TimedModel {
 
 const sink = { ms: 0, input: 0, output: 0, tools: 0 };
 let records = 0;
-const discard = { export: () => void records++ };
+let modelCalls = 0;
+const discard = {
+  export: (record) => {
+    records++;
+    modelCalls += record.modelCalls.length;
+  },
+};
 
 /** One run of `agent` on `runner`; the answer is checked, so a broken variant cannot pass. */
 const runOf = (runner, model) => {
@@ -149,6 +174,8 @@ await overheadBench({
   ],
   check: (name) => {
     if (name.startsWith('adapter') && records === 0) throw new Error('the adapter recorded nothing');
+    if (name.startsWith('adapter') && modelCalls !== records * MODEL_CALLS)
+      throw new Error(`the adapter recorded ${modelCalls} model calls in ${records} runs`);
     if (name.startsWith('floor: model') && (sink.input === 0 || sink.tools === 0))
       throw new Error('the floor hooks did not run');
   },

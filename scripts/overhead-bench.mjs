@@ -66,6 +66,9 @@ const WINDOW_PRELOAD = new URL('./callgrind-window.mjs', import.meta.url).href;
  *   A variant with more model calls per run makes proportionally fewer runs.
  * @param {number} [spec.instructionRuns] measured runs under callgrind (default runs / 20, at
  *   least 50; env BENCH_RUNS overrides both)
+ * @param {number} [spec.warmup] runs before the window, in both meters (default runs / 5): a
+ *   framework whose tier-up outlasts that (V8 still compiling in the window, on the main thread
+ *   with `--single-threaded`) needs more, or the window counts compilations as run cost
  * @param {Array<OwnCostBudget | RatioBudget | RunLengthBudget>} [spec.budgets]
  * @param {(variant: string) => void} [spec.check] throws when a hook did not run (called in the child)
  * @param {number} [spec.processes] processes per variant (default 4 for cpu, 1 for instructions;
@@ -158,10 +161,11 @@ const scaled = (spec, name, runs) =>
 
 async function measure(spec, name, meter, allRuns) {
   const runs = scaled(spec, name, allRuns);
-  if (meter === 'cpu') return (await runChild(name, { runs, warmup: Math.ceil(runs / 5) })).cpuUsPerRun;
+  const warmupOf = (runs) => (spec.warmup !== undefined ? scaled(spec, name, spec.warmup) : Math.ceil(runs / 5));
+  if (meter === 'cpu') return (await runChild(name, { runs, warmup: warmupOf(runs) })).cpuUsPerRun;
   // the CPU meter's warm-up: V8's tier-up (a few ms of compiling each) must be over before the
   // window, or the window's shorter run count charges it to every run
-  const warmup = Math.ceil(scaled(spec, name, spec.runs) / 5);
+  const warmup = warmupOf(scaled(spec, name, spec.runs));
   const counted = await runChild(name, { runs, warmup, underCallgrind: true });
   return counted.instructions / runs;
 }

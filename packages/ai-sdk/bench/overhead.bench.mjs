@@ -141,6 +141,16 @@ const peerTelemetry = () => {
   return new OpenTelemetry({ tracer: provider.getTracer('ai') });
 };
 
+// the peer's same-hooks floor (diagnostic, for a like-for-like peer ratio): every hook the peer's
+// integration has, empty; the SDK's work for those hooks (events copied and redacted per hook) is
+// most of what the peer adds
+const peerHooks = Object.fromEntries(
+  hookNames(new OpenTelemetry({})).map((name) => [
+    name,
+    name.startsWith('execute') ? ({ execute }) => execute() : () => {},
+  ]),
+);
+
 const off = { isEnabled: false };
 const variant =
   (model, telemetry, steps = MODEL_CALLS) =>
@@ -181,6 +191,7 @@ await overheadBench({
     'adapter: telemetry': () => variant(fakeModel, { integrations: [adapterTelemetry()] })(),
     "peer: AI SDK's OpenTelemetry integration": () =>
       variant(fakeModel, { integrations: [peerTelemetry()] })(),
+    "floor: telemetry, the peer's hooks (empty)": variant(fakeModel, { integrations: [peerHooks] }),
     'adapter: both': () =>
       variant(wrapLanguageModel({ model: fakeModel, middleware: adapterMiddleware() }), {
         integrations: [adapterTelemetry()],

@@ -161,7 +161,8 @@ const scaled = (spec, name, runs) =>
 
 async function measure(spec, name, meter, allRuns) {
   const runs = scaled(spec, name, allRuns);
-  const warmupOf = (runs) => (spec.warmup !== undefined ? scaled(spec, name, spec.warmup) : Math.ceil(runs / 5));
+  const warmupOf = (runs) =>
+    spec.warmup !== undefined ? scaled(spec, name, spec.warmup) : Math.ceil(runs / 5);
   if (meter === 'cpu') return (await runChild(name, { runs, warmup: warmupOf(runs) })).cpuUsPerRun;
   // the CPU meter's warm-up: V8's tier-up (a few ms of compiling each) must be over before the
   // window, or the window's shorter run count charges it to every run

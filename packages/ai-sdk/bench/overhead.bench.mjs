@@ -98,10 +98,7 @@ const manualRuns = new Map();
 const manualHooks = {
   ...sameHooks,
   onStart(event) {
-    manualRuns.set(
-      event.callId,
-      metrics.startInvocation({ providerType: 'AISDK', model: event.modelId }),
-    );
+    manualRuns.set(event.callId, metrics.startInvocation({ providerType: 'AISDK', model: event.modelId }));
   },
   async executeLanguageModelCall({ callId, modelId, provider, execute }) {
     const call = manualRuns.get(callId).startModelCall({ model: modelId, provider });
@@ -116,7 +113,13 @@ const manualHooks = {
     const result = await execute();
     manualRuns
       .get(callId)
-      .recordToolCall({ name: toolCall.toolName, callId: toolCallId, startedAt, endedAt: now(), outcome: 'success' });
+      .recordToolCall({
+        name: toolCall.toolName,
+        callId: toolCallId,
+        startedAt,
+        endedAt: now(),
+        outcome: 'success',
+      });
     return result;
   },
   onEnd(event) {

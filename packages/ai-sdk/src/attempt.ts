@@ -1,4 +1,10 @@
-import { type Diagnostics, type ModelCall, type ModelCallEnd, fromAiSdkProviderUsage, guard } from '@metrics/core';
+import {
+  type Diagnostics,
+  type ModelCall,
+  type ModelCallEnd,
+  fromAiSdkProviderUsage,
+  guard,
+} from '@metrics/core';
 import { SOURCE } from './options.js';
 import { type ToolCallRef, toolCallOf, toolCallsOf } from './prompt-tools.js';
 

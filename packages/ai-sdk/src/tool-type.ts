@@ -21,7 +21,10 @@ export function detectToolType(tool: unknown): ToolType | undefined {
 export function mcpToolNames(tools: unknown): Set<string> | undefined {
   if (typeof tools !== 'object' || tools === null) return undefined;
   let names: Set<string> | undefined;
-  for (const name of Object.keys(tools))
-    if (detectToolType((tools as Record<string, unknown>)[name]) === 'mcp') (names ??= new Set()).add(name);
+  for (const name of Object.keys(tools)) {
+    if (detectToolType((tools as Record<string, unknown>)[name]) !== 'mcp') continue;
+    names ??= new Set();
+    names.add(name);
+  }
   return names;
 }

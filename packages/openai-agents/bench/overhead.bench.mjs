@@ -40,7 +40,8 @@ class FakeModel {
   async getResponse(request) {
     return withResponseSpan(async (span) => {
       const answer = this.answer(request);
-      if (request.tracing === true) span.spanData._response = { id: 'r1', model: 'fake-model', usage: RAW_USAGE };
+      if (request.tracing === true)
+        span.spanData._response = { id: 'r1', model: 'fake-model', usage: RAW_USAGE };
       return answer;
     });
   }
@@ -160,7 +161,12 @@ const manualRunner = () => {
     run.toolStartedAt = now();
   });
   runner.on('agent_tool_end', (_context, _agent, tool) => {
-    run.current.recordToolCall({ name: tool.name, startedAt: run.toolStartedAt, endedAt: now(), outcome: 'success' });
+    run.current.recordToolCall({
+      name: tool.name,
+      startedAt: run.toolStartedAt,
+      endedAt: now(),
+      outcome: 'success',
+    });
   });
   const one = runOf(runner, new RecordingModel(new FakeModel(), run));
   return async () => {

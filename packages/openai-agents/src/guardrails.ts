@@ -70,7 +70,8 @@ export function recordGuardrailTrips(
   let seen: Set<unknown> | undefined;
   const record = (kind: Kind, result: unknown) => {
     if (seen?.has(result) || !tripped(result)) return;
-    (seen ??= new Set()).add(result);
+    seen ??= new Set();
+    seen.add(result);
     (kind === 'input' ? root : current).recordGuardrailTrip({ name: guardrailName(result), kind });
   };
   const tripwire = error === undefined ? undefined : findTripwire(error);

@@ -1,10 +1,4 @@
-import {
-  type Diagnostics,
-  type ModelCall,
-  type ModelCallEnd,
-  fromAiSdkProviderUsage,
-  guard,
-} from '@metrics/core';
+import { type Diagnostics, type ModelCall, fromAiSdkProviderUsage, guard } from '@metrics/core';
 import { SOURCE } from './options.js';
 import { type ToolCallRef, toolCallOf, toolCallsOf } from './prompt-tools.js';
 
@@ -31,17 +25,12 @@ interface GenerateResult {
   response?: { modelId?: string };
 }
 
-/** What a provider-level (`doGenerate`) result tells of its model call: the usage, the model that answered. */
-export function generateEnd(result: unknown): ModelCallEnd {
-  const value = result as GenerateResult | undefined;
-  const model = value?.response?.modelId;
-  return { usage: fromAiSdkProviderUsage(value?.usage), ...(typeof model === 'string' ? { model } : {}) };
-}
-
 /** Ends a model call from a provider-level (`doGenerate`) result. */
 export function endGenerate(call: ModelCall, result: unknown, outcome: AttemptOutcome | undefined): void {
-  call.end(generateEnd(result));
-  outcome?.succeeded(toolCallsOf((result as GenerateResult | undefined)?.content));
+  const value = result as GenerateResult | undefined;
+  const model = value?.response?.modelId;
+  call.end({ usage: fromAiSdkProviderUsage(value?.usage), ...(typeof model === 'string' ? { model } : {}) });
+  outcome?.succeeded(toolCallsOf(value?.content));
 }
 
 /**

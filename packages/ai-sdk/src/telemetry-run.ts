@@ -1,5 +1,4 @@
 import { type InvocationRecorder, type ModelCall, fromAiSdkUsage, now } from '@metrics/core';
-import { generateEnd } from './attempt.js';
 import type { AttemptSlot, PromptClaim } from './shared.js';
 import { shared } from './shared.js';
 import type { ModelCallOptions, ObjectStepEndEvent, StepsEvent } from './telemetry-events.js';
@@ -55,24 +54,6 @@ export class TelemetryRun {
       streamed: this.streamed,
       ...(typeof options.modelId === 'string' ? { model: options.modelId } : {}),
       ...(typeof options.provider === 'string' ? { provider: options.provider } : {}),
-    });
-  }
-
-  /**
-   * Records a generated (not streamed) attempt after the fact, from its result: it needs no live
-   * call, whose start would enter an attempt scope (an async-context frame) after the requests.
-   */
-  recordGenerated(inFlight: InFlight, options: ModelCallOptions<unknown>, result: unknown): void {
-    const end = generateEnd(result);
-    const model = end.model ?? (typeof options.modelId === 'string' ? options.modelId : undefined);
-    this.recorder.recordModelCall({
-      attempt: inFlight.slot.attempt,
-      startedAt: inFlight.startedAt,
-      endedAt: now(),
-      streamed: this.streamed,
-      ...(model !== undefined ? { model } : {}),
-      ...(typeof options.provider === 'string' ? { provider: options.provider } : {}),
-      usage: end.usage,
     });
   }
 

@@ -8,7 +8,7 @@ import {
   runInAttemptScope,
   toMetrics,
 } from '@metrics/core/adapter';
-import { abortError, observeStream } from './attempt.js';
+import { abortError, endGenerate, observeStream } from './attempt.js';
 import { SOURCE } from './options.js';
 import type {
   AbortEvent,
@@ -123,18 +123,17 @@ export class MetricsTelemetry {
     run.attempts = 0; // the next call is a new step
     const attempt = inFlight && run.settle(inFlight);
     if (!attempt) return undefined; // the middleware recorded this attempt
-    const value = result as { stream?: unknown };
-    if (!(value && value.stream instanceof ReadableStream)) {
-      run.recordGenerated(attempt, options as ModelCallOptions<unknown>, result);
-      return undefined;
-    }
     const call = run.startModelCall(attempt, options as ModelCallOptions<unknown>);
-    return observeStream(
-      value as { stream: ReadableStream<unknown> },
-      call,
-      undefined,
-      this.metrics.diagnostics,
-    ) as T;
+    const value = result as { stream?: unknown };
+    if (value && value.stream instanceof ReadableStream)
+      return observeStream(
+        value as { stream: ReadableStream<unknown> },
+        call,
+        undefined,
+        this.metrics.diagnostics,
+      ) as T;
+    endGenerate(call, result, undefined);
+    return undefined;
   }
 
   async executeTool<T>(options: ToolOptions<T>): Promise<T> {

@@ -72,7 +72,8 @@ const WINDOW_PRELOAD = new URL('./callgrind-window.mjs', import.meta.url).href;
  *   A variant with more model calls per run makes proportionally fewer runs.
  * @param {number} [spec.instructionRuns] measured runs under callgrind (default runs / 20, at
  *   least 50; env BENCH_RUNS overrides both)
- * @param {number} [spec.warmup] runs before the window, in both meters (default runs / 5): a
+ * @param {number} [spec.warmup] runs before the window, in both meters (default runs / 5, twice
+ *   that under callgrind): a
  *   framework whose tier-up outlasts that (V8 still compiling in the window, on the main thread
  *   with `--single-threaded`) needs more, or the window counts compilations as run cost
  * @param {Array<OwnCostBudget | RatioBudget | RunLengthBudget>} [spec.budgets]

@@ -111,15 +111,13 @@ const manualHooks = {
   async executeTool({ callId, toolCallId, toolCall, execute }) {
     const startedAt = now();
     const result = await execute();
-    manualRuns
-      .get(callId)
-      .recordToolCall({
-        name: toolCall.toolName,
-        callId: toolCallId,
-        startedAt,
-        endedAt: now(),
-        outcome: 'success',
-      });
+    manualRuns.get(callId).recordToolCall({
+      name: toolCall.toolName,
+      callId: toolCallId,
+      startedAt,
+      endedAt: now(),
+      outcome: 'success',
+    });
     return result;
   },
   onEnd(event) {

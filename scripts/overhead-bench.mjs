@@ -72,6 +72,10 @@ const WINDOW_PRELOAD = new URL('./callgrind-window.mjs', import.meta.url).href;
  *   A variant with more model calls per run makes proportionally fewer runs.
  * @param {number} [spec.instructionRuns] measured runs under callgrind (default runs / 20, at
  *   least 50; env BENCH_RUNS overrides both)
+ * @param {number} [spec.warmup] runs before the window, in both meters (default runs / 5, twice
+ *   that under callgrind): a
+ *   framework whose tier-up outlasts that (V8 still compiling in the window, on the main thread
+ *   with `--single-threaded`) needs more, or the window counts compilations as run cost
  * @param {Array<OwnCostBudget | RatioBudget | RunLengthBudget>} [spec.budgets]
  * @param {(variant: string) => void} [spec.check] throws when a hook did not run (called in the child)
  * @param {number} [spec.processes] processes per variant (default 4 for cpu, 1 for instructions;
@@ -179,10 +183,16 @@ const scaled = (spec, name, runs) =>
 /** One measurement of a variant in the chosen meter: CPU µs per run, or instructions per run. */
 async function measure(spec, name, meter, allRuns) {
   const runs = scaled(spec, name, allRuns);
-  if (meter === 'cpu') return (await runChild(name, { runs, warmup: Math.ceil(runs / 5) })).cpuUsPerRun;
-  // twice the CPU meter's warm-up: the compiles themselves are left out of the count, but code
-  // still running in V8's lower tiers inside the window would charge their slower execution
-  const warmup = Math.ceil(scaled(spec, name, spec.runs) / 2.5);
+  const warmupOf = (runs) =>
+    spec.warmup !== undefined ? scaled(spec, name, spec.warmup) : Math.ceil(runs / 5);
+  if (meter === 'cpu') return (await runChild(name, { runs, warmup: warmupOf(runs) })).cpuUsPerRun;
+  // twice the CPU meter's warm-up (unless the bench sets its own): the compiles themselves are
+  // left out of the count, but code still running in V8's lower tiers inside the window would
+  // charge their slower execution
+  const warmup =
+    spec.warmup !== undefined
+      ? scaled(spec, name, spec.warmup)
+      : Math.ceil(scaled(spec, name, spec.runs) / 2.5);
   const counted = await runChild(name, { runs, warmup, underCallgrind: true });
   compilingPerRun.set(name, counted.compiling / runs);
   return counted.instructions / runs;

@@ -17,10 +17,14 @@ export function detectToolType(tool: unknown): ToolType | undefined {
   return undefined;
 }
 
-/** Names of the MCP tools of a tool set. */
+/** Names of the MCP tools of a tool set (no set made for one without: once per run). */
 export function mcpToolNames(tools: unknown): Set<string> | undefined {
   if (typeof tools !== 'object' || tools === null) return undefined;
-  const names = new Set<string>();
-  for (const [name, tool] of Object.entries(tools)) if (detectToolType(tool) === 'mcp') names.add(name);
-  return names.size > 0 ? names : undefined;
+  let names: Set<string> | undefined;
+  for (const name of Object.keys(tools)) {
+    if (detectToolType((tools as Record<string, unknown>)[name]) !== 'mcp') continue;
+    names ??= new Set();
+    names.add(name);
+  }
+  return names;
 }

@@ -66,19 +66,21 @@ export function recordGuardrailTrips(
   runState: unknown,
   error: unknown,
 ): void {
-  const seen = new Set<unknown>();
-  runState ??= (findTripwire(error)?.error as { state?: unknown } | undefined)?.state;
+  // made at the first trip: most runs trip nothing, and end here once each
+  let seen: Set<unknown> | undefined;
   const record = (kind: Kind, result: unknown) => {
-    if (seen.has(result) || !tripped(result)) return;
+    if (seen?.has(result) || !tripped(result)) return;
+    seen ??= new Set();
     seen.add(result);
     (kind === 'input' ? root : current).recordGuardrailTrip({ name: guardrailName(result), kind });
   };
+  const tripwire = error === undefined ? undefined : findTripwire(error);
+  runState ??= (tripwire?.error as { state?: unknown } | undefined)?.state;
   if (typeof runState === 'object' && runState !== null) {
     for (const [kind, field] of STATE_FIELDS) {
       const results = (runState as Record<string, unknown>)[field];
       if (Array.isArray(results)) for (const result of results) record(kind, result);
     }
   }
-  const tripwire = findTripwire(error);
   if (tripwire) record(tripwire.kind, (tripwire.error as { result?: unknown }).result);
 }

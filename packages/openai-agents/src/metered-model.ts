@@ -25,22 +25,31 @@ export function isModel(value: unknown): value is Model {
 }
 
 /**
- * Starts the model call of one `getResponse`/`getStreamedResponse`. The call is the attempt scope of
- * the model's own execution only (`inModelScope`): every HTTP request the provider client makes for
- * it, its own retries included, is one of its attempts, while the runner's code around it (session
- * writes, hooks, tools) stays outside. So `startModelCall`'s own scope is confined here.
+ * Starts the model call of one `getResponse`/`getStreamedResponse` and runs `fn` (the wrapped
+ * model's work, handed the call) in its attempt scope: every HTTP request the provider client makes
+ * for it, its own retries included, is one of its attempts, while the runner's code around it
+ * (session writes, hooks, tools) stays outside. `startModelCall` enters the call's scope for the
+ * rest of the synchronous code and what it awaits, so one scope run around both confines it to
+ * `fn` (one async-context frame per call where a run for the start and another for `fn` made two).
  */
-function startCall(state: RunState, request: ModelRequest, modelName: string | undefined, streamed: boolean) {
-  return runInAttemptScope(NOT_A_MODEL_CALL, () =>
-    guard(state.diagnostics, SOURCE, () => {
+function inNewCall<T>(
+  state: RunState,
+  request: ModelRequest,
+  modelName: string | undefined,
+  streamed: boolean,
+  fn: (call: ModelCall | undefined) => T,
+): T {
+  return runInAttemptScope(NOT_A_MODEL_CALL, () => {
+    const call = guard(state.diagnostics, SOURCE, () => {
       const attempt = request?.modelSettings?.retry ? state.nextAttempt : 1;
       return state.current.startModelCall({
         ...(modelName !== undefined ? { model: modelName } : {}),
         attempt,
         streamed,
       });
-    }),
-  );
+    });
+    return fn(call);
+  });
 }
 
 /** Runs `fn` (the wrapped model's work) with `call` as the scope of the requests it makes. */
@@ -77,10 +86,13 @@ async function meteredResponse(
 ): Promise<ModelResponse> {
   const state = currentRunState();
   if (!state) return target.getResponse(request);
-  const call = startCall(state, request, modelName, false);
+  let call: ModelCall | undefined;
   let response: ModelResponse;
   try {
-    response = await inModelScope(call, () => target.getResponse(request));
+    response = await inNewCall(state, request, modelName, false, (started) => {
+      call = started;
+      return target.getResponse(request);
+    });
   } catch (error) {
     failCall(state, call, error);
     throw error;
@@ -99,7 +111,7 @@ async function* meteredStream(
     yield* target.getStreamedResponse(request);
     return;
   }
-  const call = startCall(state, request, modelName, true);
+  let call: ModelCall | undefined;
   let firstSeen = false;
   let done: unknown;
   const seen: { model: string | undefined; rawUsageSeen: boolean | undefined } = {
@@ -110,7 +122,10 @@ async function* meteredStream(
   let events: AsyncIterator<StreamEvent> | undefined;
   let exhausted = false;
   try {
-    events = inModelScope(call, () => target.getStreamedResponse(request)[Symbol.asyncIterator]());
+    events = inNewCall(state, request, modelName, true, (started) => {
+      call = started;
+      return target.getStreamedResponse(request)[Symbol.asyncIterator]();
+    });
     while (true) {
       let next: IteratorResult<StreamEvent>;
       try {

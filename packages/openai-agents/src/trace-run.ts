@@ -170,10 +170,13 @@ export class TraceRun {
     });
   }
 
-  /** A turn ended: its usage goes to the last model request of the turn that had none of its own. */
+  /**
+   * A turn ended: its usage goes to the last model request of the turn that had none of its own.
+   * Read only when a request waits for it (a turn's usage is most often never needed).
+   */
   private turnEnded(span: SpanLike): void {
     this.turns.delete(span.spanId);
-    this.settleTurn(span.spanId, turnUsage(span));
+    if (this.awaitingTurn.has(span.spanId)) this.settleTurn(span.spanId, turnUsage(span));
   }
 
   private settleTurn(turn: string, usage: Usage | undefined): void {

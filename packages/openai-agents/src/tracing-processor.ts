@@ -47,7 +47,11 @@ export class MetricsTracingProcessor implements TracingProcessor {
       adapterOptions<OpenRunsOptions>(options),
     );
     observeHttpAttempts();
-    // the model's HTTP requests run under its generation/response span (the SDK's current span)
+    // the model's HTTP requests run under its generation/response span (the SDK's current span).
+    // A resolver, not an attempt scope entered in `onSpanStart`: the SDK awaits its processors'
+    // `onSpanStart` one after the other, so only the first runs in the span's async context, and
+    // the README's `addTraceProcessor` puts this one after the SDK's exporter
+    // (tracing-processor-order.test.ts: a scope entered there loses the retried 429's attempt)
     this.removeResolver = addAttemptLogResolver(() => {
       const span = getCurrentSpan() as SpanLike | null;
       const run = span ? this.runs.peek(span.traceId) : undefined;

@@ -130,6 +130,28 @@ function errorChainSeen(error: unknown, seen: WeakSet<object>): boolean {
   return false;
 }
 
+/**
+ * What a call leaves in the async context of the code that started it: a reference to the call,
+ * dropped when the call ends. A framework may keep that context long after (in a promise it
+ * retains); through this handle, the ended call, its run and the run's record stay collectable
+ * instead of being kept, and promoted by the garbage collector, with the framework's objects.
+ */
+class ScopeHandle implements AttemptScope {
+  constructor(private call: ModelCall | ToolCall | undefined) {}
+
+  get ended(): boolean {
+    return this.call === undefined || this.call.ended;
+  }
+
+  attemptLog(): AttemptLog | null {
+    return this.call === undefined ? null : this.call.attemptLog();
+  }
+
+  release(): void {
+    this.call = undefined;
+  }
+}
+
 /** Where the outcome of a model call begins once the failed HTTP attempts before it are recorded. */
 interface OutcomeAttempt {
   startedAt: number;
@@ -148,6 +170,8 @@ interface OutcomeAttempt {
 export class ModelCall implements AttemptScope {
   private firstTokenAt: number | undefined;
   private done = false;
+  /** @internal the handle entered as the caller's attempt scope (`startModelCall`) */
+  _scope: ScopeHandle | undefined;
   private attempts: AttemptLog | undefined;
   private lastAttempt: number | undefined;
 
@@ -190,6 +214,7 @@ export class ModelCall implements AttemptScope {
   end(result: ModelCallEnd = {}, at: number = now()): void {
     if (this.done) return;
     this.done = true;
+    this._scope?.release();
     result = sanitizeModelCallEnd(result, this.owner._diagnostics);
     at = timeArg(at, 'end(at)', this.owner._diagnostics);
     const outcome = this.settleAttempts(false, result.model, at);
@@ -199,6 +224,7 @@ export class ModelCall implements AttemptScope {
   fail(error: unknown, result: ModelCallEnd = {}, at: number = now()): void {
     if (this.done) return;
     this.done = true;
+    this._scope?.release();
     result = sanitizeModelCallEnd(result, this.owner._diagnostics);
     at = timeArg(at, 'fail(at)', this.owner._diagnostics);
     this.owner._markCounted(error);
@@ -219,6 +245,7 @@ export class ModelCall implements AttemptScope {
   _abandon(at: number): void {
     if (this.done) return;
     this.done = true;
+    this._scope?.release();
     const outcome = this.settleAttempts(false, undefined, at);
     this.owner._addModelCall(this.build('unfinished', {}, undefined, at, outcome), this);
   }
@@ -311,6 +338,8 @@ export class ModelCall implements AttemptScope {
 /** A tool execution in flight; its HTTP requests are never model attempts. */
 export class ToolCall implements AttemptScope {
   private done = false;
+  /** @internal the handle entered as the caller's attempt scope (`startToolCall`) */
+  _scope: ScopeHandle | undefined;
 
   constructor(
     private readonly owner: InvocationRecorder,
@@ -346,6 +375,7 @@ export class ToolCall implements AttemptScope {
   private finish(outcome: 'success' | 'failure', error: ErrorInfo | undefined, at: number): void {
     if (this.done) return;
     this.done = true;
+    this._scope?.release();
     at = timeArg(at, 'tool call end time', this.owner._diagnostics);
     const { name, type, callId, startedAt } = this.start;
     const record: { -readonly [K in keyof ToolCallRecord]: ToolCallRecord[K] } = {
@@ -419,7 +449,8 @@ export class InvocationRecorder {
     const call = new ModelCall(this, start, start.startedAt ?? now());
     if (this.acceptsEvents('model call start')) this.open.add(call);
     observeHttpAttempts();
-    enterAttemptScope(call);
+    call._scope = new ScopeHandle(call);
+    enterAttemptScope(call._scope);
     return call;
   }
 
@@ -437,7 +468,8 @@ export class InvocationRecorder {
   startToolCall(start: ToolCallStart): ToolCall {
     const call = this.newToolCall(start);
     if (this.acceptsEvents('tool call start')) this.open.add(call);
-    enterAttemptScope(call);
+    call._scope = new ScopeHandle(call);
+    enterAttemptScope(call._scope);
     return call;
   }
 

@@ -65,30 +65,17 @@ function addStageMiddleware(agent: LocalAgent, stage: object, handler: StageHand
   (agent.addMiddleware as (stage: object, handler: StageHandler) => unknown)(stage, handler);
 }
 
-/**
- * The middleware: notes what the stream throws on the agent's run (an interrupt is no error: the
- * SDK turns it into a result). Not an async generator: `yield* next(context)` in one would add a
- * generator hop (two promise turns) to every event of the run; the SDK only iterates what the
- * stage returns, so the inner stream is handed on with a rejection handler on each step.
- */
+/** The middleware: notes what the stream throws on the agent's run (an interrupt is no error: the SDK turns it into a result). */
 function rememberThrown(runs: Runs, diagnostics: Diagnostics): StageHandler {
-  return function meteredAgentStream(context, next) {
-    const inner = next(context);
-    const rethrow = (error: unknown): never => {
+  return async function* meteredAgentStream(context, next) {
+    try {
+      return yield* next(context);
+    } catch (error) {
       guard(diagnostics, SOURCE, () => {
         const run = runs.peek(context.agent);
         if (run && !Array.isArray(readField(error, 'interrupts'))) run.thrown = error;
       });
       throw error;
-    };
-    const stream = {
-      next: (value?: unknown) => inner.next(value).then(undefined, rethrow),
-      return: (value?: unknown) => inner.return(value),
-      throw: (error?: unknown) => inner.throw(error).then(undefined, rethrow),
-      [Symbol.asyncIterator]() {
-        return stream;
-      },
-    };
-    return stream as unknown as AsyncGenerator;
+    }
   };
 }

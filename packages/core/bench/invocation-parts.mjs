@@ -1,14 +1,19 @@
-// Where an invocation's instructions go in the core, part by part (run under callgrind with
-// scripts/callgrind-window.mjs, one PART per process; each part adds to the previous one):
-//   empty      startInvocation + end (the record, its summary, the exporter call)
+// One invocation's cost in the core, as an adapter drives it, part by part (one PART per process;
+// each part adds to the previous one; the default is the whole invocation):
+//   empty      startInvocation through `Metrics` + end (the record, its summary, the exporter call)
 //   calls      + 2 model calls started and ended without usage
 //   usage      + their usage (fromOpenAIChatUsage) and a first token each
-//   tool       + 1 tool call (the full invocation of invocation-cost.mjs)
+//   tool       + 1 tool call
+// Prints CPU µs per invocation. For instructions, run it under callgrind with the window preload:
+//   valgrind --tool=callgrind --instr-atstart=no node --import=../../scripts/callgrind-window.mjs \
+//     --single-threaded --random-seed=1 --hash-seed=1 bench/invocation-parts.mjs
+// The default warm-up is long (40,000 invocations): V8 was still tiering these small functions up
+// to TurboFan after 10,000, and a compile inside the window costs more than thousands of runs.
 import { createMetrics, fromOpenAIChatUsage } from '../dist/index.js';
 
 const part = process.env.PART ?? 'tool';
 const n = Number(process.env.N ?? 20000);
-const warmup = Number(process.env.WARMUP ?? 2000);
+const warmup = Number(process.env.WARMUP ?? 40000);
 let records = 0;
 const metrics = createMetrics({ exporters: [{ export: () => void records++ }], logger: false });
 const raw = { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 };
@@ -24,7 +29,7 @@ function call(run) {
 function one() {
   const run = metrics.startInvocation({ providerType: 'CUSTOM_PROVIDER', model: 'm' });
   if (withCalls) call(run);
-  if (part === 'tool') run.startToolCall({ name: 'add', type: 'function' }).end();
+  if (part === 'tool') run.startToolCall({ name: 'add', type: 'api' }).end();
   if (withCalls) call(run);
   run.end();
 }

@@ -27,6 +27,7 @@ import {
   sanitizeToolCallStart,
   timeArg,
 } from './sanitize.js';
+import { OpenItems } from './open-items.js';
 import { summarizeInvocation } from './summarize.js';
 import { type ToolTypeOverride, resolveToolType } from './tool-type.js';
 
@@ -88,6 +89,18 @@ export interface ToolCallStart {
 }
 
 const MAX_ITEMS = 10_000;
+
+// most records have no guardrail trips, errors or members: they share one frozen empty list
+// (freezing is one of the costlier steps of ending a run)
+const NONE: readonly never[] = Object.freeze([]);
+const frozen = <T>(items: T[]): readonly T[] => (items.length === 0 ? NONE : Object.freeze(items));
+
+let webCrypto: { randomUUID(): string } | undefined;
+/** A fresh run id. `globalThis.crypto` is a getter in Node: read once. */
+function randomUUID(): string {
+  webCrypto ??= globalThis.crypto;
+  return webCrypto.randomUUID();
+}
 
 interface Shared {
   hooks: RecorderHooks;
@@ -382,7 +395,7 @@ export class InvocationRecorder {
   private readonly guardrailTrips: GuardrailTripRecord[] = [];
   private readonly errors: ErrorInfo[] = [];
   private readonly members: InvocationRecord[] = [];
-  private readonly open = new Set<ModelCall | ToolCall | InvocationRecorder>();
+  private readonly open = new OpenItems<ModelCall | ToolCall | InvocationRecorder>();
   private record: InvocationRecord | undefined;
 
   constructor(
@@ -393,7 +406,7 @@ export class InvocationRecorder {
     hooks = typeof hooks === 'object' && hooks !== null ? hooks : {};
     options = sanitizeInvocationOptions(options, (parent ? parent.recorder.shared.hooks : hooks).diagnostics);
     this.options = options;
-    this.runId = options.runId ?? globalThis.crypto.randomUUID();
+    this.runId = options.runId ?? randomUUID();
     this.startedAt = options.startedAt ?? now();
     this.parent = parent?.recorder;
     this.memberKind = parent?.kind;
@@ -516,7 +529,7 @@ export class InvocationRecorder {
     const endedAt = Math.max(options.endedAt ?? now(), this.startedAt);
     const failed = 'error' in options && options.error !== undefined;
     if (this.open.size > 0) {
-      for (const item of [...this.open]) {
+      for (const item of this.open.snapshot()) {
         if (item instanceof InvocationRecorder)
           item.end(failed ? { endedAt, error: options.error, countError: false } : { endedAt });
         else item._abandon(endedAt);
@@ -542,11 +555,11 @@ export class InvocationRecorder {
     base.durationMs = endedAt - this.startedAt;
     base.outcome = failed ? 'error' : 'success';
     if (error) base.error = error;
-    base.modelCalls = Object.freeze(this.modelCalls);
-    base.toolCalls = Object.freeze(this.toolCalls);
-    base.guardrailTrips = Object.freeze(this.guardrailTrips);
-    base.errors = Object.freeze(this.errors);
-    base.members = Object.freeze(this.members);
+    base.modelCalls = frozen(this.modelCalls);
+    base.toolCalls = frozen(this.toolCalls);
+    base.guardrailTrips = frozen(this.guardrailTrips);
+    base.errors = frozen(this.errors);
+    base.members = frozen(this.members);
     if (metadata) base.metadata = Object.freeze({ ...metadata });
     const record = base as InvocationRecord & { summary: InvocationRecord['summary'] };
     record.summary = summarizeInvocation(record, { includeMembers: true });

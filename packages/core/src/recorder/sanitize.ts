@@ -3,7 +3,7 @@ import { now } from '../clock.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { isProviderType } from '../schema/provider-types.js';
 import type { ToolType } from '../schema/resource-metric.js';
-import { readField } from '../usage/read-fields.js';
+import { type Fields, readField, readFields } from '../usage/read-fields.js';
 import { sanitizeUsage } from '../usage/sanitize-usage.js';
 import type { Usage } from '../usage/usage.js';
 import type {
@@ -17,7 +17,8 @@ import type { MemberKind } from './record.js';
 
 /**
  * The repair rules of the recorder's public entry points. A JavaScript caller can pass anything;
- * each argument is read once, through guards, into a fresh object of the documented shape. What
+ * each argument is read through guards (`readFields`: once, or twice when a getter throws) into a
+ * fresh object of the documented shape. What
  * does not fit is dropped ("not reported") or replaced by its default, and reported as a
  * `recorder.invalid-input` (or `usage.invalid`) warning. Nothing here throws.
  */
@@ -116,24 +117,34 @@ function metadataArg(value: unknown, diagnostics: Diag): Record<string, string> 
   return out;
 }
 
+const readInvocationOptions = (s: Fields) => ({
+  providerType: s.providerType,
+  name: s.name,
+  sessionId: s.sessionId,
+  model: s.model,
+  metadata: s.metadata,
+  startedAt: s.startedAt,
+  runId: s.runId,
+});
+
 export function sanitizeInvocationOptions(value: unknown, diagnostics: Diag): InvocationOptions {
-  const source = objectArg(value, 'invocation options', diagnostics);
+  const source = readFields(objectArg(value, 'invocation options', diagnostics), readInvocationOptions);
   const out: InvocationOptions = {};
-  const providerType = readField(source, 'providerType');
+  const providerType = source.providerType;
   if (isProviderType(providerType)) out.providerType = providerType;
   else if (providerType !== undefined)
     reportInvalid(diagnostics, 'providerType', providerType, 'the default provider type was used');
-  const name = optionalString(readField(source, 'name'), 'name', diagnostics);
+  const name = optionalString(source.name, 'name', diagnostics);
   if (name !== undefined) out.name = name;
-  const sessionId = optionalString(readField(source, 'sessionId'), 'sessionId', diagnostics);
+  const sessionId = optionalString(source.sessionId, 'sessionId', diagnostics);
   if (sessionId !== undefined) out.sessionId = sessionId;
-  const model = optionalString(readField(source, 'model'), 'model', diagnostics);
+  const model = optionalString(source.model, 'model', diagnostics);
   if (model !== undefined) out.model = model;
-  const metadata = metadataArg(readField(source, 'metadata'), diagnostics);
+  const metadata = metadataArg(source.metadata, diagnostics);
   if (metadata !== undefined) out.metadata = metadata;
-  const startedAt = optionalTime(readField(source, 'startedAt'), 'startedAt', diagnostics);
+  const startedAt = optionalTime(source.startedAt, 'startedAt', diagnostics);
   if (startedAt !== undefined) out.startedAt = startedAt;
-  const runId = readField(source, 'runId');
+  const runId = source.runId;
   if (typeof runId === 'string' && UUID_V4.test(runId)) out.runId = runId;
   else if (runId !== undefined) reportInvalid(diagnostics, 'runId', runId, 'a fresh UUID v4 was used');
   return out;
@@ -150,18 +161,26 @@ export function sanitizeMemberOptions(
   return { ...options, kind: 'subagent' };
 }
 
+const readModelCallStart = (s: Fields) => ({
+  model: s.model,
+  provider: s.provider,
+  attempt: s.attempt,
+  streamed: s.streamed,
+  startedAt: s.startedAt,
+});
+
 export function sanitizeModelCallStart(value: unknown, diagnostics: Diag): ModelCallStart {
-  const source = objectArg(value, 'model call start', diagnostics);
+  const source = readFields(objectArg(value, 'model call start', diagnostics), readModelCallStart);
   const out: ModelCallStart = {};
-  const model = optionalString(readField(source, 'model'), 'model', diagnostics);
+  const model = optionalString(source.model, 'model', diagnostics);
   if (model !== undefined) out.model = model;
-  const provider = optionalString(readField(source, 'provider'), 'provider', diagnostics);
+  const provider = optionalString(source.provider, 'provider', diagnostics);
   if (provider !== undefined) out.provider = provider;
-  const attempt = readField(source, 'attempt');
+  const attempt = source.attempt;
   if (typeof attempt === 'number' && Number.isSafeInteger(attempt) && attempt >= 1) out.attempt = attempt;
   else if (attempt !== undefined) reportInvalid(diagnostics, 'attempt', attempt, '1 was used');
-  if (readField(source, 'streamed') === true) out.streamed = true;
-  const startedAt = optionalTime(readField(source, 'startedAt'), 'startedAt', diagnostics);
+  if (source.streamed === true) out.streamed = true;
+  const startedAt = optionalTime(source.startedAt, 'startedAt', diagnostics);
   if (startedAt !== undefined) out.startedAt = startedAt;
   return out;
 }
@@ -180,14 +199,16 @@ function usageArg(value: unknown, diagnostics: Diag): Usage | undefined {
   return usage;
 }
 
+const readModelCallEnd = (s: Fields) => ({ usage: s.usage, model: s.model, status: s.status });
+
 export function sanitizeModelCallEnd(value: unknown, diagnostics: Diag): ModelCallEnd {
-  const source = objectArg(value, 'model call result', diagnostics);
+  const source = readFields(objectArg(value, 'model call result', diagnostics), readModelCallEnd);
   const out: ModelCallEnd = {};
-  const usage = usageArg(readField(source, 'usage'), diagnostics);
+  const usage = usageArg(source.usage, diagnostics);
   if (usage !== undefined) out.usage = usage;
-  const model = optionalString(readField(source, 'model'), 'model', diagnostics);
+  const model = optionalString(source.model, 'model', diagnostics);
   if (model !== undefined) out.model = model;
-  const status = readField(source, 'status');
+  const status = source.status;
   if (typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599)
     out.status = status;
   else if (status !== undefined) reportInvalid(diagnostics, 'status', status, 'it was left out');
@@ -221,18 +242,25 @@ export function sanitizeRecordedModelCall(value: unknown, diagnostics: Diag): Re
   return out;
 }
 
+const readToolCallStart = (s: Fields) => ({
+  name: s.name,
+  type: s.type,
+  callId: s.callId,
+  startedAt: s.startedAt,
+});
+
 export function sanitizeToolCallStart(value: unknown, diagnostics: Diag): ToolCallStart {
-  const source = objectArg(value, 'tool call start', diagnostics);
-  const name = readField(source, 'name');
+  const source = readFields(objectArg(value, 'tool call start', diagnostics), readToolCallStart);
+  const name = source.name;
   const out: ToolCallStart = { name: typeof name === 'string' ? name : 'unknown' };
   if (typeof name !== 'string') reportInvalid(diagnostics, 'tool name', name, '"unknown" was used');
-  const type = readField(source, 'type');
+  const type = source.type;
   if (type === 'api' || type === 'mcp') out.type = type as ToolType;
   else if (type !== undefined)
     reportInvalid(diagnostics, 'tool type', type, 'it was ignored (the type is api unless mcp is given)');
-  const callId = optionalString(readField(source, 'callId'), 'callId', diagnostics);
+  const callId = optionalString(source.callId, 'callId', diagnostics);
   if (callId !== undefined) out.callId = callId;
-  const startedAt = optionalTime(readField(source, 'startedAt'), 'startedAt', diagnostics);
+  const startedAt = optionalTime(source.startedAt, 'startedAt', diagnostics);
   if (startedAt !== undefined) out.startedAt = startedAt;
   return out;
 }
@@ -274,17 +302,19 @@ export function sanitizeGuardrailTrip(
   return out;
 }
 
+const readEndOptions = (s: Fields) => ({ error: s.error, endedAt: s.endedAt, countError: s.countError });
+
 export function sanitizeEndOptions(
   value: unknown,
   diagnostics: Diag,
 ): { error?: unknown; endedAt?: number; countError?: boolean } {
-  const source = objectArg(value, 'end options', diagnostics);
+  const source = readFields(objectArg(value, 'end options', diagnostics), readEndOptions);
   const out: { error?: unknown; endedAt?: number; countError?: boolean } = {};
-  const error = readField(source, 'error');
+  const error = source.error;
   if (error !== undefined) out.error = error;
-  const endedAt = optionalTime(readField(source, 'endedAt'), 'endedAt', diagnostics);
+  const endedAt = optionalTime(source.endedAt, 'endedAt', diagnostics);
   if (endedAt !== undefined) out.endedAt = endedAt;
-  if (readField(source, 'countError') === false) out.countError = false;
+  if (source.countError === false) out.countError = false;
   return out;
 }
 

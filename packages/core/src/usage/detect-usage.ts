@@ -2,7 +2,7 @@ import { fromAnthropicUsage } from './from-anthropic.js';
 import { fromBedrockConverseUsage } from './from-bedrock.js';
 import { fromGeminiUsage } from './from-gemini.js';
 import { fromOpenAIChatUsage, fromOpenAIResponsesUsage } from './from-openai.js';
-import { field, isObject } from './read-fields.js';
+import { type Fields, isObject, readFields } from './read-fields.js';
 import type { Usage } from './usage.js';
 
 /**
@@ -13,19 +13,30 @@ import type { Usage } from './usage.js';
  */
 export function fromProviderUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
-  if (field(raw, 'prompt_tokens') !== undefined || field(raw, 'completion_tokens') !== undefined)
-    return fromOpenAIChatUsage(raw);
-  if (field(raw, 'promptTokenCount') !== undefined || field(raw, 'candidatesTokenCount') !== undefined)
-    return fromGeminiUsage(raw);
-  if (field(raw, 'input_tokens') !== undefined || field(raw, 'output_tokens') !== undefined) {
-    return field(raw, 'total_tokens') !== undefined || field(raw, 'input_tokens_details') !== undefined
+  const keys = readFields(raw, readShapeKeys);
+  if (keys.prompt !== undefined || keys.completion !== undefined) return fromOpenAIChatUsage(raw);
+  if (keys.promptCount !== undefined || keys.candidatesCount !== undefined) return fromGeminiUsage(raw);
+  if (keys.input !== undefined || keys.output !== undefined) {
+    return keys.total !== undefined || keys.inputDetails !== undefined
       ? fromOpenAIResponsesUsage(raw)
       : fromAnthropicUsage(raw);
   }
-  if (field(raw, 'inputTokens') !== undefined || field(raw, 'outputTokens') !== undefined)
-    return fromBedrockConverseUsage(raw);
+  if (keys.inputTokens !== undefined || keys.outputTokens !== undefined) return fromBedrockConverseUsage(raw);
   return undefined;
 }
+
+const readShapeKeys = (s: Fields) => ({
+  prompt: s.prompt_tokens,
+  completion: s.completion_tokens,
+  promptCount: s.promptTokenCount,
+  candidatesCount: s.candidatesTokenCount,
+  input: s.input_tokens,
+  output: s.output_tokens,
+  total: s.total_tokens,
+  inputDetails: s.input_tokens_details,
+  inputTokens: s.inputTokens,
+  outputTokens: s.outputTokens,
+});
 
 /**
  * LlamaIndex `ChatResponse.raw`: the provider's response (`raw.usage`, or `raw.usageMetadata` for
@@ -51,12 +62,27 @@ function fromChunks(raw: unknown, depth: number, budget: { left: number }): Usag
   }
   if (chunks) {
     for (let i = chunks.length - 1; i >= 0 && budget.left > 0; i--) {
-      const chunk = field(chunks, String(i));
-      const usage = fromChunks(field(chunk, 'raw') ?? chunk, depth + 1, budget);
+      const chunk = itemAt(chunks, i);
+      const usage = fromChunks(
+        isObject(chunk) ? (readFields(chunk, readChunk).raw ?? chunk) : chunk,
+        depth + 1,
+        budget,
+      );
       if (usage) return usage;
     }
     return undefined;
   }
   if (!isObject(raw)) return undefined;
-  return fromProviderUsage(field(raw, 'usage') ?? field(raw, 'usageMetadata'));
+  return fromProviderUsage(readFields(raw, readResponse).usage);
+}
+
+const readChunk = (s: Fields) => ({ raw: s.raw });
+const readResponse = (s: Fields) => ({ usage: s.usage ?? s.usageMetadata });
+
+function itemAt(items: readonly unknown[], index: number): unknown {
+  try {
+    return items[index];
+  } catch {
+    return undefined; // a proxy's trap
+  }
 }

@@ -1,5 +1,21 @@
+import { type Fields, isObject, readFields } from './read-fields.js';
 import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
-import { field, isObject } from './read-fields.js';
+
+const readProviderUsage = (s: Fields) => ({
+  input: s.inputTokens,
+  output: s.outputTokens,
+  raw: s.raw,
+});
+
+const readProviderDetails = (s: Fields) => ({
+  noCache: s.inputTokens?.noCache,
+  cacheRead: s.inputTokens?.cacheRead,
+  cacheWrite: s.inputTokens?.cacheWrite,
+  text: s.outputTokens?.text,
+  reasoning: s.outputTokens?.reasoning,
+  inputTotal: s.inputTokens?.total,
+  outputTotal: s.outputTokens?.total,
+});
 
 /**
  * AI SDK provider-level usage, as a `LanguageModelMiddleware` sees it:
@@ -9,31 +25,40 @@ import { field, isObject } from './read-fields.js';
  */
 export function fromAiSdkProviderUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
-  const input = field(raw, 'inputTokens');
-  const output = field(raw, 'outputTokens');
-  if (!isObject(input) && !isObject(output)) return fromAiSdkUsage(raw);
+  const top = readFields(raw, readProviderUsage);
+  if (!isObject(top.input) && !isObject(top.output)) return fromAiSdkUsage(raw);
+  const f = readFields(raw, readProviderDetails);
   const invalid: string[] = [];
-  const noCache = toTokenCount(field(input, 'noCache'), 'inputTokens.noCache', invalid);
-  const cacheRead = toTokenCount(field(input, 'cacheRead'), 'inputTokens.cacheRead', invalid);
-  const cacheWrite = toTokenCount(field(input, 'cacheWrite'), 'inputTokens.cacheWrite', invalid);
-  const text = toTokenCount(field(output, 'text'), 'outputTokens.text', invalid);
-  const reasoning = toTokenCount(field(output, 'reasoning'), 'outputTokens.reasoning', invalid);
+  const noCache = toTokenCount(f.noCache, 'inputTokens.noCache', invalid);
+  const cacheRead = toTokenCount(f.cacheRead, 'inputTokens.cacheRead', invalid);
+  const cacheWrite = toTokenCount(f.cacheWrite, 'inputTokens.cacheWrite', invalid);
+  const text = toTokenCount(f.text, 'outputTokens.text', invalid);
+  const reasoning = toTokenCount(f.reasoning, 'outputTokens.reasoning', invalid);
   return createUsage(
     {
       inputTokens:
-        toTokenCount(field(input, 'total'), 'inputTokens.total', invalid) ??
+        toTokenCount(f.inputTotal, 'inputTokens.total', invalid) ??
         addTokenCounts(addTokenCounts(noCache, cacheRead), cacheWrite),
       outputTokens:
-        toTokenCount(field(output, 'total'), 'outputTokens.total', invalid) ??
-        addTokenCounts(text, reasoning),
+        toTokenCount(f.outputTotal, 'outputTokens.total', invalid) ?? addTokenCounts(text, reasoning),
       cacheReadTokens: cacheRead,
       cacheWriteTokens: cacheWrite,
       reasoningTokens: reasoning,
     },
-    field(raw, 'raw') ?? raw,
+    top.raw ?? raw,
     invalid,
   );
 }
+
+const readResultUsage = (s: Fields) => ({
+  input: s.inputTokens,
+  output: s.outputTokens,
+  total: s.totalTokens,
+  cacheRead: s.inputTokenDetails?.cacheReadTokens ?? s.cachedInputTokens,
+  cacheWrite: s.inputTokenDetails?.cacheWriteTokens,
+  reasoning: s.outputTokenDetails?.reasoningTokens ?? s.reasoningTokens,
+  raw: s.raw,
+});
 
 /**
  * AI SDK result-level usage (`result.usage`, `totalUsage`, telemetry events):
@@ -44,30 +69,17 @@ export function fromAiSdkProviderUsage(raw: unknown): Usage | undefined {
 export function fromAiSdkUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
-  const input = field(raw, 'inputTokenDetails');
-  const output = field(raw, 'outputTokenDetails');
+  const f = readFields(raw, readResultUsage);
   return createUsage(
     {
-      inputTokens: toTokenCount(field(raw, 'inputTokens'), 'inputTokens', invalid),
-      outputTokens: toTokenCount(field(raw, 'outputTokens'), 'outputTokens', invalid),
-      reportedTotalTokens: toTokenCount(field(raw, 'totalTokens'), 'totalTokens', invalid),
-      cacheReadTokens: toTokenCount(
-        field(input, 'cacheReadTokens') ?? field(raw, 'cachedInputTokens'),
-        'inputTokenDetails.cacheReadTokens',
-        invalid,
-      ),
-      cacheWriteTokens: toTokenCount(
-        field(input, 'cacheWriteTokens'),
-        'inputTokenDetails.cacheWriteTokens',
-        invalid,
-      ),
-      reasoningTokens: toTokenCount(
-        field(output, 'reasoningTokens') ?? field(raw, 'reasoningTokens'),
-        'outputTokenDetails.reasoningTokens',
-        invalid,
-      ),
+      inputTokens: toTokenCount(f.input, 'inputTokens', invalid),
+      outputTokens: toTokenCount(f.output, 'outputTokens', invalid),
+      reportedTotalTokens: toTokenCount(f.total, 'totalTokens', invalid),
+      cacheReadTokens: toTokenCount(f.cacheRead, 'inputTokenDetails.cacheReadTokens', invalid),
+      cacheWriteTokens: toTokenCount(f.cacheWrite, 'inputTokenDetails.cacheWriteTokens', invalid),
+      reasoningTokens: toTokenCount(f.reasoning, 'outputTokenDetails.reasoningTokens', invalid),
     },
-    field(raw, 'raw') ?? raw,
+    f.raw ?? raw,
     invalid,
   );
 }

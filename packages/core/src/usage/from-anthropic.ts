@@ -1,5 +1,12 @@
+import { type Fields, isObject, readFields } from './read-fields.js';
 import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
-import { field, isObject } from './read-fields.js';
+
+const readAnthropicUsage = (s: Fields) => ({
+  input: s.input_tokens,
+  cacheRead: s.cache_read_input_tokens,
+  cacheWrite: s.cache_creation_input_tokens,
+  output: s.output_tokens,
+});
 
 /**
  * Anthropic Messages `usage`: `input_tokens` counts only uncached input, so cache reads
@@ -9,17 +16,14 @@ import { field, isObject } from './read-fields.js';
 export function fromAnthropicUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
-  const uncached = toTokenCount(field(raw, 'input_tokens'), 'input_tokens', invalid);
-  const cacheRead = toTokenCount(field(raw, 'cache_read_input_tokens'), 'cache_read_input_tokens', invalid);
-  const cacheWrite = toTokenCount(
-    field(raw, 'cache_creation_input_tokens'),
-    'cache_creation_input_tokens',
-    invalid,
-  );
+  const f = readFields(raw, readAnthropicUsage);
+  const uncached = toTokenCount(f.input, 'input_tokens', invalid);
+  const cacheRead = toTokenCount(f.cacheRead, 'cache_read_input_tokens', invalid);
+  const cacheWrite = toTokenCount(f.cacheWrite, 'cache_creation_input_tokens', invalid);
   return createUsage(
     {
       inputTokens: addTokenCounts(addTokenCounts(uncached, cacheRead), cacheWrite),
-      outputTokens: toTokenCount(field(raw, 'output_tokens'), 'output_tokens', invalid),
+      outputTokens: toTokenCount(f.output, 'output_tokens', invalid),
       cacheReadTokens: cacheRead,
       cacheWriteTokens: cacheWrite,
     },

@@ -1,5 +1,13 @@
+import { type Fields, isObject, readFields } from './read-fields.js';
 import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
-import { field, isObject } from './read-fields.js';
+
+const readConverseUsage = (s: Fields) => ({
+  cacheRead: s.cacheReadInputTokens,
+  cacheWrite: s.cacheWriteInputTokens,
+  input: s.inputTokens,
+  output: s.outputTokens,
+  total: s.totalTokens,
+});
 
 /**
  * Bedrock Converse `usage`: `inputTokens` excludes prompt-cache reads and writes, which are added
@@ -8,16 +16,17 @@ import { field, isObject } from './read-fields.js';
 export function fromBedrockConverseUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
-  const cacheRead = toTokenCount(field(raw, 'cacheReadInputTokens'), 'cacheReadInputTokens', invalid);
-  const cacheWrite = toTokenCount(field(raw, 'cacheWriteInputTokens'), 'cacheWriteInputTokens', invalid);
+  const f = readFields(raw, readConverseUsage);
+  const cacheRead = toTokenCount(f.cacheRead, 'cacheReadInputTokens', invalid);
+  const cacheWrite = toTokenCount(f.cacheWrite, 'cacheWriteInputTokens', invalid);
   return createUsage(
     {
       inputTokens: addTokenCounts(
-        addTokenCounts(toTokenCount(field(raw, 'inputTokens'), 'inputTokens', invalid), cacheRead),
+        addTokenCounts(toTokenCount(f.input, 'inputTokens', invalid), cacheRead),
         cacheWrite,
       ),
-      outputTokens: toTokenCount(field(raw, 'outputTokens'), 'outputTokens', invalid),
-      reportedTotalTokens: toTokenCount(field(raw, 'totalTokens'), 'totalTokens', invalid),
+      outputTokens: toTokenCount(f.output, 'outputTokens', invalid),
+      reportedTotalTokens: toTokenCount(f.total, 'totalTokens', invalid),
       cacheReadTokens: cacheRead,
       cacheWriteTokens: cacheWrite,
     },

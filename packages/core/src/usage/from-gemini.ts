@@ -1,15 +1,27 @@
+import { type Fields, isObject, readField, readFields } from './read-fields.js';
 import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
-import { field, isObject } from './read-fields.js';
 
+/** The audio entries of a Gemini `ModalityTokenCount[]`, summed (rare: read field by field). */
 function audioTokens(details: unknown, path: string, invalid: string[]): number | undefined {
   if (!Array.isArray(details)) return undefined;
   let total: number | undefined;
   for (const entry of details) {
-    if (field(entry, 'modality') === 'AUDIO')
-      total = addTokenCounts(total, toTokenCount(field(entry, 'tokenCount'), path, invalid));
+    if (readField(entry, 'modality') === 'AUDIO')
+      total = addTokenCounts(total, toTokenCount(readField(entry, 'tokenCount'), path, invalid));
   }
   return total;
 }
+
+const readUsageMetadata = (s: Fields) => ({
+  thoughts: s.thoughtsTokenCount,
+  prompt: s.promptTokenCount,
+  toolUsePrompt: s.toolUsePromptTokenCount,
+  candidates: s.candidatesTokenCount,
+  total: s.totalTokenCount,
+  cached: s.cachedContentTokenCount,
+  promptDetails: s.promptTokensDetails,
+  candidatesDetails: s.candidatesTokensDetails,
+});
 
 /**
  * Gemini `usageMetadata`: `promptTokenCount` includes `cachedContentTokenCount`; tool-use prompt
@@ -19,34 +31,20 @@ function audioTokens(details: unknown, path: string, invalid: string[]): number 
 export function fromGeminiUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
-  const thoughts = toTokenCount(field(raw, 'thoughtsTokenCount'), 'thoughtsTokenCount', invalid);
+  const f = readFields(raw, readUsageMetadata);
+  const thoughts = toTokenCount(f.thoughts, 'thoughtsTokenCount', invalid);
   return createUsage(
     {
       inputTokens: addTokenCounts(
-        toTokenCount(field(raw, 'promptTokenCount'), 'promptTokenCount', invalid),
-        toTokenCount(field(raw, 'toolUsePromptTokenCount'), 'toolUsePromptTokenCount', invalid),
+        toTokenCount(f.prompt, 'promptTokenCount', invalid),
+        toTokenCount(f.toolUsePrompt, 'toolUsePromptTokenCount', invalid),
       ),
-      outputTokens: addTokenCounts(
-        toTokenCount(field(raw, 'candidatesTokenCount'), 'candidatesTokenCount', invalid),
-        thoughts,
-      ),
-      reportedTotalTokens: toTokenCount(field(raw, 'totalTokenCount'), 'totalTokenCount', invalid),
-      cacheReadTokens: toTokenCount(
-        field(raw, 'cachedContentTokenCount'),
-        'cachedContentTokenCount',
-        invalid,
-      ),
+      outputTokens: addTokenCounts(toTokenCount(f.candidates, 'candidatesTokenCount', invalid), thoughts),
+      reportedTotalTokens: toTokenCount(f.total, 'totalTokenCount', invalid),
+      cacheReadTokens: toTokenCount(f.cached, 'cachedContentTokenCount', invalid),
       reasoningTokens: thoughts,
-      audioInputTokens: audioTokens(
-        field(raw, 'promptTokensDetails'),
-        'promptTokensDetails.tokenCount',
-        invalid,
-      ),
-      audioOutputTokens: audioTokens(
-        field(raw, 'candidatesTokensDetails'),
-        'candidatesTokensDetails.tokenCount',
-        invalid,
-      ),
+      audioInputTokens: audioTokens(f.promptDetails, 'promptTokensDetails.tokenCount', invalid),
+      audioOutputTokens: audioTokens(f.candidatesDetails, 'candidatesTokensDetails.tokenCount', invalid),
     },
     raw,
     invalid,

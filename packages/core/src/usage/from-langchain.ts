@@ -1,5 +1,16 @@
+import { type Fields, isObject, readFields } from './read-fields.js';
 import { createUsage, toTokenCount, type Usage } from './usage.js';
-import { field, isObject } from './read-fields.js';
+
+const readUsageMetadata = (s: Fields) => ({
+  input: s.input_tokens,
+  output: s.output_tokens,
+  total: s.total_tokens,
+  cacheRead: s.input_token_details?.cache_read,
+  cacheWrite: s.input_token_details?.cache_creation,
+  reasoning: s.output_token_details?.reasoning,
+  audioInput: s.input_token_details?.audio,
+  audioOutput: s.output_token_details?.audio,
+});
 
 /**
  * LangChain `AIMessage.usage_metadata`: `input_tokens` is the sum of every input kind (cache reads
@@ -8,22 +19,17 @@ import { field, isObject } from './read-fields.js';
 export function fromLangChainUsageMetadata(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
-  const input = field(raw, 'input_token_details');
-  const output = field(raw, 'output_token_details');
+  const f = readFields(raw, readUsageMetadata);
   return createUsage(
     {
-      inputTokens: toTokenCount(field(raw, 'input_tokens'), 'input_tokens', invalid),
-      outputTokens: toTokenCount(field(raw, 'output_tokens'), 'output_tokens', invalid),
-      reportedTotalTokens: toTokenCount(field(raw, 'total_tokens'), 'total_tokens', invalid),
-      cacheReadTokens: toTokenCount(field(input, 'cache_read'), 'input_token_details.cache_read', invalid),
-      cacheWriteTokens: toTokenCount(
-        field(input, 'cache_creation'),
-        'input_token_details.cache_creation',
-        invalid,
-      ),
-      reasoningTokens: toTokenCount(field(output, 'reasoning'), 'output_token_details.reasoning', invalid),
-      audioInputTokens: toTokenCount(field(input, 'audio'), 'input_token_details.audio', invalid),
-      audioOutputTokens: toTokenCount(field(output, 'audio'), 'output_token_details.audio', invalid),
+      inputTokens: toTokenCount(f.input, 'input_tokens', invalid),
+      outputTokens: toTokenCount(f.output, 'output_tokens', invalid),
+      reportedTotalTokens: toTokenCount(f.total, 'total_tokens', invalid),
+      cacheReadTokens: toTokenCount(f.cacheRead, 'input_token_details.cache_read', invalid),
+      cacheWriteTokens: toTokenCount(f.cacheWrite, 'input_token_details.cache_creation', invalid),
+      reasoningTokens: toTokenCount(f.reasoning, 'output_token_details.reasoning', invalid),
+      audioInputTokens: toTokenCount(f.audioInput, 'input_token_details.audio', invalid),
+      audioOutputTokens: toTokenCount(f.audioOutput, 'output_token_details.audio', invalid),
     },
     raw,
     invalid,

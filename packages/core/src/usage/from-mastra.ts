@@ -1,5 +1,14 @@
+import { type Fields, isObject, readFields } from './read-fields.js';
 import { createUsage, toTokenCount, type Usage } from './usage.js';
-import { field, isObject } from './read-fields.js';
+
+const readMastraUsage = (s: Fields) => ({
+  input: s.inputTokens,
+  output: s.outputTokens,
+  total: s.totalTokens,
+  cacheRead: s.cachedInputTokens,
+  cacheWrite: s.cacheCreationInputTokens,
+  reasoning: s.reasoningTokens,
+});
 
 /**
  * Mastra's flat usage (`FullOutput.totalUsage`, `onFinish`): `inputTokens` includes
@@ -9,23 +18,30 @@ import { field, isObject } from './read-fields.js';
 export function fromMastraUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
+  const f = readFields(raw, readMastraUsage);
   return createUsage(
     {
-      inputTokens: toTokenCount(field(raw, 'inputTokens'), 'inputTokens', invalid),
-      outputTokens: toTokenCount(field(raw, 'outputTokens'), 'outputTokens', invalid),
-      reportedTotalTokens: toTokenCount(field(raw, 'totalTokens'), 'totalTokens', invalid),
-      cacheReadTokens: toTokenCount(field(raw, 'cachedInputTokens'), 'cachedInputTokens', invalid),
-      cacheWriteTokens: toTokenCount(
-        field(raw, 'cacheCreationInputTokens'),
-        'cacheCreationInputTokens',
-        invalid,
-      ),
-      reasoningTokens: toTokenCount(field(raw, 'reasoningTokens'), 'reasoningTokens', invalid),
+      inputTokens: toTokenCount(f.input, 'inputTokens', invalid),
+      outputTokens: toTokenCount(f.output, 'outputTokens', invalid),
+      reportedTotalTokens: toTokenCount(f.total, 'totalTokens', invalid),
+      cacheReadTokens: toTokenCount(f.cacheRead, 'cachedInputTokens', invalid),
+      cacheWriteTokens: toTokenCount(f.cacheWrite, 'cacheCreationInputTokens', invalid),
+      reasoningTokens: toTokenCount(f.reasoning, 'reasoningTokens', invalid),
     },
     raw,
     invalid,
   );
 }
+
+const readMastraSpanUsage = (s: Fields) => ({
+  input: s.inputTokens,
+  output: s.outputTokens,
+  cacheRead: s.inputDetails?.cacheRead,
+  cacheWrite: s.inputDetails?.cacheWrite,
+  reasoning: s.outputDetails?.reasoning,
+  audioInput: s.inputDetails?.audio,
+  audioOutput: s.outputDetails?.audio,
+});
 
 /**
  * Mastra span usage (`UsageStats` on `model_inference`/`model_step` span attributes):
@@ -35,17 +51,16 @@ export function fromMastraUsage(raw: unknown): Usage | undefined {
 export function fromMastraSpanUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
-  const input = field(raw, 'inputDetails');
-  const output = field(raw, 'outputDetails');
+  const f = readFields(raw, readMastraSpanUsage);
   return createUsage(
     {
-      inputTokens: toTokenCount(field(raw, 'inputTokens'), 'inputTokens', invalid),
-      outputTokens: toTokenCount(field(raw, 'outputTokens'), 'outputTokens', invalid),
-      cacheReadTokens: toTokenCount(field(input, 'cacheRead'), 'inputDetails.cacheRead', invalid),
-      cacheWriteTokens: toTokenCount(field(input, 'cacheWrite'), 'inputDetails.cacheWrite', invalid),
-      reasoningTokens: toTokenCount(field(output, 'reasoning'), 'outputDetails.reasoning', invalid),
-      audioInputTokens: toTokenCount(field(input, 'audio'), 'inputDetails.audio', invalid),
-      audioOutputTokens: toTokenCount(field(output, 'audio'), 'outputDetails.audio', invalid),
+      inputTokens: toTokenCount(f.input, 'inputTokens', invalid),
+      outputTokens: toTokenCount(f.output, 'outputTokens', invalid),
+      cacheReadTokens: toTokenCount(f.cacheRead, 'inputDetails.cacheRead', invalid),
+      cacheWriteTokens: toTokenCount(f.cacheWrite, 'inputDetails.cacheWrite', invalid),
+      reasoningTokens: toTokenCount(f.reasoning, 'outputDetails.reasoning', invalid),
+      audioInputTokens: toTokenCount(f.audioInput, 'inputDetails.audio', invalid),
+      audioOutputTokens: toTokenCount(f.audioOutput, 'outputDetails.audio', invalid),
     },
     raw,
     invalid,

@@ -1,14 +1,38 @@
+import { type Fields, isObject, readFields } from './read-fields.js';
 import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
-import { field, isObject } from './read-fields.js';
 
-function sumDetail(details: unknown, keys: readonly string[], invalid: string[]): number | undefined {
+const readCacheReads = (s: Fields) => ({ first: s.cached_tokens, second: s.cached_input_tokens });
+const readCacheWrites = (s: Fields) => ({ first: s.cache_write_tokens, second: s.cache_write_input_tokens });
+const readReasoning = (s: Fields) => ({ first: s.reasoning_tokens, second: undefined });
+
+/**
+ * Sums one kind of detail over the details' entries (one per request), each entry read by `read`
+ * (its count under either of two names, the names given for the notes of invalid counts).
+ */
+function sumDetail(
+  details: unknown,
+  read: (entry: Fields) => { first: unknown; second: unknown },
+  names: readonly [string, string?],
+  invalid: string[],
+): number | undefined {
   const entries = Array.isArray(details) ? details : isObject(details) ? [details] : [];
   let total: number | undefined;
   for (const entry of entries) {
-    for (const key of keys) total = addTokenCounts(total, toTokenCount(field(entry, key), key, invalid));
+    if (!isObject(entry)) continue;
+    const counts = readFields(entry, read);
+    total = addTokenCounts(total, toTokenCount(counts.first, names[0], invalid));
+    if (names[1] !== undefined) total = addTokenCounts(total, toTokenCount(counts.second, names[1], invalid));
   }
   return total;
 }
+
+const readAgentsUsage = (s: Fields) => ({
+  inputDetails: s.inputTokensDetails ?? s.input_tokens_details,
+  outputDetails: s.outputTokensDetails ?? s.output_tokens_details,
+  input: s.inputTokens ?? s.input_tokens,
+  output: s.outputTokens ?? s.output_tokens,
+  total: s.totalTokens ?? s.total_tokens,
+});
 
 /**
  * OpenAI Agents SDK `Usage` (the run's `state.usage`, or a `ModelResponse.usage` of one request):
@@ -19,28 +43,25 @@ function sumDetail(details: unknown, keys: readonly string[], invalid: string[])
 export function fromOpenAIAgentsUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
-  const inputDetails = field(raw, 'inputTokensDetails') ?? field(raw, 'input_tokens_details');
-  const outputDetails = field(raw, 'outputTokensDetails') ?? field(raw, 'output_tokens_details');
+  const f = readFields(raw, readAgentsUsage);
   return createUsage(
     {
-      inputTokens: toTokenCount(
-        field(raw, 'inputTokens') ?? field(raw, 'input_tokens'),
-        'inputTokens',
+      inputTokens: toTokenCount(f.input, 'inputTokens', invalid),
+      outputTokens: toTokenCount(f.output, 'outputTokens', invalid),
+      reportedTotalTokens: toTokenCount(f.total, 'totalTokens', invalid),
+      cacheReadTokens: sumDetail(
+        f.inputDetails,
+        readCacheReads,
+        ['cached_tokens', 'cached_input_tokens'],
         invalid,
       ),
-      outputTokens: toTokenCount(
-        field(raw, 'outputTokens') ?? field(raw, 'output_tokens'),
-        'outputTokens',
+      cacheWriteTokens: sumDetail(
+        f.inputDetails,
+        readCacheWrites,
+        ['cache_write_tokens', 'cache_write_input_tokens'],
         invalid,
       ),
-      reportedTotalTokens: toTokenCount(
-        field(raw, 'totalTokens') ?? field(raw, 'total_tokens'),
-        'totalTokens',
-        invalid,
-      ),
-      cacheReadTokens: sumDetail(inputDetails, ['cached_tokens', 'cached_input_tokens'], invalid),
-      cacheWriteTokens: sumDetail(inputDetails, ['cache_write_tokens', 'cache_write_input_tokens'], invalid),
-      reasoningTokens: sumDetail(outputDetails, ['reasoning_tokens'], invalid),
+      reasoningTokens: sumDetail(f.outputDetails, readReasoning, ['reasoning_tokens'], invalid),
     },
     raw,
     invalid,

@@ -1,5 +1,5 @@
+import { type Fields, isObject, readFields } from './read-fields.js';
 import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
-import { field, isObject } from './read-fields.js';
 
 export interface StrandsUsageOptions {
   /**
@@ -16,6 +16,14 @@ export interface StrandsUsageOptions {
   totalIncludesCache?: boolean;
 }
 
+const readStrandsUsage = (s: Fields) => ({
+  input: s.inputTokens,
+  cacheRead: s.cacheReadInputTokens,
+  cacheWrite: s.cacheWriteInputTokens,
+  output: s.outputTokens,
+  total: s.totalTokens,
+});
+
 /**
  * Strands Agents' `Usage` (`{ inputTokens, outputTokens, totalTokens, cacheReadInputTokens?,
  * cacheWriteInputTokens? }` on `modelMetadataEvent` and `AfterModelCallEvent.stopData`). Its
@@ -26,23 +34,22 @@ export interface StrandsUsageOptions {
 export function fromStrandsUsage(raw: unknown, options: StrandsUsageOptions): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
-  const input = toTokenCount(field(raw, 'inputTokens'), 'inputTokens', invalid);
-  const cacheRead = toTokenCount(field(raw, 'cacheReadInputTokens'), 'cacheReadInputTokens', invalid);
-  const cacheWrite = toTokenCount(field(raw, 'cacheWriteInputTokens'), 'cacheWriteInputTokens', invalid);
+  const f = readFields(raw, readStrandsUsage);
+  const input = toTokenCount(f.input, 'inputTokens', invalid);
+  const cacheRead = toTokenCount(f.cacheRead, 'cacheReadInputTokens', invalid);
+  const cacheWrite = toTokenCount(f.cacheWrite, 'cacheWriteInputTokens', invalid);
   const cacheInInput = options.cacheInInput;
-  const output = toTokenCount(field(raw, 'outputTokens'), 'outputTokens', invalid);
+  const output = toTokenCount(f.output, 'outputTokens', invalid);
   let wholeInput = cacheInInput ? input : addTokenCounts(addTokenCounts(input, cacheRead), cacheWrite);
   if (!cacheInInput && options.totalIncludesCache) {
-    const total = toTokenCount(field(raw, 'totalTokens'), 'totalTokens', invalid);
+    const total = toTokenCount(f.total, 'totalTokens', invalid);
     if (total !== undefined && total - (output ?? 0) > (wholeInput ?? 0)) wholeInput = total - (output ?? 0);
   }
   return createUsage(
     {
       inputTokens: wholeInput,
       outputTokens: output,
-      reportedTotalTokens: cacheInInput
-        ? toTokenCount(field(raw, 'totalTokens'), 'totalTokens', invalid)
-        : undefined,
+      reportedTotalTokens: cacheInInput ? toTokenCount(f.total, 'totalTokens', invalid) : undefined,
       cacheReadTokens: cacheRead,
       cacheWriteTokens: cacheWrite,
     },

@@ -1,4 +1,4 @@
-import { USAGE_COUNT_FIELDS, type Usage, type UsageCountField } from './usage.js';
+import { USAGE_COUNT_FIELDS, type Usage, type UsageCountField, newUsage } from './usage.js';
 
 /**
  * Removes tokens a framework is known to over-report (e.g. a placeholder token counted twice),
@@ -12,7 +12,7 @@ export function subtractUsage(
   excess: Partial<Record<UsageCountField, number>>,
 ): Usage | undefined {
   if (!usage) return usage;
-  const corrected: Usage = { ...usage };
+  const corrected: Usage = Object.assign(newUsage(usage.raw), usage);
   for (let i = 0; i < USAGE_COUNT_FIELDS.length; i++) {
     const field = USAGE_COUNT_FIELDS[i]!;
     const remove = excess[field];
@@ -21,6 +21,5 @@ export function subtractUsage(
     if (reported === undefined || reported < remove) return usage;
     corrected[field] = reported - remove;
   }
-  Object.defineProperty(corrected, 'raw', { value: usage.raw, enumerable: false });
   return corrected;
 }

@@ -81,14 +81,47 @@ export function addTokenCounts(a: number | undefined, b: number | undefined): nu
   return Math.min(sum, MAX_TOKEN_COUNT);
 }
 
-/** True when at least one token count was reported. */
+/**
+ * True when at least one token count was reported.
+ *
+ * Here and below the counts are written out field by field rather than looped over by name: a
+ * read or write by a computed key (`usage[field]`) is a slow generic lookup, and these run for
+ * every model call.
+ */
 export function isUsageReported(usage: Usage | undefined): boolean {
   if (!usage) return false;
-  // indexed loops here and below: these run a few times per invocation, often before the
-  // optimizing compiler has seen them, where `for...of` allocates an iterator per loop
-  for (let i = 0; i < USAGE_COUNT_FIELDS.length; i++)
-    if (usage[USAGE_COUNT_FIELDS[i]!] !== undefined) return true;
-  return false;
+  return (
+    usage.inputTokens !== undefined ||
+    usage.outputTokens !== undefined ||
+    usage.totalTokens !== undefined ||
+    usage.cacheReadTokens !== undefined ||
+    usage.cacheWriteTokens !== undefined ||
+    usage.reasoningTokens !== undefined ||
+    usage.audioInputTokens !== undefined ||
+    usage.audioOutputTokens !== undefined
+  );
+}
+
+/**
+ * A usage that keeps the provider's own object as `raw`: a private field read through a getter
+ * on the prototype, so it is never an own enumerable property (exporters never serialize it, a
+ * spread does not copy it) without the cost of `Object.defineProperty` on every model call.
+ */
+class UsageWithRaw implements Usage {
+  readonly #raw: unknown;
+
+  constructor(raw: unknown) {
+    this.#raw = raw;
+  }
+
+  get raw(): unknown {
+    return this.#raw;
+  }
+}
+
+/** An empty `Usage` to fill in, carrying `raw` when given. */
+export function newUsage(raw: unknown): Usage {
+  return raw === undefined ? {} : new UsageWithRaw(raw);
 }
 
 export interface UsageFields {
@@ -108,7 +141,7 @@ export interface UsageFields {
  * when nothing was reported.
  */
 export function createUsage(fields: UsageFields, raw?: unknown, invalid?: string[]): Usage | undefined {
-  const usage: Usage = {};
+  const usage = newUsage(raw);
   const { inputTokens, outputTokens, reportedTotalTokens } = fields;
   if (inputTokens !== undefined) usage.inputTokens = inputTokens;
   if (outputTokens !== undefined) usage.outputTokens = outputTokens;
@@ -129,7 +162,6 @@ export function createUsage(fields: UsageFields, raw?: unknown, invalid?: string
   if (fields.audioOutputTokens !== undefined) usage.audioOutputTokens = fields.audioOutputTokens;
   if (invalid && invalid.length > 0) usage.invalid = invalid;
   if (!isUsageReported(usage) && !usage.invalid) return undefined;
-  if (raw !== undefined) Object.defineProperty(usage, 'raw', { value: raw, enumerable: false });
   return usage;
 }
 
@@ -138,25 +170,32 @@ export function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | un
   if (!a) return b ? stripRaw(b) : undefined;
   if (!b) return stripRaw(a);
   const sum: Usage = {};
-  for (let i = 0; i < USAGE_COUNT_FIELDS.length; i++) {
-    const field = USAGE_COUNT_FIELDS[i]!;
-    const value = addTokenCounts(a[field], b[field]);
-    if (value !== undefined) sum[field] = value;
-  }
+  const inputTokens = addTokenCounts(a.inputTokens, b.inputTokens);
+  if (inputTokens !== undefined) sum.inputTokens = inputTokens;
+  const outputTokens = addTokenCounts(a.outputTokens, b.outputTokens);
+  if (outputTokens !== undefined) sum.outputTokens = outputTokens;
+  const totalTokens = addTokenCounts(a.totalTokens, b.totalTokens);
+  if (totalTokens !== undefined) sum.totalTokens = totalTokens;
+  const cacheReadTokens = addTokenCounts(a.cacheReadTokens, b.cacheReadTokens);
+  if (cacheReadTokens !== undefined) sum.cacheReadTokens = cacheReadTokens;
+  const cacheWriteTokens = addTokenCounts(a.cacheWriteTokens, b.cacheWriteTokens);
+  if (cacheWriteTokens !== undefined) sum.cacheWriteTokens = cacheWriteTokens;
+  const reasoningTokens = addTokenCounts(a.reasoningTokens, b.reasoningTokens);
+  if (reasoningTokens !== undefined) sum.reasoningTokens = reasoningTokens;
+  const audioInputTokens = addTokenCounts(a.audioInputTokens, b.audioInputTokens);
+  if (audioInputTokens !== undefined) sum.audioInputTokens = audioInputTokens;
+  const audioOutputTokens = addTokenCounts(a.audioOutputTokens, b.audioOutputTokens);
+  if (audioOutputTokens !== undefined) sum.audioOutputTokens = audioOutputTokens;
   if (a.reportedTotalMismatch || b.reportedTotalMismatch) sum.reportedTotalMismatch = true;
   if (a.invalid || b.invalid)
     sum.invalid = [...(a.invalid ?? []), ...(b.invalid ?? [])].slice(0, MAX_INVALID_NOTES);
   return sum;
 }
 
+/** The usage without its `raw` object: a sum's first term is copied, never shared. */
 function stripRaw(usage: Usage): Usage {
   if (usage.raw === undefined) return usage;
-  const copy: Usage = {};
-  for (let i = 0; i < USAGE_COUNT_FIELDS.length; i++) {
-    const field = USAGE_COUNT_FIELDS[i]!;
-    if (usage[field] !== undefined) copy[field] = usage[field];
-  }
-  if (usage.reportedTotalMismatch) copy.reportedTotalMismatch = true;
-  if (usage.invalid) copy.invalid = usage.invalid;
-  return copy;
+  return addUsage(usage, EMPTY_USAGE)!;
 }
+
+const EMPTY_USAGE: Usage = Object.freeze({});

@@ -183,7 +183,10 @@ class ManualPlugin {
         step = await inner.next();
       }
       call.end({
-        usage: fromStrandsUsage(step.value.result.metadata?.usage, { cacheInInput: true, totalIncludesCache: false }),
+        usage: fromStrandsUsage(step.value.result.metadata?.usage, {
+          cacheInInput: true,
+          totalIncludesCache: false,
+        }),
       });
       return step.value;
     });

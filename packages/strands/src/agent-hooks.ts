@@ -1,5 +1,5 @@
 import { ToolResultError } from '@metrics/core';
-import { type Metrics, readField } from '@metrics/core';
+import { type Metrics, guard, readField } from '@metrics/core';
 import type { OpenRuns } from '@metrics/core/adapter';
 import {
   AfterInvocationEvent,
@@ -20,15 +20,10 @@ type Runs = OpenRuns<object, AgentRun>;
 
 /** Registers the adapter's hooks on one agent; returns what removes them. */
 export function addAgentHooks(agent: LocalAgent, metrics: Metrics, runs: Runs): Array<() => void> {
-  // guarded in place (not through guard()): no closure allocated per event
   const on =
     <T>(handler: (event: T) => void) =>
     (event: T) => {
-      try {
-        handler(event);
-      } catch (error) {
-        metrics.diagnostics.reportError(SOURCE, error);
-      }
+      guard(metrics.diagnostics, SOURCE, () => handler(event));
     };
   // Before* hooks run last, so a cancel set by the user's own hooks is seen; After* read the final result.
   const last = { order: HookOrder.SDK_LAST };

@@ -20,20 +20,12 @@ type ModelStep = Awaited<ReturnType<ReturnType<Parameters<ModelHandler>[1]>['nex
  */
 export function meterModelCalls(runs: OpenRuns<object, AgentRun>, diagnostics: Diagnostics): ModelHandler {
   return async function* meteredModelCall(context, next) {
-    // guarded in place (not through guard()): no closures allocated per model call
-    let run: AgentRun | undefined;
-    let traits: ModelTraits | undefined;
-    let streamed = true;
-    try {
-      run = runs.get(context.agent);
-      if (run) {
-        traits = traitsOf(context.model);
-        streamed = streams(context.model, traits);
-      }
-    } catch (error) {
-      diagnostics.reportError(SOURCE, error);
-    }
+    const run = guard(diagnostics, SOURCE, () => runs.get(context.agent));
     if (!run) return yield* next(context);
+    const traits = guard(diagnostics, SOURCE, () => traitsOf(context.model));
+    const streamed = traits
+      ? guard(diagnostics, SOURCE, () => streams(context.model, traits)) !== false
+      : true;
     const call = run.recorder.startModelCall({ model: modelIdOf(context.model), streamed });
     const inner = next(context);
     let settled = false;

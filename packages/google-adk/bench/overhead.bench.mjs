@@ -19,6 +19,7 @@ import {
 } from '@google/adk';
 import { z } from 'zod';
 import { overheadBench } from '../../../scripts/overhead-bench.mjs';
+import { createMetrics, fromGeminiUsage } from '@metrics/core';
 import { MetricsPlugin } from '../dist/index.js';
 
 setLogger(null);
@@ -80,6 +81,47 @@ class TimingPlugin extends BasePlugin {
   }
 }
 
+/**
+ * Diagnostic: the floor's callbacks recording the same invocation by hand through the core's
+ * manual API (startInvocation, startModelCall/end, startToolCall/end). The adapter minus this is
+ * what the adapter's own mapping costs beyond the core's recording.
+ */
+class ManualPlugin extends BasePlugin {
+  constructor(metrics) {
+    super('manual');
+    this.metrics = metrics;
+    this.runs = new Map();
+  }
+  async beforeRunCallback({ invocationContext }) {
+    const recorder = this.metrics.startInvocation({
+      providerType: 'GOOGLE_AGENT_DEVELOPMENT_KIT',
+      name: 'bench',
+      sessionId: invocationContext.session.id,
+      model: 'fake',
+    });
+    this.runs.set(invocationContext.invocationId, { recorder, call: undefined, tool: undefined });
+  }
+  async beforeModelCallback({ callbackContext }) {
+    const run = this.runs.get(callbackContext.invocationId);
+    run.call = run.recorder.startModelCall({ model: 'fake' });
+  }
+  async afterModelCallback({ callbackContext, llmResponse }) {
+    const run = this.runs.get(callbackContext.invocationId);
+    run.call.end({ usage: fromGeminiUsage(llmResponse.usageMetadata) });
+  }
+  async beforeToolCallback({ tool, toolContext }) {
+    const run = this.runs.get(toolContext.invocationId);
+    run.tool = run.recorder.startToolCall({ name: tool.name, callId: toolContext.functionCallId });
+  }
+  async afterToolCallback({ toolContext }) {
+    this.runs.get(toolContext.invocationId).tool.end();
+  }
+  async afterRunCallback({ invocationContext }) {
+    this.runs.get(invocationContext.invocationId).recorder.end();
+    this.runs.delete(invocationContext.invocationId);
+  }
+}
+
 function variant(plugins) {
   const agent = new LlmAgent({
     name: 'bench',
@@ -113,6 +155,8 @@ await overheadBench({
   variants: {
     bare: () => variant([]),
     'floor: hand-written BasePlugin (times calls, sums usage)': () => variant([new TimingPlugin()]),
+    'floor + manual core recording': () =>
+      variant([new ManualPlugin(createMetrics({ exporters: [discard], logger: false }))]),
     'adapter: MetricsPlugin': () => variant([new MetricsPlugin({ exporters: [discard], logger: false })]),
   },
   check: (name) => {

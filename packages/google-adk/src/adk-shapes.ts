@@ -15,14 +15,34 @@ function classNames(value: unknown): string[] {
   return names;
 }
 
-/** A tool of the ADK's `MCPToolset` (`MCPTool`, or a subclass of it). */
-export function isMcpTool(tool: unknown): boolean {
-  return classNames(tool).includes('MCPTool');
+/** What a tool is, as its calls are recorded. */
+export interface ToolTraits {
+  readonly name: string;
+  /** A tool of the ADK's `MCPToolset` (`MCPTool`, or a subclass of it). */
+  readonly mcp: boolean;
+  /** An `AgentTool` (the ADK marks them with a registered symbol, shared by every copy). */
+  readonly agentTool: boolean;
 }
 
-/** An `AgentTool` (the ADK marks them with a registered symbol, shared by every copy). */
-export function isAgentTool(tool: unknown): boolean {
-  return readField(tool, Symbol.for('google.adk.agentTool') as unknown as string) === true;
+const AGENT_TOOL = Symbol.for('google.adk.agentTool') as unknown as string;
+
+/**
+ * Traits by tool object: a tool lives as long as its agent, and walking its prototype chain on
+ * every call cost more than the rest of the call's recording.
+ */
+const traitsByTool = new WeakMap<object, ToolTraits>();
+
+/** The traits of a tool, read once per tool object. */
+export function toolTraits(tool: unknown): ToolTraits {
+  const cached = typeof tool === 'object' && tool !== null ? traitsByTool.get(tool) : undefined;
+  if (cached) return cached;
+  const traits: ToolTraits = {
+    name: String(readField(tool, 'name') ?? 'tool'),
+    mcp: classNames(tool).includes('MCPTool'),
+    agentTool: readField(tool, AGENT_TOOL) === true,
+  };
+  if (typeof tool === 'object' && tool !== null) traitsByTool.set(tool, traits);
+  return traits;
 }
 
 /** Whether the agent runs as a member of a workflow agent (sequential, parallel, loop). */

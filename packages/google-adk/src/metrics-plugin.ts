@@ -18,6 +18,7 @@ export class MetricsPlugin extends BasePlugin {
   /** @internal open runs by the ADK's invocation id */
   readonly runs: OpenRuns<string, AdkRun>;
   private warnedNotFirst = false;
+  private checkedManager: unknown;
 
   constructor(input: AdkMetricsInput = {}) {
     super('metrics');
@@ -124,7 +125,8 @@ export class MetricsPlugin extends BasePlugin {
   }) {
     this.guarded(() => {
       // a model call no response reached, yet its agent answered: a later callback answered instead
-      const run = this.runs.get(invocationContext.invocationId);
+      // peek: an event is no sign of life the run's own callbacks do not give (no clock read per event)
+      const run = this.runs.peek(invocationContext.invocationId);
       if (!run || run.calls.size === 0 || event.partial === true) return;
       const key = `${event.branch ?? ''}|${event.author}`;
       const call = run.calls.get(key);
@@ -160,7 +162,8 @@ export class MetricsPlugin extends BasePlugin {
     result: Record<string, unknown>;
   }) {
     try {
-      await endTool(this.runs, params.tool, params.toolContext, params.result);
+      const child = endTool(this.runs, params.tool, params.toolContext, params.result);
+      if (child) await child;
     } catch (error) {
       this.metrics.diagnostics.reportError(SOURCE, error);
     }
@@ -183,7 +186,9 @@ export class MetricsPlugin extends BasePlugin {
    * another plugin, the model's HTTP attempts (genai's retries) cannot be told apart.
    */
   private checkFirst(manager: unknown): void {
-    if (this.warnedNotFirst) return;
+    // a runner keeps its plugin manager: checked once per manager, not on every run
+    if (this.warnedNotFirst || manager === this.checkedManager) return;
+    this.checkedManager = manager;
     const plugins = readField(manager, 'plugins');
     if (!(plugins instanceof Set) || plugins.values().next().value === this) return;
     this.warnedNotFirst = true;

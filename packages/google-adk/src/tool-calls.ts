@@ -1,7 +1,7 @@
 import { ToolResultError } from '@metrics/core';
-import { type ToolCall, readField } from '@metrics/core';
+import { type ToolCall, type ToolCallStart, readField } from '@metrics/core';
 import type { OpenRuns } from '@metrics/core/adapter';
-import { isAgentTool, isMcpTool, mcpErrorText } from './adk-shapes.js';
+import { mcpErrorText, toolTraits } from './adk-shapes.js';
 import { type AdkRun, agentKey } from './adk-run.js';
 import { AgentToolRun } from './agent-tool-run.js';
 import { enterAttemptCollector } from './model-calls.js';
@@ -24,11 +24,7 @@ interface ToolContextLike {
 }
 
 function toolKey(tool: unknown, context: ToolContextLike): string {
-  return context.functionCallId ?? `${context.agentName}/${String(readField(tool, 'name'))}`;
-}
-
-function toolName(tool: unknown): string {
-  return String(readField(tool, 'name') ?? 'tool');
+  return context.functionCallId ?? `${context.agentName}/${toolTraits(tool).name}`;
 }
 
 /**
@@ -40,18 +36,18 @@ export function startTool(runs: Runs, tool: unknown, context: ToolContextLike): 
   if (!run) return undefined;
   run.calls.get(agentKey(context))?.toolsRunning();
   const key = toolKey(tool, context);
-  if (isAgentTool(tool)) {
+  const traits = toolTraits(tool);
+  if (traits.agentTool) {
     // not a tool scope: the child's model requests are collected as its attempts
     const child = new AgentToolRun(tool, context);
     enterAttemptCollector(child);
     run.tools.set(key, { call: undefined, child, error: undefined });
     return child;
   }
-  const call = run.recorderFor(context.invocationContext.agent, context.agentName).startToolCall({
-    name: toolName(tool),
-    ...(context.functionCallId !== undefined ? { callId: context.functionCallId } : {}),
-    ...(isMcpTool(tool) ? { type: 'mcp' as const } : {}),
-  });
+  const start: ToolCallStart = { name: traits.name };
+  if (context.functionCallId !== undefined) start.callId = context.functionCallId;
+  if (traits.mcp) start.type = 'mcp';
+  const call = run.recorderFor(context.invocationContext.agent, context.agentName).startToolCall(start);
   run.tools.set(key, { call, child: undefined, error: undefined });
   return undefined;
 }
@@ -62,17 +58,20 @@ export function toolError(runs: Runs, tool: unknown, context: ToolContextLike, e
   if (open) open.error = error;
 }
 
-/** `afterToolCallback`: the tool call ends, failed when it threw or returned an error result. */
-export async function endTool(
+/**
+ * `afterToolCallback`: the tool call ends, failed when it threw or returned an error result.
+ * Returns a promise only for an `AgentTool`'s call, whose child run is read from its session.
+ */
+export function endTool(
   runs: Runs,
   tool: unknown,
   context: ToolContextLike,
   result: unknown,
-): Promise<void> {
+): Promise<void> | undefined {
   const run = runs.get(context.invocationId);
   const key = toolKey(tool, context);
   const open = run?.tools.get(key);
-  if (!run || !open) return;
+  if (!run || !open) return undefined;
   run.tools.delete(key);
   const error =
     open.error ??
@@ -80,16 +79,16 @@ export async function endTool(
   if (open.call) {
     if (error !== undefined) open.call.fail(error);
     else open.call.end();
-    return;
+    return undefined;
   }
-  if (!open.child) return;
+  if (!open.child) return undefined;
   const recorder = run.recorderFor(context.invocationContext.agent, context.agentName);
   recorder.recordToolCall({
-    name: toolName(tool),
+    name: toolTraits(tool).name,
     startedAt: open.child.startedAt,
     outcome: error !== undefined ? 'failure' : 'success',
     ...(context.functionCallId !== undefined ? { callId: context.functionCallId } : {}),
     ...(error !== undefined ? { error } : {}),
   });
-  await open.child.finish(recorder);
+  return open.child.finish(recorder);
 }

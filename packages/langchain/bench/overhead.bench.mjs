@@ -10,6 +10,7 @@ import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { createAgent, createMiddleware } from 'langchain';
+import { createMetrics, fromLangChainUsageMetadata } from '@metrics/core';
 import { z } from 'zod';
 import { overheadBench } from '../../../scripts/overhead-bench.mjs';
 import { MetricsCallbackHandler } from '../dist/index.js';
@@ -68,6 +69,27 @@ const timeCall = async (request, handler) => {
 const timing = createMiddleware({ name: 'Timing', wrapModelCall: timeCall });
 const timingBoth = createMiddleware({ name: 'TimingBoth', wrapModelCall: timeCall, wrapToolCall: timeCall });
 
+// Diagnostic: the middleware floor's hooks recording the same invocation by hand through the
+// core's manual API; createMetricsMiddleware minus this is what the adapter's own mapping costs.
+const manualMetrics = createMetrics({ exporters: [{ export() {} }], logger: false });
+let manualRun;
+const manualRecording = createMiddleware({
+  name: 'ManualRecording',
+  wrapModelCall: async (request, handler) => {
+    const call = manualRun.startModelCall({ model: 'cycle' });
+    const result = await handler(request);
+    call.end({ usage: fromLangChainUsageMetadata(result.usage_metadata) });
+    timed++;
+    return result;
+  },
+  wrapToolCall: async (request, handler) => {
+    const call = manualRun.startToolCall({ name: request.toolCall.name, callId: request.toolCall.id });
+    const result = await handler(request);
+    call.end();
+    return result;
+  },
+});
+
 const sumUsage = new SumUsage();
 let handler;
 const agentWith = (options, config = {}) => {
@@ -87,6 +109,16 @@ await overheadBench({
       return agentWith({}, { callbacks: [handler] })();
     },
     'middleware floor (times model + tool calls)': agentWith({ middleware: [timingBoth] }),
+    'middleware floor + manual core recording (times)': () => {
+      const run = agentWith({ middleware: [manualRecording] })();
+      return () => {
+        manualRun = manualMetrics.startInvocation({ providerType: 'LANGCHAIN', name: 'agent' });
+        return run().then((result) => {
+          manualRun.end();
+          return result;
+        });
+      };
+    },
     createMetricsMiddleware: agentWith({ middleware: [createMetricsMiddleware({ logger: false })] }),
     'wrapModelCall-only timer (reference)': agentWith({ middleware: [timing] }),
   },

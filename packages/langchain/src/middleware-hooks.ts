@@ -1,5 +1,12 @@
 import { ToolMessage } from '@langchain/core/messages';
-import { type Metrics, fromLangChainUsageMetadata, guard, now } from '@metrics/core';
+import {
+  type Metrics,
+  type RecordedModelCall,
+  type ToolCallStart,
+  fromLangChainUsageMetadata,
+  guard,
+  now,
+} from '@metrics/core';
 import { AttemptLog, runInAttemptScope } from '@metrics/core/adapter';
 import type { AgentMiddleware } from 'langchain';
 import { type AgentRun, type AgentRuns, claimFromHandlers } from './agent-runs.js';
@@ -123,15 +130,17 @@ export class MetricsMiddlewareHooks {
       anthropicVersion: anthropicVersionOfModel(request.model),
     });
     const model = readModel(message, request);
-    call.run.recorder.recordModelCall({
+    // built field by field: conditional spreads cost a copy each, on every model call
+    const recorded: RecordedModelCall = {
       startedAt: call.startedAt,
       endedAt: now(),
       attempts: call.attempts,
       streamed: target.streamed === true,
-      ...(target.firstTokenAt !== undefined ? { firstTokenAt: target.firstTokenAt } : {}),
-      ...(model !== undefined ? { model } : {}),
-      ...(usage ? { usage } : {}),
-    });
+    };
+    if (target.firstTokenAt !== undefined) recorded.firstTokenAt = target.firstTokenAt;
+    if (model !== undefined) recorded.model = model;
+    if (usage) recorded.usage = usage;
+    call.run.recorder.recordModelCall(recorded);
     const endsRun = !this.settings.exactBoundaries && call.scope.depth === call.run.depth;
     if (endsRun && isFinalAnswer(response, request)) this.runs.finish(call.run);
   }
@@ -161,10 +170,11 @@ export class MetricsMiddlewareHooks {
     if (!run) return undefined;
     const id = request.toolCall.id;
     if (id) run.seenToolCalls.add(id);
-    return run.recorder.startToolCall({
+    const start: ToolCallStart = {
       name: request.toolCall.name,
       type: detectToolType(get(request.tool, 'metadata')),
-      ...(id ? { callId: id } : {}),
-    });
+    };
+    if (id) start.callId = id;
+    return run.recorder.startToolCall(start);
   }
 }

@@ -1,4 +1,4 @@
-import { type Diagnostics, type InvocationRecorder, now } from '@metrics/core';
+import { type Diagnostics, type InvocationRecorder, type RecordedModelCall, now } from '@metrics/core';
 import { AttemptLog } from '@metrics/core/adapter';
 import { anthropicVersion, correctedUsage } from './anthropic-fix.js';
 import { type AttemptSource, unwatchAttempts, watchAttempts } from './attempt-resolver.js';
@@ -60,34 +60,36 @@ export class ModelRuns implements AttemptSource {
       streamed: run.streamed,
       anthropicVersion: run.anthropicVersion,
     });
+    const call = this.callFields(run);
     const model = result.model ?? run.model;
-    run.recorder.recordModelCall({
-      ...this.callFields(run),
-      ...(model !== undefined ? { model } : {}),
-      ...(usage ? { usage } : {}),
-    });
+    if (model !== undefined) call.model = model;
+    if (usage) call.usage = usage;
+    run.recorder.recordModelCall(call);
   }
 
   /** `handleLLMError`: the failed model call. */
   fail(run: ModelRun, error: unknown): void {
     this.close(run);
-    run.recorder.recordModelCall({
-      ...this.callFields(run),
-      ...(run.model !== undefined ? { model: run.model } : {}),
-      error,
-    });
+    const call = this.callFields(run);
+    if (run.model !== undefined) call.model = run.model;
+    call.error = error;
+    run.recorder.recordModelCall(call);
   }
 
-  /** What every model call record gets; the core splits out the failed HTTP attempts. */
-  private callFields(run: ModelRun) {
-    return {
+  /**
+   * What every model call record gets; the core splits out the failed HTTP attempts. Built field
+   * by field (no conditional spreads: a copy each, on every model call).
+   */
+  private callFields(run: ModelRun): RecordedModelCall {
+    const call: RecordedModelCall = {
       startedAt: run.startedAt,
       endedAt: now(),
       streamed: run.streamed,
       attempts: run.attempts,
-      ...(run.firstTokenAt !== undefined ? { firstTokenAt: run.firstTokenAt } : {}),
-      ...(run.provider !== undefined ? { provider: run.provider } : {}),
     };
+    if (run.firstTokenAt !== undefined) call.firstTokenAt = run.firstTokenAt;
+    if (run.provider !== undefined) call.provider = run.provider;
+    return call;
   }
 
   /** @internal The attempts of the open model run under LangChain's current parent run, else of the only one open. */

@@ -24,6 +24,7 @@ import {
   Model,
   tool,
 } from '@strands-agents/sdk';
+import { createMetrics, fromStrandsUsage } from '@metrics/core';
 import { z } from 'zod';
 import { overheadBench } from '../../../scripts/overhead-bench.mjs';
 import { MetricsPlugin } from '../dist/index.js';
@@ -99,9 +100,7 @@ class FloorPlugin {
     );
     agent.addHook(BeforeToolCallEvent, (e) => void (e.cancel || sink.tools++), last);
     agent.addHook(AfterToolCallEvent, (e) => void (e.result.status === 'error' || sink.tools++), last);
-    agent.addHook(BeforeModelCallEvent, (e) => void (e.cancel && sink.tools--), last);
-    agent.addHook(BeforeToolsEvent, (e) => void (e.cancel && sink.tools--), last);
-    agent.addHook(InterruptEvent, () => void sink.tools--, last);
+    addGuardrailHooks(agent, last);
     agent.addMiddleware(InvokeModelStage, async function* timed(context, next) {
       const inner = next(context);
       let step = await inner.next();
@@ -119,13 +118,77 @@ class FloorPlugin {
       sink.output += step.value.result.metadata?.usage?.outputTokens ?? 0;
       return step.value;
     });
-    agent.addMiddleware(AgentStreamStage, async function* errors(context, next) {
-      try {
-        return yield* next(context);
-      } catch (error) {
-        sink.runs--;
-        throw error;
+    agent.addMiddleware(AgentStreamStage, seeRunErrors);
+  }
+}
+
+/** The floor's cancel and interrupt hooks (the adapter's guardrail trips). */
+function addGuardrailHooks(agent, last) {
+  agent.addHook(BeforeModelCallEvent, (e) => void (e.cancel && sink.tools--), last);
+  agent.addHook(BeforeToolsEvent, (e) => void (e.cancel && sink.tools--), last);
+  agent.addHook(InterruptEvent, () => void sink.tools--, last);
+}
+
+/** The floor's run-error middleware: sees what the agent's stream throws. */
+async function* seeRunErrors(context, next) {
+  try {
+    return yield* next(context);
+  } catch (error) {
+    sink.runs--;
+    throw error;
+  }
+}
+
+/**
+ * Diagnostic: the floor's slots (the same 7 hooks and 2 middlewares) recording the same invocation
+ * by hand through the core's manual API (startInvocation, startModelCall/end, startToolCall/end);
+ * the adapter minus this is what the adapter's own mapping costs.
+ */
+class ManualPlugin {
+  name = 'manual';
+  metrics = createMetrics({ exporters: [{ export: () => void records++ }], logger: false });
+  initAgent(agent) {
+    const last = { order: HookOrder.SDK_LAST };
+    let run;
+    let tool;
+    agent.addHook(
+      BeforeInvocationEvent,
+      () => {
+        run = this.metrics.startInvocation({ providerType: 'STRANDS_AGENTS', model: 'fake-model' });
+      },
+      last,
+    );
+    agent.addHook(AfterInvocationEvent, () => run.end(), last);
+    agent.addHook(
+      BeforeToolCallEvent,
+      (e) => {
+        tool = run.startToolCall({ name: e.toolUse.name, callId: e.toolUse.toolUseId });
+      },
+      last,
+    );
+    agent.addHook(AfterToolCallEvent, () => tool.end(), last);
+    addGuardrailHooks(agent, last);
+    agent.addMiddleware(AgentStreamStage, seeRunErrors);
+    agent.addMiddleware(InvokeModelStage, async function* timed(context, next) {
+      const call = run.startModelCall({ model: 'fake-model', streamed: true });
+      const inner = next(context);
+      let step = await inner.next();
+      let first = true;
+      while (!step.done) {
+        if (first && step.value?.event?.type === 'modelContentBlockDeltaEvent') {
+          first = false;
+          call.firstToken();
+        }
+        yield step.value;
+        step = await inner.next();
       }
+      call.end({
+        usage: fromStrandsUsage(step.value.result.metadata?.usage, {
+          cacheInInput: true,
+          totalIncludesCache: false,
+        }),
+      });
+      return step.value;
     });
   }
 }
@@ -163,6 +226,7 @@ await overheadBench({
   variants: {
     bare: () => agentRun(2, []),
     'floor: same hooks, timing and summing only': () => agentRun(2, [new FloorPlugin()]),
+    'manual: floor + core recording': () => agentRun(2, [new ManualPlugin()]),
     'adapter: MetricsPlugin': () => agentRun(2, [adapterPlugin()]),
     [`bare, ${LONG}-call run`]: long(() => agentRun(LONG, [])),
     [`adapter: MetricsPlugin, ${LONG}-call run`]: long(() => agentRun(LONG, [adapterPlugin()])),

@@ -215,18 +215,35 @@ export class ModelCall implements AttemptScope {
     if (this.done) return;
     this.done = true;
     this._scope?.release();
-    result = sanitizeModelCallEnd(result, this.owner._diagnostics);
-    at = timeArg(at, 'end(at)', this.owner._diagnostics);
-    const outcome = this.settleAttempts(false, result.model, at);
-    this.owner._addModelCall(this.build('success', result, undefined, at, outcome), this);
+    const diagnostics = this.owner._diagnostics;
+    this.succeed(sanitizeModelCallEnd(result, diagnostics), timeArg(at, 'end(at)', diagnostics));
   }
 
   fail(error: unknown, result: ModelCallEnd = {}, at: number = now()): void {
     if (this.done) return;
     this.done = true;
     this._scope?.release();
-    result = sanitizeModelCallEnd(result, this.owner._diagnostics);
-    at = timeArg(at, 'fail(at)', this.owner._diagnostics);
+    const diagnostics = this.owner._diagnostics;
+    this.failed(error, sanitizeModelCallEnd(result, diagnostics), timeArg(at, 'fail(at)', diagnostics));
+  }
+
+  /**
+   * @internal Ends a call recorded after the fact (`recordModelCall`), whose result and times were
+   * sanitized with the rest of its fields: sanitizing them again would map its usage twice.
+   */
+  _settle(recorded: RecordedModelCall): void {
+    if (this.done) return;
+    this.done = true;
+    if (recorded.error !== undefined) this.failed(recorded.error, recorded, recorded.endedAt);
+    else this.succeed(recorded, recorded.endedAt);
+  }
+
+  private succeed(result: ModelCallEnd, at: number): void {
+    const outcome = this.settleAttempts(false, result.model, at);
+    this.owner._addModelCall(this.build('success', result, undefined, at, outcome), this);
+  }
+
+  private failed(error: unknown, result: ModelCallEnd, at: number): void {
     this.owner._markCounted(error);
     const outcome = this.settleAttempts(true, result.model, at);
     let info = classifyError(error);
@@ -460,8 +477,7 @@ export class InvocationRecorder {
     const handle = new ModelCall(this, call, call.startedAt);
     if (call.attempts !== undefined) handle._adoptAttempts(call.attempts);
     if (call.firstTokenAt !== undefined) handle.firstToken(call.firstTokenAt);
-    if (call.error !== undefined) handle.fail(call.error, call, call.endedAt);
-    else handle.end(call, call.endedAt);
+    handle._settle(call);
   }
 
   /** Starts a tool call; it becomes the attempt scope of the caller (its requests are not model calls). */

@@ -220,12 +220,18 @@ export function sanitizeRecordedModelCall(value: unknown, diagnostics: Diag): Re
   const source = objectArg(value, 'recorded model call', diagnostics);
   const startedAt = timeArg(readField(source, 'startedAt'), 'startedAt', diagnostics);
   const endedAt = timeArg(readField(source, 'endedAt'), 'endedAt', diagnostics);
-  const out = {
-    ...sanitizeModelCallStart(source, diagnostics),
-    ...sanitizeModelCallEnd(source, diagnostics),
-    startedAt,
-    endedAt,
-  } as ReturnType<typeof sanitizeRecordedModelCall>;
+  // one object built field by field: spreading the start and end fields into it cost more than
+  // the rest of the recording
+  const start = sanitizeModelCallStart(source, diagnostics);
+  const end = sanitizeModelCallEnd(source, diagnostics);
+  const out: ReturnType<typeof sanitizeRecordedModelCall> = { startedAt, endedAt };
+  const model = end.model ?? start.model;
+  if (model !== undefined) out.model = model;
+  if (start.provider !== undefined) out.provider = start.provider;
+  if (start.attempt !== undefined) out.attempt = start.attempt;
+  if (start.streamed !== undefined) out.streamed = start.streamed;
+  if (end.usage !== undefined) out.usage = end.usage;
+  if (end.status !== undefined) out.status = end.status;
   const firstTokenAt = optionalTime(readField(source, 'firstTokenAt'), 'firstTokenAt', diagnostics);
   if (firstTokenAt !== undefined) out.firstTokenAt = firstTokenAt;
   const error = readField(source, 'error');

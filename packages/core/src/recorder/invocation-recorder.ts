@@ -139,8 +139,9 @@ function errorChainSeen(error: unknown, seen: WeakSet<object>): boolean {
 class ScopeHandle implements AttemptScope {
   constructor(private call: ModelCall | ToolCall | undefined) {}
 
+  /** Released exactly when the call ends. */
   get ended(): boolean {
-    return this.call === undefined || this.call.ended;
+    return this.call === undefined;
   }
 
   attemptLog(): AttemptLog | null {

@@ -18,9 +18,9 @@ import type { MemberKind } from './record.js';
 /**
  * The repair rules of the recorder's public entry points. A JavaScript caller can pass anything;
  * each argument is read through guards (`readFields`: once, or twice when a getter throws) into a
- * fresh object of the documented shape. What
- * does not fit is dropped ("not reported") or replaced by its default, and reported as a
- * `recorder.invalid-input` (or `usage.invalid`) warning. Nothing here throws.
+ * fresh object of the documented shape. What does not fit is dropped ("not reported") or replaced
+ * by its default, and reported as a `recorder.invalid-input` (or `usage.invalid`) warning. Nothing
+ * here throws.
  */
 
 export const INVALID_INPUT_EVENT = 'recorder.invalid-input';
@@ -216,10 +216,19 @@ export function sanitizeModelCallEnd(value: unknown, diagnostics: Diag): ModelCa
 }
 
 /** `recordModelCall`'s argument: start and end fields, both times (repaired to now), first token, error. */
+const readRecordedModelCall = (s: Fields) => ({
+  startedAt: s.startedAt,
+  endedAt: s.endedAt,
+  firstTokenAt: s.firstTokenAt,
+  error: s.error,
+  attempts: s.attempts,
+});
+
 export function sanitizeRecordedModelCall(value: unknown, diagnostics: Diag): RecordedModelCall {
   const source = objectArg(value, 'recorded model call', diagnostics);
-  const startedAt = timeArg(readField(source, 'startedAt'), 'startedAt', diagnostics);
-  const endedAt = timeArg(readField(source, 'endedAt'), 'endedAt', diagnostics);
+  const recorded = readFields(source, readRecordedModelCall);
+  const startedAt = timeArg(recorded.startedAt, 'startedAt', diagnostics);
+  const endedAt = timeArg(recorded.endedAt, 'endedAt', diagnostics);
   // one object built field by field: spreading the start and end fields into it cost more than
   // the rest of the recording
   const start = sanitizeModelCallStart(source, diagnostics);
@@ -232,11 +241,11 @@ export function sanitizeRecordedModelCall(value: unknown, diagnostics: Diag): Re
   if (start.streamed !== undefined) out.streamed = start.streamed;
   if (end.usage !== undefined) out.usage = end.usage;
   if (end.status !== undefined) out.status = end.status;
-  const firstTokenAt = optionalTime(readField(source, 'firstTokenAt'), 'firstTokenAt', diagnostics);
+  const firstTokenAt = optionalTime(recorded.firstTokenAt, 'firstTokenAt', diagnostics);
   if (firstTokenAt !== undefined) out.firstTokenAt = firstTokenAt;
-  const error = readField(source, 'error');
+  const error = recorded.error;
   if (error !== undefined) out.error = error;
-  const attempts = readField(source, 'attempts');
+  const attempts = recorded.attempts;
   if (attempts instanceof AttemptLog) out.attempts = attempts;
   else if (attempts !== undefined) reportInvalid(diagnostics, 'attempts', attempts, 'it was ignored');
   return out;
@@ -265,39 +274,44 @@ export function sanitizeToolCallStart(value: unknown, diagnostics: Diag): ToolCa
   return out;
 }
 
+const readRecordedToolCall = (s: Fields) => ({ outcome: s.outcome, endedAt: s.endedAt, error: s.error });
+
 export function sanitizeRecordedToolCall(
   value: unknown,
   diagnostics: Diag,
 ): ToolCallStart & { endedAt?: number; outcome: 'success' | 'failure'; error?: unknown } {
   const source = objectArg(value, 'recorded tool call', diagnostics);
-  const outcome = readField(source, 'outcome');
+  const recorded = readFields(source, readRecordedToolCall);
+  const outcome = recorded.outcome;
   if (outcome !== 'success' && outcome !== 'failure')
     reportInvalid(diagnostics, 'tool call outcome', outcome, 'it was recorded as a failure');
   const out: ReturnType<typeof sanitizeRecordedToolCall> = {
     ...sanitizeToolCallStart(source, diagnostics),
     outcome: outcome === 'success' ? 'success' : 'failure',
   };
-  const endedAt = optionalTime(readField(source, 'endedAt'), 'endedAt', diagnostics);
+  const endedAt = optionalTime(recorded.endedAt, 'endedAt', diagnostics);
   if (endedAt !== undefined) out.endedAt = endedAt;
-  const error = readField(source, 'error');
+  const error = recorded.error;
   if (error !== undefined) out.error = error;
   return out;
 }
+
+const readGuardrailTrip = (s: Fields) => ({ name: s.name, kind: s.kind, at: s.at });
 
 /** A guardrail trip without a usable name still counts (the caller said one tripped), as `unknown`. */
 export function sanitizeGuardrailTrip(
   value: unknown,
   diagnostics: Diag,
 ): { name: string; kind?: string; at?: number } {
-  const source = objectArg(value, 'guardrail trip', diagnostics);
-  const name = readField(source, 'name');
+  const source = readFields(objectArg(value, 'guardrail trip', diagnostics), readGuardrailTrip);
+  const name = source.name;
   if (typeof name !== 'string') reportInvalid(diagnostics, 'guardrail name', name, '"unknown" was used');
   const out: { name: string; kind?: string; at?: number } = {
     name: typeof name === 'string' ? name : 'unknown',
   };
-  const kind = optionalString(readField(source, 'kind'), 'guardrail kind', diagnostics);
+  const kind = optionalString(source.kind, 'guardrail kind', diagnostics);
   if (kind !== undefined) out.kind = kind;
-  const at = optionalTime(readField(source, 'at'), 'at', diagnostics);
+  const at = optionalTime(source.at, 'at', diagnostics);
   if (at !== undefined) out.at = at;
   return out;
 }

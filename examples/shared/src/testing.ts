@@ -1,6 +1,6 @@
 // The harness of the examples' own tests: a reference collector the example reports to (through its
 // real start-up switch: AI_METRICS_ENDPOINT and credentials in the environment), and its JSONL events.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Collector, startCollector } from '@metrics/testkit';
@@ -28,7 +28,10 @@ export async function startExampleHarness(name: string): Promise<ExampleHarness>
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line)),
-    close: () => collector.close(),
+    close: async () => {
+      await collector.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const run = promisify(execFile);
@@ -37,6 +37,7 @@ const record = {
   tools: [{ toolType: 'api', toolCalls: 2, successCount: 1, failureCount: 1 }],
 };
 const dir = mkdtempSync(join(tmpdir(), 'agent-metrics-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('agent-metrics (as a subprocess)', () => {
   it('prints help and exits 0; a missing command exits 2', async () => {

@@ -1,13 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvocationRecorder, createUsage, toJsonlEvents } from '@metrics/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'agent-metrics-dashboard-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function eventsFile(): string {
   const run = new InvocationRecorder({

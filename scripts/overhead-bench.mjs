@@ -106,7 +106,16 @@ async function measureInChild(spec, name) {
   // under callgrind, full collections fence the window: every window pays for collecting its own
   // garbage, and none for a major collection the warm-up happened to leave pending
   const fence = process.env.OVERHEAD_BENCH_FENCE === '1' ? collector() : undefined;
-  fence?.();
+  if (fence) {
+    fence();
+    // A full collection frees the maps (hidden classes) of the finished runs' objects, and V8 then
+    // throws away every optimized function and inline cache that embedded one: the first runs after
+    // it execute in the baseline tier, not at steady state. Re-warm, then fence with a scavenge,
+    // which empties the young generation without touching maps.
+    const rewarm = Number(process.env.OVERHEAD_BENCH_REWARM ?? Math.ceil(warmup / 2));
+    for (let i = 0; i < rewarm; i++) await run();
+    fence({ type: 'minor' });
+  }
   const start = process.cpuUsage();
   for (let i = 0; i < runs; i++) await run();
   fence?.();

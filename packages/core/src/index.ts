@@ -21,7 +21,8 @@ export { validateResourceMetric, validateResourceMetricsPayload } from './schema
 export type { ValidationIssue, ValidationResult, ValidationRule } from './schema/validate-resource-metric.js';
 export { resourceMetricsJsonSchema } from './schema/json-schema.js';
 
-export { MAX_TOKEN_COUNT, USAGE_COUNT_FIELDS, addUsage, createUsage } from './usage/usage.js';
+export { MAX_TOKEN_COUNT, USAGE_COUNT_FIELDS, createUsage } from './usage/usage.js';
+export { addUsage } from './usage/usage-total.js';
 export type { Usage, UsageCountField, UsageFields } from './usage/usage.js';
 export { fromOpenAIChatUsage, fromOpenAIResponsesUsage } from './usage/from-openai.js';
 export { fromAnthropicUsage } from './usage/from-anthropic.js';

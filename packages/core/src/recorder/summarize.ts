@@ -1,5 +1,5 @@
 import type { ErrorCategory, ErrorInfo } from '../errors/classify-error.js';
-import { addUsage } from '../usage/usage.js';
+import { UsageTotal } from '../usage/usage-total.js';
 import { unionLength } from './intervals.js';
 import type { ErrorCounters, InvocationRecord, InvocationSummary, ModelCallRecord } from './record.js';
 
@@ -39,6 +39,7 @@ export function invocationErrorCounter(error: ErrorInfo): keyof ErrorCounters {
 
 interface Accumulator {
   summary: InvocationSummary;
+  usage: UsageTotal;
   intervals: Array<[number, number]>;
   firstCall: ModelCallRecord | undefined;
 }
@@ -49,7 +50,7 @@ function accumulate(record: InvocationRecord, acc: Accumulator, includeMembers: 
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i]!;
     summary.modelCalls++;
-    summary.usage = addUsage(summary.usage, call.usage);
+    acc.usage.add(call.usage);
     acc.intervals.push([call.startedAt, call.endedAt]);
     // a failed attempt answered nothing: the first token comes from the first call that did not fail
     if (call.outcome !== 'error' && (!acc.firstCall || call.startedAt < acc.firstCall.startedAt))
@@ -92,10 +93,12 @@ export function summarizeInvocation(
       // null prototype: a model id such as `constructor` or `__proto__` is a key like any other
       models: Object.create(null) as Record<string, number>,
     },
+    usage: new UsageTotal(),
     intervals: [],
     firstCall: undefined,
   };
   accumulate(record, acc, options.includeMembers);
+  acc.summary.usage = acc.usage.toUsage();
   acc.summary.modelLatencyMs = unionLength(acc.intervals);
   const first = acc.firstCall;
   if (first?.firstTokenAt !== undefined)

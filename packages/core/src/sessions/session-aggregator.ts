@@ -1,7 +1,8 @@
 import type { InvocationExporter } from '../exporter.js';
 import type { ErrorCounters, InvocationRecord, InvocationSummary, ToolCounts } from '../recorder/record.js';
 import { emptyErrorCounters, summarizeInvocation } from '../recorder/summarize.js';
-import { type Usage, addUsage } from '../usage/usage.js';
+import { addUsage } from '../usage/usage-total.js';
+import type { Usage } from '../usage/usage.js';
 
 /** Totals over any number of runs. */
 export interface MetricsTotals {

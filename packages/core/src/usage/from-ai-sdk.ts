@@ -1,5 +1,5 @@
 import { type Fields, isObject, readFields } from './read-fields.js';
-import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
+import { addTokenCounts, mappedUsage, toTokenCount, type Usage } from './usage.js';
 
 const readProviderUsage = (s: Fields) => ({
   input: s.inputTokens,
@@ -34,7 +34,7 @@ export function fromAiSdkProviderUsage(raw: unknown): Usage | undefined {
   const cacheWrite = toTokenCount(f.cacheWrite, 'inputTokens.cacheWrite', invalid);
   const text = toTokenCount(f.text, 'outputTokens.text', invalid);
   const reasoning = toTokenCount(f.reasoning, 'outputTokens.reasoning', invalid);
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens:
         toTokenCount(f.inputTotal, 'inputTokens.total', invalid) ??
@@ -70,7 +70,7 @@ export function fromAiSdkUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
   const f = readFields(raw, readResultUsage);
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens: toTokenCount(f.input, 'inputTokens', invalid),
       outputTokens: toTokenCount(f.output, 'outputTokens', invalid),

@@ -1,5 +1,5 @@
 import { type Fields, isObject, readFields } from './read-fields.js';
-import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
+import { addTokenCounts, mappedUsage, toTokenCount, type Usage } from './usage.js';
 
 const readAnthropicUsage = (s: Fields) => ({
   input: s.input_tokens,
@@ -20,7 +20,7 @@ export function fromAnthropicUsage(raw: unknown): Usage | undefined {
   const uncached = toTokenCount(f.input, 'input_tokens', invalid);
   const cacheRead = toTokenCount(f.cacheRead, 'cache_read_input_tokens', invalid);
   const cacheWrite = toTokenCount(f.cacheWrite, 'cache_creation_input_tokens', invalid);
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens: addTokenCounts(addTokenCounts(uncached, cacheRead), cacheWrite),
       outputTokens: toTokenCount(f.output, 'output_tokens', invalid),

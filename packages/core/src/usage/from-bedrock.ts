@@ -1,5 +1,5 @@
 import { type Fields, isObject, readFields } from './read-fields.js';
-import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
+import { addTokenCounts, mappedUsage, toTokenCount, type Usage } from './usage.js';
 
 const readConverseUsage = (s: Fields) => ({
   cacheRead: s.cacheReadInputTokens,
@@ -19,7 +19,7 @@ export function fromBedrockConverseUsage(raw: unknown): Usage | undefined {
   const f = readFields(raw, readConverseUsage);
   const cacheRead = toTokenCount(f.cacheRead, 'cacheReadInputTokens', invalid);
   const cacheWrite = toTokenCount(f.cacheWrite, 'cacheWriteInputTokens', invalid);
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens: addTokenCounts(
         addTokenCounts(toTokenCount(f.input, 'inputTokens', invalid), cacheRead),

@@ -1,5 +1,5 @@
 import { type Fields, isObject, readField, readFields } from './read-fields.js';
-import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
+import { addTokenCounts, mappedUsage, toTokenCount, type Usage } from './usage.js';
 
 /** The audio entries of a Gemini `ModalityTokenCount[]`, summed (rare: read field by field). */
 function audioTokens(details: unknown, path: string, invalid: string[]): number | undefined {
@@ -33,7 +33,7 @@ export function fromGeminiUsage(raw: unknown): Usage | undefined {
   const invalid: string[] = [];
   const f = readFields(raw, readUsageMetadata);
   const thoughts = toTokenCount(f.thoughts, 'thoughtsTokenCount', invalid);
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens: addTokenCounts(
         toTokenCount(f.prompt, 'promptTokenCount', invalid),

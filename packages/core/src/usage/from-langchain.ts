@@ -1,5 +1,5 @@
 import { type Fields, isObject, readFields } from './read-fields.js';
-import { createUsage, toTokenCount, type Usage } from './usage.js';
+import { mappedUsage, toTokenCount, type Usage } from './usage.js';
 
 const readUsageMetadata = (s: Fields) => ({
   input: s.input_tokens,
@@ -20,7 +20,7 @@ export function fromLangChainUsageMetadata(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
   const f = readFields(raw, readUsageMetadata);
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens: toTokenCount(f.input, 'input_tokens', invalid),
       outputTokens: toTokenCount(f.output, 'output_tokens', invalid),

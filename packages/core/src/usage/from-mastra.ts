@@ -1,5 +1,5 @@
 import { type Fields, isObject, readFields } from './read-fields.js';
-import { createUsage, toTokenCount, type Usage } from './usage.js';
+import { mappedUsage, toTokenCount, type Usage } from './usage.js';
 
 const readMastraUsage = (s: Fields) => ({
   input: s.inputTokens,
@@ -19,7 +19,7 @@ export function fromMastraUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
   const f = readFields(raw, readMastraUsage);
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens: toTokenCount(f.input, 'inputTokens', invalid),
       outputTokens: toTokenCount(f.output, 'outputTokens', invalid),
@@ -52,7 +52,7 @@ export function fromMastraSpanUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
   const f = readFields(raw, readMastraSpanUsage);
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens: toTokenCount(f.input, 'inputTokens', invalid),
       outputTokens: toTokenCount(f.output, 'outputTokens', invalid),

@@ -1,5 +1,5 @@
 import { type Fields, isObject, readFields } from './read-fields.js';
-import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
+import { addTokenCounts, mappedUsage, toTokenCount, type Usage } from './usage.js';
 
 const readCacheReads = (s: Fields) => ({ first: s.cached_tokens, second: s.cached_input_tokens });
 const readCacheWrites = (s: Fields) => ({ first: s.cache_write_tokens, second: s.cache_write_input_tokens });
@@ -44,7 +44,7 @@ export function fromOpenAIAgentsUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
   const f = readFields(raw, readAgentsUsage);
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens: toTokenCount(f.input, 'inputTokens', invalid),
       outputTokens: toTokenCount(f.output, 'outputTokens', invalid),

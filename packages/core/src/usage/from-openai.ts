@@ -1,5 +1,5 @@
 import { type Fields, isObject, readFields } from './read-fields.js';
-import { createUsage, toTokenCount, type Usage } from './usage.js';
+import { mappedUsage, toTokenCount, type Usage } from './usage.js';
 
 const readChatUsage = (s: Fields) => ({
   prompt: s.prompt_tokens,
@@ -20,7 +20,7 @@ export function fromOpenAIChatUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
   const f = readFields(raw, readChatUsage);
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens: toTokenCount(f.prompt, 'prompt_tokens', invalid),
       outputTokens: toTokenCount(f.completion, 'completion_tokens', invalid),
@@ -53,7 +53,7 @@ export function fromOpenAIResponsesUsage(raw: unknown): Usage | undefined {
   if (!isObject(raw)) return undefined;
   const invalid: string[] = [];
   const f = readFields(raw, readResponsesUsage);
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens: toTokenCount(f.input, 'input_tokens', invalid),
       outputTokens: toTokenCount(f.output, 'output_tokens', invalid),

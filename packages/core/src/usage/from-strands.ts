@@ -1,5 +1,5 @@
 import { type Fields, isObject, readFields } from './read-fields.js';
-import { addTokenCounts, createUsage, toTokenCount, type Usage } from './usage.js';
+import { addTokenCounts, mappedUsage, toTokenCount, type Usage } from './usage.js';
 
 export interface StrandsUsageOptions {
   /**
@@ -45,7 +45,7 @@ export function fromStrandsUsage(raw: unknown, options: StrandsUsageOptions): Us
     const total = toTokenCount(f.total, 'totalTokens', invalid);
     if (total !== undefined && total - (output ?? 0) > (wholeInput ?? 0)) wholeInput = total - (output ?? 0);
   }
-  return createUsage(
+  return mappedUsage(
     {
       inputTokens: wholeInput,
       outputTokens: output,

@@ -1,5 +1,5 @@
 import { type Fields, readFields } from './read-fields.js';
-import { type Usage, newUsage, toTokenCount } from './usage.js';
+import { type Usage, isSealedUsage, newUsage, sealUsage, toTokenCount } from './usage.js';
 
 const MAX_INVALID_NOTES = 16;
 
@@ -30,10 +30,12 @@ const readUsage = (s: Fields) => ({
  * are rounded. Reads the fields through a guard (`readFields`: throwing getters and proxies are
  * safe, an unreadable field is a repair) into a fresh object: the record never holds the caller's
  * object. The counts are written out field by field, not looped over by name, for the same reason
- * `readFields` exists: a read or write by a computed key is a slow generic lookup.
+ * `readFields` exists: a read or write by a computed key is a slow generic lookup. A usage the core
+ * sealed (a mapper's, or one repaired here before) is frozen and already checked: it is kept as is.
  */
 export function sanitizeUsage(value: unknown): SanitizedUsage {
   if (value === undefined) return { usage: undefined, repairs: [] };
+  if (isSealedUsage(value)) return { usage: value, repairs: [] };
   if (typeof value !== 'object' || value === null)
     return { usage: undefined, repairs: [`usage: ${value === null ? 'null' : typeof value}`] };
   const unreadable: string[] = [];
@@ -63,7 +65,7 @@ export function sanitizeUsage(value: unknown): SanitizedUsage {
   const kept = copyNotes(source.invalid, invalid);
   if (kept.length > 0) usage.invalid = kept;
   if (!counts.reported && kept.length === 0) return { usage: undefined, repairs };
-  return { usage, repairs };
+  return { usage: sealUsage(usage), repairs };
 }
 
 /** Applies the token-count rule to the counts of one usage, noting what it repaired. */

@@ -5,10 +5,10 @@ import {
   USAGE_COUNT_FIELDS,
   type Usage,
   addTokenCounts,
-  addUsage,
   createUsage,
   toTokenCount,
 } from './usage.js';
+import { addUsage } from './usage-total.js';
 
 const count = fc.option(fc.maxSafeNat(), { nil: undefined });
 const usageArb: fc.Arbitrary<Usage | undefined> = fc

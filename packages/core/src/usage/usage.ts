@@ -165,37 +165,29 @@ export function createUsage(fields: UsageFields, raw?: unknown, invalid?: string
   return usage;
 }
 
-/** Field-by-field exact addition of two usages (the `raw` objects are not carried into sums). */
-export function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | undefined {
-  if (!a) return b ? stripRaw(b) : undefined;
-  if (!b) return stripRaw(a);
-  const sum: Usage = {};
-  const inputTokens = addTokenCounts(a.inputTokens, b.inputTokens);
-  if (inputTokens !== undefined) sum.inputTokens = inputTokens;
-  const outputTokens = addTokenCounts(a.outputTokens, b.outputTokens);
-  if (outputTokens !== undefined) sum.outputTokens = outputTokens;
-  const totalTokens = addTokenCounts(a.totalTokens, b.totalTokens);
-  if (totalTokens !== undefined) sum.totalTokens = totalTokens;
-  const cacheReadTokens = addTokenCounts(a.cacheReadTokens, b.cacheReadTokens);
-  if (cacheReadTokens !== undefined) sum.cacheReadTokens = cacheReadTokens;
-  const cacheWriteTokens = addTokenCounts(a.cacheWriteTokens, b.cacheWriteTokens);
-  if (cacheWriteTokens !== undefined) sum.cacheWriteTokens = cacheWriteTokens;
-  const reasoningTokens = addTokenCounts(a.reasoningTokens, b.reasoningTokens);
-  if (reasoningTokens !== undefined) sum.reasoningTokens = reasoningTokens;
-  const audioInputTokens = addTokenCounts(a.audioInputTokens, b.audioInputTokens);
-  if (audioInputTokens !== undefined) sum.audioInputTokens = audioInputTokens;
-  const audioOutputTokens = addTokenCounts(a.audioOutputTokens, b.audioOutputTokens);
-  if (audioOutputTokens !== undefined) sum.audioOutputTokens = audioOutputTokens;
-  if (a.reportedTotalMismatch || b.reportedTotalMismatch) sum.reportedTotalMismatch = true;
-  if (a.invalid || b.invalid)
-    sum.invalid = [...(a.invalid ?? []), ...(b.invalid ?? [])].slice(0, MAX_INVALID_NOTES);
-  return sum;
+/**
+ * Usages the core built from a provider's counts (the usage mappers and `sanitizeUsage`): every
+ * count has passed the token-count rule, and the object is frozen, so none can have changed since.
+ * The recorder takes such a usage as it is rather than checking every count again on each model
+ * call. A usage built any other way (a literal, `createUsage`, another copy of the core) is checked.
+ */
+const checkedUsages = new WeakSet<Usage>();
+
+/** Freezes a usage whose counts passed the token-count rule and marks it as checked. */
+export function sealUsage(usage: Usage): Usage {
+  if (usage.invalid) Object.freeze(usage.invalid);
+  checkedUsages.add(Object.freeze(usage));
+  return usage;
 }
 
-/** The usage without its `raw` object: a sum's first term is copied, never shared. */
-function stripRaw(usage: Usage): Usage {
-  if (usage.raw === undefined) return usage;
-  return addUsage(usage, EMPTY_USAGE)!;
+/** True for a usage `sealUsage` marked: its counts need no second check. */
+export function isSealedUsage(value: unknown): value is Usage {
+  return typeof value === 'object' && value !== null && checkedUsages.has(value);
 }
 
-const EMPTY_USAGE: Usage = Object.freeze({});
+/** `createUsage` for the usage mappers, whose fields all went through `toTokenCount`: sealed. */
+export function mappedUsage(fields: UsageFields, raw: unknown, invalid: string[]): Usage | undefined {
+  const usage = createUsage(fields, raw, invalid);
+  return usage === undefined ? undefined : sealUsage(usage);
+}
+

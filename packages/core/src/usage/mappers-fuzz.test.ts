@@ -10,10 +10,7 @@ import { fromMastraSpanUsage, fromMastraUsage } from './from-mastra.js';
 import { fromOpenAIAgentsUsage } from './from-openai-agents.js';
 import { fromOpenAIChatUsage, fromOpenAIResponsesUsage } from './from-openai.js';
 import { fromLlamaIndexRaw, fromProviderUsage } from './detect-usage.js';
-import {
-  USAGE_COUNT_FIELDS,
-  type Usage,
-} from './usage.js';
+import { USAGE_COUNT_FIELDS, type Usage } from './usage.js';
 import { addUsage } from './usage-total.js';
 
 const MAPPERS: Record<string, (raw: unknown) => Usage | undefined> = {

@@ -60,7 +60,8 @@ export class UsageTotal {
     if (usage.reportedTotalMismatch) this.reportedTotalMismatch = true;
     const notes = usage.invalid;
     if (notes && notes.length > 0) {
-      const invalid = (this.invalid ??= []);
+      if (this.invalid === undefined) this.invalid = [];
+      const invalid = this.invalid;
       for (let i = 0; i < notes.length && invalid.length < MAX_INVALID_NOTES; i++) invalid.push(notes[i]!);
     }
   }

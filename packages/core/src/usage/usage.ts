@@ -190,4 +190,3 @@ export function mappedUsage(fields: UsageFields, raw: unknown, invalid: string[]
   const usage = createUsage(fields, raw, invalid);
   return usage === undefined ? undefined : sealUsage(usage);
 }
-

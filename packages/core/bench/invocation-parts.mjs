@@ -9,6 +9,12 @@
 //     --single-threaded --random-seed=1 --hash-seed=1 bench/invocation-parts.mjs
 // The default warm-up is long (40,000 invocations): V8 was still tiering these small functions up
 // to TurboFan after 10,000, and a compile inside the window costs more than thousands of runs.
+// That is the best case. In an agent's process the core runs a few times a second, and every
+// major collection frees the maps its optimized code embedded (V8 then discards that code; after
+// one, the core's functions needed 5,000-10,000 more invocations to tier up again), so most of its
+// calls run in V8's baseline tier. Measure that tier with `--no-maglev --no-turbofan` (and
+// WARMUP=5000): function calls, property reads and allocations cost there what inlining hides in
+// the optimized figure.
 import { createMetrics, fromOpenAIChatUsage } from '../dist/index.js';
 
 const part = process.env.PART ?? 'tool';

@@ -420,6 +420,8 @@ export class InvocationRecorder {
   readonly parent: InvocationRecorder | undefined;
   private readonly options: InvocationOptions;
   private readonly shared: Shared;
+  /** @internal the channel misuse is reported on (a field, not a getter: it is read on every call) */
+  readonly _diagnostics: Diagnostics | undefined;
   private readonly memberKind: MemberKind | undefined;
   private readonly modelCalls: ModelCallRecord[] = [];
   private readonly toolCalls: ToolCallRecord[] = [];
@@ -442,6 +444,9 @@ export class InvocationRecorder {
     this.parent = parent?.recorder;
     this.memberKind = parent?.kind;
     this.shared = parent ? parent.recorder.shared : { hooks, countedErrors: undefined };
+    this._diagnostics = this.shared.hooks.diagnostics;
+    // the HTTP attempts of its model calls are seen from the first run on (idempotent)
+    observeHttpAttempts();
   }
 
   get ended(): boolean {
@@ -466,7 +471,6 @@ export class InvocationRecorder {
     start = sanitizeModelCallStart(start, this._diagnostics);
     const call = new ModelCall(this, start, start.startedAt ?? now());
     if (this.acceptsEvents('model call start')) this.open.add(call);
-    observeHttpAttempts();
     call._scope = new ScopeHandle(call);
     enterAttemptScope(call._scope);
     return call;
@@ -634,11 +638,6 @@ export class InvocationRecorder {
     if (typeof error !== 'object' || error === null) return;
     this.shared.countedErrors ??= new WeakSet();
     this.shared.countedErrors.add(error);
-  }
-
-  /** @internal the channel misuse is reported on */
-  get _diagnostics(): Diagnostics | undefined {
-    return this.shared.hooks.diagnostics;
   }
 
   private acceptsEvents(what: string): boolean {

@@ -106,16 +106,13 @@ async function measureInChild(spec, name) {
   // under callgrind, full collections fence the window: every window pays for collecting its own
   // garbage, and none for a major collection the warm-up happened to leave pending
   const fence = process.env.OVERHEAD_BENCH_FENCE === '1' ? collector() : undefined;
-  if (fence) {
-    fence();
-    // A full collection frees the maps (hidden classes) of the finished runs' objects, and V8 then
-    // throws away every optimized function and inline cache that embedded one: the first runs after
-    // it execute in the baseline tier, not at steady state. Re-warm, then fence with a scavenge,
-    // which empties the young generation without touching maps.
-    const rewarm = Number(process.env.OVERHEAD_BENCH_REWARM ?? Math.ceil(warmup / 2));
-    for (let i = 0; i < rewarm; i++) await run();
-    fence({ type: 'minor' });
-  }
+  // What the window then measures: the full collection frees the maps (hidden classes) of the
+  // finished runs' objects, and V8 discards every optimized function that embedded one, so the
+  // core's and the adapters' functions run mostly in V8's baseline tier in the window (they needed
+  // 5,000-10,000 more calls to tier up again). That is also where they run in an agent's process,
+  // which collects fully now and then and calls them a few times a second. Tried and not kept: a
+  // re-warm after the collection, fenced by a scavenge; the figures moved within their spread.
+  fence?.();
   const start = process.cpuUsage();
   for (let i = 0; i < runs; i++) await run();
   fence?.();

@@ -1,5 +1,5 @@
 import { type Fields, readFields } from './read-fields.js';
-import { type Usage, isSealedUsage, newUsage, sealUsage, toTokenCount } from './usage.js';
+import { type Usage, isSealedUsage, newCheckedUsage, sealUsage, toTokenCount } from './usage.js';
 
 const MAX_INVALID_NOTES = 16;
 
@@ -44,7 +44,7 @@ export function sanitizeUsage(value: unknown): SanitizedUsage {
   for (let i = 0; i < unreadable.length; i++) repairs.push(`${unreadable[i]}: unreadable`);
   const invalid: string[] = [];
   const counts = new CountReader(invalid, repairs);
-  const usage = newUsage(source.raw);
+  const usage = newCheckedUsage(source.raw);
   const inputTokens = counts.read(source.inputTokens, 'inputTokens');
   if (inputTokens !== undefined) usage.inputTokens = inputTokens;
   const outputTokens = counts.read(source.outputTokens, 'outputTokens');

@@ -124,6 +124,32 @@ export function newUsage(raw: unknown): Usage {
   return raw === undefined ? {} : new UsageWithRaw(raw);
 }
 
+/**
+ * A usage the core checked (`sealUsage`): its class is the mark, which user code cannot forge
+ * (the class is not exported; a spread or a copy is a plain object) and a frozen instance cannot
+ * lose. `raw` is kept as in `UsageWithRaw`.
+ */
+class CheckedUsage implements Usage {
+  readonly #raw: unknown;
+
+  constructor(raw: unknown) {
+    this.#raw = raw;
+  }
+
+  get raw(): unknown {
+    return this.#raw;
+  }
+
+  static is(value: object): boolean {
+    return #raw in value;
+  }
+}
+
+/** An empty usage to fill in with counts that pass the token-count rule, then `sealUsage`. */
+export function newCheckedUsage(raw: unknown): Usage {
+  return new CheckedUsage(raw);
+}
+
 export interface UsageFields {
   inputTokens?: number | undefined;
   outputTokens?: number | undefined;
@@ -141,7 +167,10 @@ export interface UsageFields {
  * when nothing was reported.
  */
 export function createUsage(fields: UsageFields, raw?: unknown, invalid?: string[]): Usage | undefined {
-  const usage = newUsage(raw);
+  return fillUsage(newUsage(raw), fields, invalid);
+}
+
+function fillUsage(usage: Usage, fields: UsageFields, invalid: string[] | undefined): Usage | undefined {
   const { inputTokens, outputTokens, reportedTotalTokens } = fields;
   if (inputTokens !== undefined) usage.inputTokens = inputTokens;
   if (outputTokens !== undefined) usage.outputTokens = outputTokens;
@@ -171,22 +200,18 @@ export function createUsage(fields: UsageFields, raw?: unknown, invalid?: string
  * The recorder takes such a usage as it is rather than checking every count again on each model
  * call. A usage built any other way (a literal, `createUsage`, another copy of the core) is checked.
  */
-const checkedUsages = new WeakSet<Usage>();
-
-/** Freezes a usage whose counts passed the token-count rule and marks it as checked. */
 export function sealUsage(usage: Usage): Usage {
   if (usage.invalid) Object.freeze(usage.invalid);
-  checkedUsages.add(Object.freeze(usage));
-  return usage;
+  return Object.freeze(usage);
 }
 
-/** True for a usage `sealUsage` marked: its counts need no second check. */
+/** True for a usage the core checked and sealed: its counts need no second check. */
 export function isSealedUsage(value: unknown): value is Usage {
-  return typeof value === 'object' && value !== null && checkedUsages.has(value);
+  return typeof value === 'object' && value !== null && CheckedUsage.is(value) && Object.isFrozen(value);
 }
 
 /** `createUsage` for the usage mappers, whose fields all went through `toTokenCount`: sealed. */
 export function mappedUsage(fields: UsageFields, raw: unknown, invalid: string[]): Usage | undefined {
-  const usage = createUsage(fields, raw, invalid);
+  const usage = fillUsage(new CheckedUsage(raw), fields, invalid);
   return usage === undefined ? undefined : sealUsage(usage);
 }

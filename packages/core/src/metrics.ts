@@ -11,7 +11,6 @@ import {
   type RecorderHooks,
 } from './recorder/invocation-recorder.js';
 import type { InvocationRecord } from './recorder/record.js';
-import { sanitizeInvocationOptions } from './recorder/sanitize.js';
 import type { ToolTypeOverride } from './recorder/tool-type.js';
 import { type ProviderType, isProviderType } from './schema/provider-types.js';
 
@@ -88,9 +87,15 @@ export class Metrics {
     this.options = resolveMetricsOptions(options);
     // model calls see their HTTP attempts from the first run on (docs/http-attempts.md)
     observeHttpAttempts();
-    const { toolTypes, diagnostics } = this.options;
+    const { toolTypes, diagnostics, providerType, sessionId } = this.options;
     this.hooks = { onEnd: (record) => this.export(record), diagnostics };
     if (toolTypes) this.hooks.toolTypes = toolTypes;
+    if (providerType !== undefined || sessionId !== undefined) {
+      const defaults: NonNullable<RecorderHooks['defaults']> = {};
+      if (providerType !== undefined) defaults.providerType = providerType;
+      if (sessionId !== undefined) defaults.sessionId = sessionId;
+      this.hooks.defaults = defaults;
+    }
   }
 
   get diagnostics(): Diagnostics {
@@ -99,16 +104,8 @@ export class Metrics {
 
   /** Starts an invocation; call `end()` on it (or use `withInvocation`). */
   startInvocation(options: InvocationOptions = {}): InvocationRecorder {
-    options = sanitizeInvocationOptions(options, this.options.diagnostics);
-    const { providerType, sessionId } = this.options;
-    let merged = options;
-    if (providerType !== undefined || sessionId !== undefined) {
-      merged = {};
-      if (providerType !== undefined) merged.providerType = providerType;
-      if (sessionId !== undefined) merged.sessionId = sessionId;
-      Object.assign(merged, options);
-    }
-    return new InvocationRecorder(merged, this.hooks);
+    // the recorder sanitizes the options and applies this instance's defaults
+    return new InvocationRecorder(options, this.hooks);
   }
 
   /**

@@ -52,6 +52,8 @@ export interface RecorderHooks {
   onEnd?: (record: InvocationRecord) => void;
   diagnostics?: Diagnostics;
   toolTypes?: ToolTypeOverride;
+  /** What a top-level invocation that does not say gets (`createMetrics({ providerType, sessionId })`). */
+  defaults?: { providerType?: ProviderType; sessionId?: string };
 }
 
 export interface ModelCallStart {
@@ -136,6 +138,18 @@ function errorChainSeen(error: unknown, seen: WeakSet<object>): boolean {
  * retains); through this handle, the ended call, its run and the run's record stay collectable
  * instead of being kept, and promoted by the garbage collector, with the framework's objects.
  */
+/** Sanitized options with the instance's defaults where they say nothing (they are sanitized once, here). */
+function withDefaults(
+  options: InvocationOptions,
+  defaults: NonNullable<RecorderHooks['defaults']>,
+): InvocationOptions {
+  if (options.providerType === undefined && defaults.providerType !== undefined)
+    options.providerType = defaults.providerType;
+  if (options.sessionId === undefined && defaults.sessionId !== undefined)
+    options.sessionId = defaults.sessionId;
+  return options;
+}
+
 class ScopeHandle implements AttemptScope {
   constructor(private call: ModelCall | ToolCall | undefined) {}
 
@@ -438,6 +452,7 @@ export class InvocationRecorder {
   ) {
     hooks = typeof hooks === 'object' && hooks !== null ? hooks : {};
     options = sanitizeInvocationOptions(options, (parent ? parent.recorder.shared.hooks : hooks).diagnostics);
+    if (!parent && hooks.defaults) options = withDefaults(options, hooks.defaults);
     this.options = options;
     this.runId = options.runId ?? randomUUID();
     this.startedAt = options.startedAt ?? now();

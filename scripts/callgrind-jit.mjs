@@ -1,6 +1,8 @@
-// Reads a callgrind output file of a bench child: the instructions it counted, and how many of
-// them V8 spent compiling (lazy compilation, Sparkplug, Maglev and TurboFan tier-up, on-stack
-// replacement), so the bench can leave compilation out.
+// Reads a callgrind output file of a bench child: the instructions it counted, how many of them
+// V8 spent compiling (lazy compilation, Sparkplug, Maglev and TurboFan tier-up, on-stack
+// replacement) and how many collecting garbage. The bench leaves compiling out; `collecting` is
+// reported for leaving garbage collection out too (proposed for scripts/overhead-bench.mjs, with
+// `--no-memory-reducer` under callgrind: the reasons are below).
 //
 // Why leave it out: V8 tiers a function up after a number of invocations scaled by its size, so
 // some TurboFan compiles land inside a measured window however long the warm-up (measured: a core
@@ -10,17 +12,35 @@
 // includes them measures the compiler. Compilation happens once per process; what users pay per
 // model call is the compiled code's execution, which is what remains.
 //
-// The compile cost is each compile entry point's inclusive cost (its `calls=` lines), summed where
-// the caller is not itself a compile entry point, so nested compiles are not counted twice.
+// Why garbage collection should be left out as well: a 50-run window of a framework that allocates ~1 MB per run
+// (Mastra) holds zero, one or two major collections of the whole heap depending on where the
+// process's GC cycle happens to be, and on V8's time-based heuristics (the memory reducer's timer,
+// incremental marking tasks), which run differently on a loaded machine under valgrind's ~50x
+// slowdown. Measured on Mastra: two processes of nearly the same path (its standalone floor and
+// its adapter) spent 30 M and 5.7 M instructions per run in the collector (two major collections
+// and incremental marking started by the memory reducer's timer, against one major collection and
+// a scavenge), 47 M against 18 M per run in all: the collector's share, not the path, was the
+// difference. A major collection costs in proportion to the live heap, not
+// to the window's garbage. What a path adds to collection is its allocations, which the counted
+// code still pays to make (the allocation itself and the write barriers).
+//
+// Each cost is an entry point's inclusive cost (its `calls=` lines), summed where the caller is
+// not itself an entry point of either kind, so nested compiles or collections (a collection
+// triggered by the compiler's allocations) are not counted twice.
 import { readFileSync } from 'node:fs';
 
 const COMPILE_ENTRY =
   /Runtime_(CompileLazy|CompileOptimized|CompileBaseline|InstallBaselineCode|Optimize\w*|\w*OSR\w*|HandleOsr\w*)\b/;
 
+// the collector's entry points from the mutator: a collection (not the lambdas inside one, which
+// share its name), incremental marking's allocation step, and the collector's own tasks
+const COLLECT_ENTRY =
+  /^v8::internal::(Heap::(CollectGarbage|CollectAllGarbage|PreciseCollectAllGarbage)\((?!.*\{lambda)|IncrementalMarking::Observer::Step\(|(MinorGCJob|IncrementalMarkingJob|ScavengeJob|MemoryReducer::TimerTask)\S*::RunInternal\()/;
+
 /**
  * @param {string} file a callgrind output file (`--callgrind-out-file`)
- * @returns {{ instructions: number, compiling: number }} every instruction counted, and the part
- *   spent compiling
+ * @returns {{ instructions: number, compiling: number, collecting: number }} every instruction
+ *   counted, the part spent compiling and the part spent collecting garbage
  */
 export function readCallgrindCounts(file) {
   const names = new Map();
@@ -29,6 +49,7 @@ export function readCallgrindCounts(file) {
   let afterCalls = false;
   let instructions = 0;
   let compiling = 0;
+  let collecting = 0;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const fn = /^(c?fn)=\((\d+)\)(?: (.*))?$/.exec(line);
     if (fn) {
@@ -48,11 +69,14 @@ export function readCallgrindCounts(file) {
     const cost = Number(line.split(' ')[1] ?? 0);
     if (afterCalls) {
       afterCalls = false;
-      if (COMPILE_ENTRY.test(names.get(callee) ?? '') && !COMPILE_ENTRY.test(names.get(caller) ?? ''))
-        compiling += cost;
+      const from = names.get(caller) ?? '';
+      if (COMPILE_ENTRY.test(from) || COLLECT_ENTRY.test(from)) continue;
+      const to = names.get(callee) ?? '';
+      if (COMPILE_ENTRY.test(to)) compiling += cost;
+      else if (COLLECT_ENTRY.test(to)) collecting += cost;
     } else {
       instructions += cost;
     }
   }
-  return { instructions, compiling };
+  return { instructions, compiling, collecting };
 }

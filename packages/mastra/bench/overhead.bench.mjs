@@ -7,7 +7,7 @@ import { Agent } from '@mastra/core/agent';
 import { Mastra } from '@mastra/core/mastra';
 import { createTool } from '@mastra/core/tools';
 import { Observability } from '@mastra/observability';
-import { Metrics } from '@metrics/core';
+import { Metrics, fromAiSdkProviderUsage } from '@metrics/core';
 import { MockLanguageModelV4 } from 'ai/test';
 import { z } from 'zod';
 import { overheadBench } from '../../../scripts/overhead-bench.mjs';
@@ -122,6 +122,56 @@ function timedModel() {
 
 let records = 0;
 const sink = { export: () => void records++ };
+
+// Diagnostic: the floor's model wrapper recording the same invocation by hand through the core's
+// manual API (one invocation per run, each model call with its model and usage, the tool call
+// from the tool itself); withMetrics(agent) minus this is what the adapter's own mapping costs.
+let manualRun;
+let manualCalls = 0;
+function manualModel() {
+  const model = fakeModel();
+  return new Proxy(model, {
+    get(target, key, receiver) {
+      if (key === 'doGenerate')
+        return async (options) => {
+          const call = manualRun.startModelCall({ model: target.modelId, provider: target.provider });
+          const result = await target.doGenerate(options);
+          call.end({ usage: fromAiSdkProviderUsage(result.usage) });
+          manualCalls++;
+          return result;
+        };
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+const addByHand = createTool({
+  id: 'add',
+  description: 'add',
+  inputSchema: z.object({ a: z.number(), b: z.number() }),
+  execute: async ({ a, b }) => {
+    const call = manualRun.startToolCall({ name: 'add' });
+    const result = { sum: a + b };
+    call.end();
+    return result;
+  },
+});
+function byHand() {
+  const metrics = new Metrics({ exporters: [sink] });
+  const agent = new Agent({
+    id: 'bench',
+    name: 'bench',
+    instructions: 'x',
+    model: manualModel(),
+    tools: { add: addByHand },
+  });
+  return () => {
+    manualRun = metrics.startInvocation({ providerType: 'MASTRA', name: 'bench' });
+    return agent.generate('what is 1+2?').then((result) => {
+      manualRun.end();
+      return result;
+    });
+  };
+}
 const standalone = (factory) => ({ run: factory, bare: 'standalone: bare' });
 const generate = (agent) => () => agent.generate('what is 1+2?');
 
@@ -136,6 +186,7 @@ await overheadBench({
       generate(onMastra([new MetricsExporter(new Metrics({ exporters: [sink] }))])),
     'standalone: bare': standalone(() => generate(newAgent())),
     'floor: standalone, timing model wrapper': standalone(() => generate(newAgent(timedModel()))),
+    'by hand: timing wrapper + core manual API (diagnostic)': standalone(byHand),
     'adapter: withMetrics(agent)': standalone(() =>
       generate(withMetrics(newAgent(), new Metrics({ exporters: [sink] }))),
     ),
@@ -153,5 +204,7 @@ await overheadBench({
     if (name === 'floor: exporter that sums usage' && summing.total === 0)
       throw new Error('the floor exporter summed nothing');
     if (name.includes('timing model') && timing.spent === 0) throw new Error('the floor wrapper did not run');
+    if (name.startsWith('by hand') && (manualCalls === 0 || records === 0))
+      throw new Error('the manual recording did not run');
   },
 });

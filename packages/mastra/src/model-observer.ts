@@ -1,6 +1,6 @@
 import { type InvocationRecorder, type Usage, fromAiSdkProviderUsage, now } from '@metrics/core';
 import { AttemptLog, observeHttpAttempts, runInAttemptScope } from '@metrics/core/adapter';
-import { StreamAttempt, type StreamPart, safe } from './stream-attempt.js';
+import { StreamAttempt, type StreamPart } from './stream-attempt.js';
 
 /** One request to the model (one attempt of Mastra's retry loop), as the model wrapper saw it. */
 export interface ModelAttempt {
@@ -19,26 +19,13 @@ export interface ModelAttempt {
   readonly attempts?: AttemptLog;
 }
 
-/** Records an attempt as one model call of `recorder` (only the fields the attempt has). */
+/**
+ * Records an attempt as one model call of `recorder`. The attempt is passed as it is: the
+ * recorder reads each field once and takes an `undefined` field as absent, so copying the fields
+ * that are set into a new object first (eight spreads per model call) bought nothing.
+ */
 export function recordAttempt(recorder: InvocationRecorder, attempt: ModelAttempt): void {
-  recorder.recordModelCall({
-    startedAt: attempt.startedAt,
-    endedAt: attempt.endedAt,
-    streamed: attempt.streamed,
-    ...(attempt.firstTokenAt !== undefined ? { firstTokenAt: attempt.firstTokenAt } : {}),
-    ...(attempt.model !== undefined ? { model: attempt.model } : {}),
-    ...(attempt.provider !== undefined ? { provider: attempt.provider } : {}),
-    ...(attempt.usage ? { usage: attempt.usage } : {}),
-    ...(attempt.error !== undefined ? { error: attempt.error } : {}),
-    ...(attempt.attempts !== undefined ? { attempts: attempt.attempts } : {}),
-  });
-}
-
-/** Runs one model call with its own HTTP-attempt log as the scope of the requests it makes. */
-function onTheWire<R>(call: () => Promise<R>): { log: AttemptLog; result: Promise<R> } {
-  observeHttpAttempts();
-  const log = new AttemptLog();
-  return { log, result: runInAttemptScope(log, call) };
+  recorder.recordModelCall(attempt);
 }
 
 /** Where an attempt is reported; resolved when the attempt starts (in the caller's async context). */
@@ -125,37 +112,66 @@ export function observeModel<T>(model: T): T {
   }) as T;
 }
 
+// The observers below run on every model request: one attempt object literal per request, with
+// the fields the request did not have left `undefined` (the recorder takes them as absent), and
+// no helper objects, closures or spreads around it (each costs a call or an allocation per request).
+
 /** One `doGenerate` request, reported to the sink of its run (if any) once it settles. */
 async function generateObserved(target: Model, call: () => Promise<GenerateResult>): Promise<GenerateResult> {
   const sink = resolvers.length === 0 ? undefined : resolveSink();
   if (!sink) return call();
   const startedAt = now();
-  const wire = onTheWire(call);
+  observeHttpAttempts();
+  const log = new AttemptLog();
   let result: GenerateResult;
   try {
-    result = await wire.result;
+    result = await runInAttemptScope(log, call);
   } catch (error) {
-    const endedAt = now();
-    wire.log.close();
-    safe(() => sink({ startedAt, endedAt, streamed: false, error, attempts: wire.log, ...ids(target) }));
+    report(sink, target, startedAt, log, false, undefined, undefined, error);
     throw error;
   }
-  const endedAt = now();
-  wire.log.close();
-  safe(() => {
+  let model: string | undefined;
+  let usage: Usage | undefined;
+  try {
     const response = result.response as { modelId?: unknown } | undefined;
-    const usage = fromAiSdkProviderUsage(result.usage);
+    if (typeof response?.modelId === 'string') model = response.modelId;
+    usage = fromAiSdkProviderUsage(result.usage);
+  } catch {
+    // a response that cannot be read is not reported; the result passes through untouched
+    log.close();
+    return result;
+  }
+  report(sink, target, startedAt, log, false, model, usage, undefined);
+  return result;
+}
+
+/** Closes the request's attempt log and reports the attempt (never throws into the model call). */
+function report(
+  sink: AttemptSink,
+  target: Model,
+  startedAt: number,
+  attempts: AttemptLog,
+  streamed: boolean,
+  responseModel: string | undefined,
+  usage: Usage | undefined,
+  error: unknown,
+): void {
+  const endedAt = now();
+  attempts.close();
+  try {
     sink({
       startedAt,
       endedAt,
-      streamed: false,
-      attempts: wire.log,
-      ...ids(target),
-      ...(typeof response?.modelId === 'string' ? { model: response.modelId } : {}),
-      ...(usage ? { usage } : {}),
+      streamed,
+      attempts,
+      model: responseModel ?? modelId(target),
+      provider: providerName(target),
+      usage,
+      error,
     });
-  });
-  return result;
+  } catch {
+    // the sink reports its own faults; a model whose ids cannot be read goes unreported
+  }
 }
 
 /** One `doStream` request: a failed request is reported at once, a stream when it ends. */
@@ -163,26 +179,24 @@ async function streamObserved(target: Model, call: () => Promise<StreamResult>):
   const sink = resolvers.length === 0 ? undefined : resolveSink();
   if (!sink) return call();
   const startedAt = now();
-  const wire = onTheWire(call);
+  observeHttpAttempts();
+  const log = new AttemptLog();
   let result: StreamResult;
   try {
-    result = await wire.result;
+    result = await runInAttemptScope(log, call);
   } catch (error) {
-    const endedAt = now();
-    wire.log.close();
-    safe(() => sink({ startedAt, endedAt, streamed: true, error, attempts: wire.log, ...ids(target) }));
+    report(sink, target, startedAt, log, true, undefined, undefined, error);
     throw error;
   }
   // the request was made; what the stream's consumer does later is not this call's
-  wire.log.close();
-  const attempt = new StreamAttempt(sink, { startedAt, attempts: wire.log, ...ids(target) });
+  log.close();
+  const attempt = new StreamAttempt(sink, {
+    startedAt,
+    attempts: log,
+    model: modelId(target),
+    provider: providerName(target),
+  });
   return { ...result, stream: attempt.observe(result.stream) };
-}
-
-function ids(model: Record<string | symbol, unknown>): { model?: string; provider?: string } {
-  const id = modelId(model);
-  const provider = providerName(model);
-  return { ...(id !== undefined ? { model: id } : {}), ...(provider !== undefined ? { provider } : {}) };
 }
 
 /**

@@ -1,11 +1,4 @@
-import {
-  type InvocationRecorder,
-  type Metrics,
-  type ToolType,
-  fromMastraUsage,
-  guard,
-  now,
-} from '@metrics/core';
+import { type InvocationRecorder, type Metrics, type ToolType, fromMastraUsage, now } from '@metrics/core';
 import { SOURCE } from './options.js';
 
 /** The shape of a Mastra `Agent` this wrapper relies on (every member optional but the two calls). */
@@ -68,17 +61,33 @@ export class StandaloneRun {
     return false;
   }
 
-  /** The caller's options plus an `onChunk` that sees tool calls; the caller's own callbacks still run. */
+  /**
+   * The caller's options plus an `onChunk` that sees tool calls and an `onStepFinish` that sees
+   * steps; the caller's own callbacks still run. A stream also gets `onFinish`/`onError`, which
+   * end it when Mastra does not expose its settling (`endOnCallbacks`, set by `settle` for streams
+   * only): a `generate` has no use for them, so it keeps the caller's own (two closures and a
+   * call each fewer per run).
+   */
   wrapOptions(): ExecutionOptions {
     const user = this.options;
     const onChunk = (chunk: unknown) => {
-      this.guard(() => this.onChunk(chunk));
+      // inline, not guard(): that costs a closure and two calls more per chunk
+      try {
+        this.onChunk(chunk);
+      } catch (error) {
+        this.metrics.diagnostics.reportError(SOURCE, error);
+      }
       return user?.onChunk?.(chunk);
     };
     const onStepFinish = (step: unknown) => {
-      this.guard(() => this.onStepFinish(step));
+      try {
+        this.onStepFinish(step);
+      } catch (error) {
+        this.metrics.diagnostics.reportError(SOURCE, error);
+      }
       return user?.onStepFinish?.(step);
     };
+    if (!this.streamed) return { ...user, onChunk, onStepFinish };
     const onFinish = (result: unknown) => {
       if (this.endOnCallbacks) void this.finish(result);
       return user?.onFinish?.(result);
@@ -88,7 +97,7 @@ export class StandaloneRun {
         void this.finish(undefined, { error: (event as { error?: unknown } | undefined)?.error });
       return user?.onError?.(event);
     };
-    return { ...(user ?? {}), onChunk, onStepFinish, onFinish, onError };
+    return { ...user, onChunk, onStepFinish, onFinish, onError };
   }
 
   private onStepFinish(step: unknown): void {
@@ -212,11 +221,6 @@ export class StandaloneRun {
     }
     for (const toolset of Object.values(this.options?.toolsets ?? {})) add(toolset);
     return types;
-  }
-
-  /** Runs `fn`; a fault of the adapter becomes a diagnostic, never an error in the agent. */
-  private guard(fn: () => void): void {
-    guard(this.metrics.diagnostics, SOURCE, fn);
   }
 }
 

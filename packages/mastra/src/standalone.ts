@@ -134,10 +134,11 @@ function measured(
     const self = this ?? target;
     const run = start(target, metrics, args[1] as ExecutionOptions | undefined, method);
     if (!run) return original.apply(self, args);
-    const callArgs = [args[0], run.wrapOptions(), ...args.slice(2)];
+    // the rest parameter is a fresh array of the call's own: its options are replaced in place
+    args[1] = run.wrapOptions();
     let result: unknown;
     try {
-      result = await runWithInvocation(run.recorder, () => original.apply(self, callArgs));
+      result = await runWithInvocation(run.recorder, () => original.apply(self, args));
     } catch (error) {
       await run.finish(undefined, { error });
       throw error;
@@ -169,20 +170,20 @@ function start(
   }
 }
 
+/** Starts the run's recorder; an undefined `name` is absent to the recorder (no spread needed). */
 function startRecorder(metrics: Metrics, name: string | undefined): InvocationRecorder {
-  const named = name !== undefined ? { name } : {};
   const current = getCurrentInvocation();
   const parent = current && ours.has(current) && !current.ended ? current : undefined;
   if (parent) {
     const kind = runsByRecorder.get(parent)?.hasOpenTool ? 'tool-agent' : 'subagent';
-    return parent.startMemberRun({ kind, ...named });
+    return parent.startMemberRun({ kind, name });
   }
   // Called from inside a run that a MetricsExporter records (e.g. from one of its tools)?
   const exporterRun = exporterRunForCurrentSpan();
   if (exporterRun)
     return exporterRun.recorder.startMemberRun({
       kind: exporterRun.inTool ? 'tool-agent' : 'subagent',
-      ...named,
+      name,
     });
-  return metrics.startInvocation({ providerType: 'MASTRA', ...named });
+  return metrics.startInvocation({ providerType: 'MASTRA', name });
 }

@@ -1,6 +1,6 @@
 import { type Usage, fromAiSdkProviderUsage, now } from '@metrics/core';
 import type { AttemptLog } from '@metrics/core/adapter';
-import type { AttemptSink } from './model-observer.js';
+import type { AttemptSink, ModelAttempt } from './model-observer.js';
 
 export interface StreamPart {
   type?: string;
@@ -18,11 +18,12 @@ const FIRST_TOKEN_PARTS = new Set([
   'tool-call',
 ]);
 
-export function safe(report: (() => void) | undefined): void {
+/** Hands an attempt to its sink; nothing the sink throws reaches the model call. */
+function safe(sink: AttemptSink, attempt: ModelAttempt): void {
   try {
-    report?.();
+    sink(attempt);
   } catch {
-    // the sink reports its own faults; nothing reaches the model call
+    // the sink reports its own faults
   }
 }
 
@@ -87,16 +88,17 @@ class StreamAttempt {
     this.reported = true;
     const endedAt = now();
     const err = error ?? this.failure;
-    safe(() =>
-      this.sink({
-        ...this.start,
-        endedAt,
-        streamed: true,
-        ...(this.responseModel !== undefined ? { model: this.responseModel } : {}),
-        ...(this.firstTokenAt !== undefined ? { firstTokenAt: this.firstTokenAt } : {}),
-        ...(this.usage ? { usage: this.usage } : {}),
-        ...(err !== undefined ? { error: err } : {}),
-      }),
-    );
+    // one literal; fields left undefined are absent to the recorder (model-observer.ts)
+    safe(this.sink, {
+      startedAt: this.start.startedAt,
+      endedAt,
+      streamed: true,
+      attempts: this.start.attempts,
+      model: this.responseModel ?? this.start.model,
+      provider: this.start.provider,
+      firstTokenAt: this.firstTokenAt,
+      usage: this.usage,
+      error: err,
+    });
   }
 }

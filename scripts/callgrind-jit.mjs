@@ -1,8 +1,7 @@
 // Reads a callgrind output file of a bench child: the instructions it counted, how many of them
 // V8 spent compiling (lazy compilation, Sparkplug, Maglev and TurboFan tier-up, on-stack
-// replacement) and how many collecting garbage. The bench leaves compiling out; `collecting` is
-// reported for leaving garbage collection out too (proposed for scripts/overhead-bench.mjs, with
-// `--no-memory-reducer` under callgrind: the reasons are below).
+// replacement) and how many collecting garbage, so the bench can leave both out
+// (scripts/overhead-bench.mjs, which also runs V8 with `--no-memory-reducer` under callgrind).
 //
 // Why leave it out: V8 tiers a function up after a number of invocations scaled by its size, so
 // some TurboFan compiles land inside a measured window however long the warm-up (measured: a core
@@ -12,8 +11,8 @@
 // includes them measures the compiler. Compilation happens once per process; what users pay per
 // model call is the compiled code's execution, which is what remains.
 //
-// Why garbage collection should be left out as well: a 50-run window of a framework that allocates ~1 MB per run
-// (Mastra) holds zero, one or two major collections of the whole heap depending on where the
+// Why leave garbage collection out as well: a 50-run window of a framework that allocates ~1 MB
+// per run (Mastra) holds zero, one or two major collections of the whole heap depending on where the
 // process's GC cycle happens to be, and on V8's time-based heuristics (the memory reducer's timer,
 // incremental marking tasks), which run differently on a loaded machine under valgrind's ~50x
 // slowdown. Measured on Mastra: two processes of nearly the same path (its standalone floor and

@@ -23,10 +23,16 @@
 // - `instructions` (BENCH_METER=instructions): instructions counted by valgrind's callgrind, which
 //   repeat whatever else the machine does (two runs of one variant differ by ~0.1%). callgrind
 //   counts only the measured window (scripts/callgrind-window.mjs), which full collections fence
-//   on both sides, so every window pays for collecting its own garbage and none for a collection
-//   the warm-up left pending. V8's compiling inside the window is left out of the count
-//   (scripts/callgrind-jit.mjs: tier-up compiles land in any window and each costs more than
-//   thousands of model calls; the table shows how much was left out). Counts are turned into µs with the machine's rate on the bare
+//   on both sides, so no window starts with a collection the warm-up left pending. V8's compiling
+//   inside the window is left out of the count (scripts/callgrind-jit.mjs: tier-up compiles land
+//   in any window and each costs more than thousands of model calls), and so is garbage
+//   collection (same file: a window holds zero, one or two major collections of the whole heap
+//   depending on where the process's GC cycle is: two Mastra variants of nearly the same path
+//   measured 47 M and 18 M instructions per run, the collector's share); the path still pays for
+//   its allocations and write barriers. The table shows how much was left out. V8's memory
+//   reducer is off under callgrind: its timer starts major collections by wall time, which
+//   valgrind's slowdown and a loaded machine shift into the window. Counts are turned into µs with
+//   the machine's rate on the bare
 //   variant (its CPU µs per run over its instructions per run),
 //   printed beside them; the ratios (peer, run length) need no conversion.
 //
@@ -46,8 +52,9 @@ const CHILD_ENV = 'OVERHEAD_BENCH_VARIANT';
 const RUNS_ENV = 'OVERHEAD_BENCH_RUNS';
 const WARMUP_ENV = 'OVERHEAD_BENCH_WARMUP';
 const V8_FLAGS = ['--single-threaded', '--max-semi-space-size=64'];
-// fixed seeds, so two processes of one variant execute the same instructions
-const DETERMINISTIC_FLAGS = ['--random-seed=1', '--hash-seed=1'];
+// fixed seeds, so two processes of one variant execute the same instructions; no collections
+// started by wall time (see the file)
+const DETERMINISTIC_FLAGS = ['--random-seed=1', '--hash-seed=1', '--no-memory-reducer'];
 // makes callgrind count only the measured window (see the file)
 const WINDOW_PRELOAD = new URL('./callgrind-window.mjs', import.meta.url).href;
 
@@ -167,9 +174,10 @@ function runChild(name, { runs, warmup, underCallgrind }) {
       const { cpuUsPerRun } = JSON.parse(line);
       if (!underCallgrind) return resolve({ cpuUsPerRun });
       try {
-        // compilation inside the window is left out (see scripts/callgrind-jit.mjs)
-        const { instructions, compiling } = readCallgrindCounts(counts);
-        resolve({ cpuUsPerRun, instructions: instructions - compiling, compiling });
+        // compilation and garbage collection inside the window are left out (see the file and
+        // scripts/callgrind-jit.mjs)
+        const { instructions, compiling, collecting } = readCallgrindCounts(counts);
+        resolve({ cpuUsPerRun, instructions: instructions - compiling - collecting, compiling, collecting });
       } catch (error) {
         reject(error);
       } finally {
@@ -181,6 +189,8 @@ function runChild(name, { runs, warmup, underCallgrind }) {
 
 /** Instructions per run each variant's last window spent compiling (left out of its count). */
 const compilingPerRun = new Map();
+/** Instructions per run each variant's last window spent collecting garbage (left out too). */
+const collectingPerRun = new Map();
 
 /** A variant with more model calls per run makes fewer runs: every variant makes about as many calls. */
 const scaled = (spec, name, runs) =>
@@ -201,6 +211,7 @@ async function measure(spec, name, meter, allRuns) {
       : Math.ceil(scaled(spec, name, spec.runs) / 2.5);
   const counted = await runChild(name, { runs, warmup, underCallgrind: true });
   compilingPerRun.set(name, counted.compiling / runs);
+  collectingPerRun.set(name, counted.collecting / runs);
   return counted.instructions / runs;
 }
 
@@ -254,6 +265,7 @@ async function coordinate(spec) {
         : {
             'instr added/model call': addedPerCall(name).toFixed(0),
             'compiling left out/run': (compilingPerRun.get(name) ?? 0).toFixed(0),
+            'GC left out/run': (collectingPerRun.get(name) ?? 0).toFixed(0),
           }),
       'µs added/model call': (addedPerCall(name) * usPerUnit).toFixed(1),
       'per process': results[name].map((value) => value.toFixed(0)).join(' '),

@@ -40,9 +40,12 @@ export class TraceRun {
     private readonly trace: { name?: string; groupId?: string | null },
   ) {}
 
-  /** The attempt log of the model request `spanId` (requests made under its span are its attempts). */
-  attemptLogOf(spanId: string): AttemptLog | null {
-    return this.requests.get(spanId)?.log ?? null;
+  /**
+   * The attempt log of the model request `spanId` (requests made under its span are its attempts);
+   * `undefined` for any other span, whose requests other resolvers may know.
+   */
+  attemptLogOf(spanId: string): AttemptLog | undefined {
+    return this.requests.get(spanId)?.log;
   }
 
   spanStarted(span: SpanLike): void {

@@ -52,10 +52,12 @@ export class MetricsTracingProcessor implements TracingProcessor {
     // `onSpanStart` one after the other, so only the first runs in the span's async context, and
     // the README's `addTraceProcessor` puts this one after the SDK's exporter
     // (tracing-processor-order.test.ts: a scope entered there loses the retried 429's attempt)
+    // A span of ours that is not a model request answers `undefined`, not `null` (which would mean
+    // "not a model attempt" and stop the other resolvers): a tool's span may run a model call
+    // another adapter of the process knows (tracing-processor-resolver.test.ts).
     this.removeResolver = addAttemptLogResolver(() => {
       const span = getCurrentSpan() as SpanLike | null;
-      const run = span ? this.runs.peek(span.traceId) : undefined;
-      return run ? run.attemptLogOf(span!.spanId) : undefined;
+      return span ? this.runs.peek(span.traceId)?.attemptLogOf(span.spanId) : undefined;
     });
   }
 

@@ -7,12 +7,25 @@ const PROVIDER_TYPE = 'OPENAI_AGENTS_SDK';
 /** A model request seen on its span, kept until its turn ends when its own span had no usage. */
 interface ModelRequest {
   startedAt: number;
-  endedAt?: number;
-  log: AttemptLog;
+  endedAt: number | undefined;
+  log: AttemptLog | undefined;
   target: InvocationRecorder;
-  model?: string;
-  usage?: Usage;
-  error?: Error;
+  model: string | undefined;
+  usage: Usage | undefined;
+  error: Error | undefined;
+}
+
+/** Every field set from the start: one object shape, no field added when the request ends. */
+function newRequest(target: InvocationRecorder): ModelRequest {
+  return {
+    startedAt: now(),
+    endedAt: undefined,
+    log: undefined,
+    target,
+    model: undefined,
+    usage: undefined,
+    error: undefined,
+  };
 }
 
 /**
@@ -29,8 +42,8 @@ export class TraceRun {
   private readonly requests = new Map<string, ModelRequest>();
   private readonly toolsStartedAt = new Map<string, number>();
   private readonly turns = new Set<string>();
-  /** Model requests whose span carried no usage, by the turn span they ran in. */
-  private readonly awaitingTurn = new Map<string, ModelRequest[]>();
+  /** Model requests whose span carried no usage, by the turn span they ran in (made at the first). */
+  private awaitingTurn: Map<string, ModelRequest[]> | undefined;
   private failedModelCalls = 0;
   private trips = 0;
   private runError: Error | undefined;
@@ -41,11 +54,14 @@ export class TraceRun {
   ) {}
 
   /**
-   * The attempt log of the model request `spanId` (requests made under its span are its attempts);
-   * `undefined` for any other span, whose requests other resolvers may know.
+   * The attempt log of the model request `spanId` (requests made under its span are its attempts),
+   * made at its first request: most spans see none (`undefined` for a span that is no model request).
    */
   attemptLogOf(spanId: string): AttemptLog | undefined {
-    return this.requests.get(spanId)?.log;
+    const request = this.requests.get(spanId);
+    if (request === undefined) return undefined;
+    request.log ??= new AttemptLog();
+    return request.log;
   }
 
   spanStarted(span: SpanLike): void {
@@ -53,7 +69,7 @@ export class TraceRun {
     const type = span.spanData.type;
     if (type === 'agent') this.agentStarted(span);
     else if (type === 'generation' || type === 'response')
-      this.requests.set(span.spanId, { startedAt: now(), log: new AttemptLog(), target: this.runOf(span) });
+      this.requests.set(span.spanId, newRequest(this.runOf(span)));
     else if (type === 'function') this.toolsStartedAt.set(span.spanId, now());
     else if (type === 'turn') this.turns.add(span.spanId);
   }
@@ -71,7 +87,7 @@ export class TraceRun {
 
   /** Ends the record: model requests still waiting for their turn, open member runs, the run. */
   finish(): void {
-    for (const key of [...this.awaitingTurn.keys()]) this.settleTurn(key, undefined);
+    if (this.awaitingTurn) for (const key of [...this.awaitingTurn.keys()]) this.settleTurn(key, undefined);
     for (const [spanId, member] of this.agents) if (member !== this.root) this.endMember(spanId, member);
     const root = this.ensureRoot();
     if (this.runError === undefined) root.end();
@@ -79,11 +95,12 @@ export class TraceRun {
   }
 
   private ensureRoot(name?: string): InvocationRecorder {
+    // `undefined` fields are read as absent
     this.root ??= this.metrics.startInvocation({
       providerType: PROVIDER_TYPE,
       startedAt: this.startedAt,
-      ...(name !== undefined ? { name } : {}),
-      ...(typeof this.trace.groupId === 'string' ? { sessionId: this.trace.groupId } : {}),
+      name,
+      sessionId: typeof this.trace.groupId === 'string' ? this.trace.groupId : undefined,
     });
     return this.root;
   }
@@ -105,7 +122,6 @@ export class TraceRun {
 
   private agentStarted(span: SpanLike): void {
     const name = spanName(span);
-    const named = name !== undefined ? { name } : {};
     if (!this.root) {
       this.agents.set(span.spanId, this.ensureRoot(name));
       return;
@@ -113,8 +129,8 @@ export class TraceRun {
     const above = this.runOf(span);
     const nested = above !== this.root || this.hasAgentAbove(span);
     const member = nested
-      ? above.startMemberRun({ kind: 'subagent', ...named })
-      : this.root.startMemberRun({ kind: 'handoff', ...named });
+      ? above.startMemberRun({ kind: 'subagent', name })
+      : this.root.startMemberRun({ kind: 'handoff', name });
     this.agents.set(span.spanId, member);
   }
 
@@ -156,20 +172,22 @@ export class TraceRun {
     if (usage !== undefined) request.usage = usage;
     const turn = this.parentOf(span);
     if (usage === undefined && !span.error && turn && this.turns.has(turn)) {
+      this.awaitingTurn ??= new Map();
       const waiting = this.awaitingTurn.get(turn);
       if (waiting) waiting.push(request);
       else this.awaitingTurn.set(turn, [request]);
     } else this.recordRequest(request);
   }
 
+  // the recorder reads an `undefined` field as an absent one: one literal, no spread objects
   private recordRequest(request: ModelRequest): void {
     request.target.recordModelCall({
       startedAt: request.startedAt,
       endedAt: request.endedAt ?? now(),
       attempts: request.log,
-      ...(request.model !== undefined ? { model: request.model } : {}),
-      ...(request.usage !== undefined ? { usage: request.usage } : {}),
-      ...(request.error !== undefined ? { error: request.error } : {}),
+      model: request.model,
+      usage: request.usage,
+      error: request.error,
     });
   }
 
@@ -179,12 +197,12 @@ export class TraceRun {
    */
   private turnEnded(span: SpanLike): void {
     this.turns.delete(span.spanId);
-    if (this.awaitingTurn.has(span.spanId)) this.settleTurn(span.spanId, turnUsage(span));
+    if (this.awaitingTurn?.has(span.spanId)) this.settleTurn(span.spanId, turnUsage(span));
   }
 
   private settleTurn(turn: string, usage: Usage | undefined): void {
-    const waiting = this.awaitingTurn.get(turn) ?? [];
-    this.awaitingTurn.delete(turn);
+    const waiting = this.awaitingTurn?.get(turn) ?? [];
+    this.awaitingTurn?.delete(turn);
     const last = waiting[waiting.length - 1];
     if (last && usage) last.usage = usage;
     for (const request of waiting) this.recordRequest(request);
@@ -196,7 +214,7 @@ export class TraceRun {
     this.runOf(span).recordToolCall({
       name: spanName(span) ?? 'tool',
       type: isMcpSpan(span) ? 'mcp' : 'api',
-      ...(startedAt !== undefined ? { startedAt } : {}),
+      startedAt, // `undefined`: the end's time
       endedAt: now(),
       outcome: span.error ? 'failure' : 'success',
     });

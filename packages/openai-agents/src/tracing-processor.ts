@@ -1,4 +1,4 @@
-import { guard, type Metrics } from '@metrics/core';
+import type { Metrics } from '@metrics/core';
 import {
   adapterOptions,
   addAttemptLogResolver,
@@ -14,6 +14,9 @@ import type { SpanLike } from './span-reading.js';
 import { TraceRun } from './trace-run.js';
 
 const SOURCE = '@metrics/openai-agents';
+
+/** What every tracing hook returns (see `onTraceStart`). */
+const DONE: Promise<void> = Promise.resolve();
 
 /** The task span a `run()` opens at the top of its trace. */
 function isRunSpan(span: Span<any>): boolean {
@@ -61,29 +64,49 @@ export class MetricsTracingProcessor implements TracingProcessor {
     });
   }
 
-  async onTraceStart(trace: Trace): Promise<void> {
-    guard(this.metrics.diagnostics, SOURCE, () => this.open(trace.traceId, trace));
+  // The four hooks are plain methods returning one settled promise, not `async` ones: the SDK calls
+  // them for every span and awaits what they return, and an async function (a promise of its own
+  // per call) plus `guard`'s closure cost more than the bookkeeping they wrap. Their bodies catch
+  // everything, so the promise is always the fulfilled one.
+  onTraceStart(trace: Trace): Promise<void> {
+    try {
+      this.open(trace.traceId, trace);
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
+    return DONE;
   }
 
   /** A trace's run ends with its top-level task span, or with the trace (no task spans). */
-  async onTraceEnd(trace: Trace): Promise<void> {
-    guard(this.metrics.diagnostics, SOURCE, () => this.close(trace.traceId));
+  onTraceEnd(trace: Trace): Promise<void> {
+    try {
+      this.close(trace.traceId);
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
+    return DONE;
   }
 
-  async onSpanStart(span: Span<any>): Promise<void> {
-    guard(this.metrics.diagnostics, SOURCE, () => {
+  onSpanStart(span: Span<any>): Promise<void> {
+    try {
       // a second run inside one user trace (`withTrace`) is a record of its own
       if (isRunSpan(span) && !this.runs.peek(span.traceId)) this.open(span.traceId, {});
       this.runs.get(span.traceId)?.spanStarted(span as unknown as SpanLike);
-    });
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
+    return DONE;
   }
 
-  async onSpanEnd(span: Span<any>): Promise<void> {
-    guard(this.metrics.diagnostics, SOURCE, () => {
+  onSpanEnd(span: Span<any>): Promise<void> {
+    try {
       this.runs.get(span.traceId)?.spanEnded(span as unknown as SpanLike);
       // the SDK does not end the trace of a run that threw; its task span does end
       if (isRunSpan(span)) this.close(span.traceId);
-    });
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
+    return DONE;
   }
 
   private open(traceId: string, trace: { groupId?: string | null }): void {

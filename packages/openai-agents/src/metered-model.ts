@@ -93,9 +93,12 @@ function failCall(state: RunState, call: ModelCall | undefined, error: unknown):
 }
 
 /**
- * One non-streamed model call. The call is started inside the scope run, which hands back both the
- * call and the model's pending response: no variable shared with a closure, no closure per call
- * beyond the scope run's own.
+ * One non-streamed model call. The call starts after one `await`: `startModelCall` enters the
+ * call's attempt scope for the rest of the synchronous code, and past an `await` that code is this
+ * function's own continuation, which the caller never shares (its own continuation keeps the
+ * context it awaited in). So the scope covers the model's work and nothing of the caller's,
+ * without the scope run around it that `inNewCall` needs (an async-context frame per call, a
+ * copy of every store of the context, which cost more than the await).
  */
 async function meteredResponse(
   target: Model,
@@ -104,24 +107,16 @@ async function meteredResponse(
 ): Promise<ModelResponse> {
   const state = currentRunState();
   if (!state) return target.getResponse(request);
-  const started = runInAttemptScope(NOT_A_MODEL_CALL, () => {
-    const call = startCall(state, request, modelName, false);
-    let pending: Promise<ModelResponse>;
-    try {
-      pending = target.getResponse(request);
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
-    return { call, pending };
-  });
+  await undefined;
+  const call = startCall(state, request, modelName, false);
   let response: ModelResponse;
   try {
-    response = await started.pending;
+    response = await target.getResponse(request);
   } catch (error) {
-    failCall(state, started.call, error);
+    failCall(state, call, error);
     throw error;
   }
-  endCall(state, started.call, response);
+  endCall(state, call, response);
   return response;
 }
 

@@ -64,18 +64,20 @@ export class TraceRun {
     return request.log;
   }
 
-  spanStarted(span: SpanLike): void {
-    this.parents.set(span.spanId, span.parentId);
-    const type = span.spanData.type;
+  // A span's fields are getters of the SDK's `Span` class (a call each): read once, passed on.
+  /** `type`: the span's `spanData.type`, which the processor read already. */
+  spanStarted(span: SpanLike, type: string): void {
+    const spanId = span.spanId;
+    const parentId = span.parentId;
+    this.parents.set(spanId, parentId);
     if (type === 'agent') this.agentStarted(span);
     else if (type === 'generation' || type === 'response')
-      this.requests.set(span.spanId, newRequest(this.runOf(span)));
-    else if (type === 'function') this.toolsStartedAt.set(span.spanId, now());
-    else if (type === 'turn') this.turns.add(span.spanId);
+      this.requests.set(spanId, newRequest(this.runAbove(parentId)));
+    else if (type === 'function') this.toolsStartedAt.set(spanId, now());
+    else if (type === 'turn') this.turns.add(spanId);
   }
 
-  spanEnded(span: SpanLike): void {
-    const type = span.spanData.type;
+  spanEnded(span: SpanLike, type: string): void {
     if (type === 'generation' || type === 'response') this.modelRequestEnded(span);
     else if (type === 'function') this.toolEnded(span);
     else if (type === 'turn') this.turnEnded(span);
@@ -111,7 +113,12 @@ export class TraceRun {
 
   /** The recorder of the nearest agent span above `span` (the run itself when there is none). */
   private runOf(span: SpanLike): InvocationRecorder {
-    let id = this.parentOf(span);
+    return this.runAbove(this.parentOf(span));
+  }
+
+  /** The recorder of the nearest agent span from `id` up (the run itself when there is none). */
+  private runAbove(parentId: string | null): InvocationRecorder {
+    let id = parentId;
     for (let depth = 0; id && depth < 64; depth++) {
       const agent = this.agents.get(id);
       if (agent) return agent;
@@ -159,19 +166,21 @@ export class TraceRun {
   }
 
   private modelRequestEnded(span: SpanLike): void {
-    const request = this.requests.get(span.spanId);
+    const spanId = span.spanId;
+    const request = this.requests.get(spanId);
     if (!request) return;
-    this.requests.delete(span.spanId);
+    this.requests.delete(spanId);
     const { model, usage } = readModelSpan(span);
     request.endedAt = now();
     if (model !== undefined) request.model = model;
-    if (span.error) {
-      request.error = new Error(span.error.message);
+    const error = span.error;
+    if (error) {
+      request.error = new Error(error.message);
       this.failedModelCalls++;
     }
     if (usage !== undefined) request.usage = usage;
-    const turn = this.parentOf(span);
-    if (usage === undefined && !span.error && turn && this.turns.has(turn)) {
+    const turn = this.parents.get(spanId) ?? span.parentId;
+    if (usage === undefined && !error && turn && this.turns.has(turn)) {
       this.awaitingTurn ??= new Map();
       const waiting = this.awaitingTurn.get(turn);
       if (waiting) waiting.push(request);
@@ -209,9 +218,10 @@ export class TraceRun {
   }
 
   private toolEnded(span: SpanLike): void {
-    const startedAt = this.toolsStartedAt.get(span.spanId);
-    this.toolsStartedAt.delete(span.spanId);
-    this.runOf(span).recordToolCall({
+    const spanId = span.spanId;
+    const startedAt = this.toolsStartedAt.get(spanId);
+    this.toolsStartedAt.delete(spanId);
+    this.runAbove(this.parents.get(spanId) ?? span.parentId).recordToolCall({
       name: spanName(span) ?? 'tool',
       type: isMcpSpan(span) ? 'mcp' : 'api',
       startedAt, // `undefined`: the end's time

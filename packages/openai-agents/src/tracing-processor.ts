@@ -18,10 +18,7 @@ const SOURCE = '@metrics/openai-agents';
 /** What every tracing hook returns (see `onTraceStart`). */
 const DONE: Promise<void> = Promise.resolve();
 
-/** The task span a `run()` opens at the top of its trace. */
-function isRunSpan(span: Span<any>): boolean {
-  return span.spanData?.type === 'task' && !span.parentId;
-}
+// A run's own span is the task span at the top of its trace (`type === 'task'`, no parent).
 
 /** `MetricsTracingProcessor`'s argument: a `Metrics`, or its options (`metrics` to share one) with the open-run bounds. */
 export type MetricsTracingProcessorOptions = Exclude<MetricsInput, Metrics> & OpenRunsOptions;
@@ -89,9 +86,12 @@ export class MetricsTracingProcessor implements TracingProcessor {
 
   onSpanStart(span: Span<any>): Promise<void> {
     try {
+      // each of a span's fields is a getter call: read once
+      const traceId = span.traceId;
+      const type = span.spanData?.type;
       // a second run inside one user trace (`withTrace`) is a record of its own
-      if (isRunSpan(span) && !this.runs.peek(span.traceId)) this.open(span.traceId, {});
-      this.runs.get(span.traceId)?.spanStarted(span as unknown as SpanLike);
+      if (type === 'task' && !span.parentId && !this.runs.peek(traceId)) this.open(traceId, {});
+      this.runs.get(traceId)?.spanStarted(span as unknown as SpanLike, type);
     } catch (error) {
       this.metrics.diagnostics.reportError(SOURCE, error);
     }
@@ -100,9 +100,11 @@ export class MetricsTracingProcessor implements TracingProcessor {
 
   onSpanEnd(span: Span<any>): Promise<void> {
     try {
-      this.runs.get(span.traceId)?.spanEnded(span as unknown as SpanLike);
+      const traceId = span.traceId;
+      const type = span.spanData?.type;
+      this.runs.get(traceId)?.spanEnded(span as unknown as SpanLike, type);
       // the SDK does not end the trace of a run that threw; its task span does end
-      if (isRunSpan(span)) this.close(span.traceId);
+      if (type === 'task' && !span.parentId) this.close(traceId);
     } catch (error) {
       this.metrics.diagnostics.reportError(SOURCE, error);
     }

@@ -66,21 +66,33 @@ export function recordGuardrailTrips(
   runState: unknown,
   error: unknown,
 ): void {
-  // made at the first trip: most runs trip nothing, and end here once each
+  // indexed loops, no closure and no set until a trip: every run ends here once, most trip nothing
   let seen: Set<unknown> | undefined;
-  const record = (kind: Kind, result: unknown) => {
-    if (seen?.has(result) || !tripped(result)) return;
-    seen ??= new Set();
-    seen.add(result);
-    (kind === 'input' ? root : current).recordGuardrailTrip({ name: guardrailName(result), kind });
-  };
   const tripwire = error === undefined ? undefined : findTripwire(error);
   runState ??= (tripwire?.error as { state?: unknown } | undefined)?.state;
   if (typeof runState === 'object' && runState !== null) {
-    for (const [kind, field] of STATE_FIELDS) {
-      const results = (runState as Record<string, unknown>)[field];
-      if (Array.isArray(results)) for (const result of results) record(kind, result);
+    for (let i = 0; i < STATE_FIELDS.length; i++) {
+      const kind = STATE_FIELDS[i]![0];
+      const results = (runState as Record<string, unknown>)[STATE_FIELDS[i]![1]];
+      if (!Array.isArray(results)) continue;
+      for (let j = 0; j < results.length; j++) seen = recordTrip(root, current, kind, results[j], seen);
     }
   }
-  if (tripwire) record(tripwire.kind, (tripwire.error as { result?: unknown }).result);
+  if (tripwire)
+    recordTrip(root, current, tripwire.kind, (tripwire.error as { result?: unknown }).result, seen);
+}
+
+/** Records `result` if it tripped and was not recorded yet; returns the results recorded so far. */
+function recordTrip(
+  root: InvocationRecorder,
+  current: InvocationRecorder,
+  kind: Kind,
+  result: unknown,
+  seen: Set<unknown> | undefined,
+): Set<unknown> | undefined {
+  if (seen?.has(result) || !tripped(result)) return seen;
+  const recorded = seen ?? new Set<unknown>();
+  recorded.add(result);
+  (kind === 'input' ? root : current).recordGuardrailTrip({ name: guardrailName(result), kind });
+  return recorded;
 }

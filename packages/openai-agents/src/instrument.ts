@@ -1,6 +1,5 @@
 import {
   fromOpenAIAgentsUsage,
-  guard,
   type InvocationRecord,
   type InvocationRecorder,
   type Metrics,
@@ -50,7 +49,7 @@ type RunFn = (agent: AnyAgent, input: unknown, options?: Record<string, unknown>
 
 /** Ends a run: tools still open fail, guardrail trips from the run state, the record, the usage check. */
 function finishRun(state: RunState, result: unknown, error?: unknown): void {
-  guard(state.diagnostics, SOURCE, () => {
+  try {
     if (state.key === state.recorder && !state.runs.delete(state.key)) {
       state.runs.get(state.key); // evicted already: its end is a late event, dropped and counted
       return;
@@ -64,7 +63,9 @@ function finishRun(state: RunState, result: unknown, error?: unknown): void {
         ? state.recorder.end({ error, countError: !isTripwireError(error) })
         : state.recorder.end();
     checkUsage(state, record, runState);
-  });
+  } catch (fault) {
+    state.diagnostics.reportError(SOURCE, fault);
+  }
 }
 
 /** Runs `run` in the run's context and finishes the state when the result (or a stream's `completed`) settles. */
@@ -109,25 +110,28 @@ function startRun(
   agent: AnyAgent,
   options: Record<string, unknown> | undefined,
 ): RunState | undefined {
-  return guard(metrics.diagnostics, SOURCE, () => {
+  try {
     meterReachableModels(agent, runner, swaps);
     const parent = currentRunState();
+    // the recorder reads an `undefined` field as absent: one literal, no spread objects
     const name = typeof agent?.name === 'string' ? agent.name : undefined;
     const model = modelNameOf(agent, runner);
+    if (parent) {
+      const member = parent.current.startMemberRun({ kind: 'subagent', name, model });
+      return createRunState(member, metrics.diagnostics, runs, parent);
+    }
     const sessionId = options?.conversationId ?? runner.config.groupId;
-    const invocation = {
-      ...(name !== undefined ? { name } : {}),
-      ...(model !== undefined ? { model } : {}),
-    };
-    const recorder: InvocationRecorder = parent
-      ? parent.current.startMemberRun({ kind: 'subagent', ...invocation })
-      : metrics.startInvocation({
-          providerType: PROVIDER_TYPE,
-          ...invocation,
-          ...(typeof sessionId === 'string' ? { sessionId } : {}),
-        });
-    return createRunState(recorder, metrics.diagnostics, runs, parent);
-  });
+    const recorder = metrics.startInvocation({
+      providerType: PROVIDER_TYPE,
+      name,
+      model,
+      sessionId: typeof sessionId === 'string' ? sessionId : undefined,
+    });
+    return createRunState(recorder, metrics.diagnostics, runs, undefined);
+  } catch (error) {
+    metrics.diagnostics.reportError(SOURCE, error);
+    return undefined;
+  }
 }
 
 /**
@@ -183,10 +187,14 @@ export function instrumentRunner(
 /** Compares the model calls' usage with the run's own `Usage` (same SDK numbers, summed by the SDK). */
 function checkUsage(state: RunState, record: InvocationRecord | undefined, runState: unknown): void {
   if (!record || record.parentRunId !== undefined) return;
-  const reported = fromOpenAIAgentsUsage(
-    (runState as { usage?: unknown } | undefined)?.usage ?? state.context?.usage,
-  );
+  const raw = (runState as { usage?: unknown } | undefined)?.usage ?? state.context?.usage;
   const recorded = record.summary.usage;
+  // the usual case, counts the SDK's `Usage` holds as they were recorded, needs no mapping: the
+  // mapper keeps a valid count as it is, and a recorded count is a valid one
+  const counts = raw as { inputTokens?: unknown; outputTokens?: unknown } | null | undefined;
+  if (counts?.inputTokens === recorded?.inputTokens && counts?.outputTokens === recorded?.outputTokens)
+    return;
+  const reported = fromOpenAIAgentsUsage(raw);
   if (!reported || (reported.inputTokens ?? 0) === 0) return;
   if (reported.inputTokens !== recorded?.inputTokens || reported.outputTokens !== recorded?.outputTokens) {
     state.diagnostics.emit({

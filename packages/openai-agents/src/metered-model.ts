@@ -39,17 +39,27 @@ function inNewCall<T>(
   streamed: boolean,
   fn: (call: ModelCall | undefined) => T,
 ): T {
-  return runInAttemptScope(NOT_A_MODEL_CALL, () => {
-    const call = guard(state.diagnostics, SOURCE, () => {
-      const attempt = request?.modelSettings?.retry ? state.nextAttempt : 1;
-      return state.current.startModelCall({
-        ...(modelName !== undefined ? { model: modelName } : {}),
-        attempt,
-        streamed,
-      });
+  return runInAttemptScope(NOT_A_MODEL_CALL, () => fn(startCall(state, request, modelName, streamed)));
+}
+
+/** The recorder's model call (`undefined` when starting it failed: the model still runs). */
+function startCall(
+  state: RunState,
+  request: ModelRequest,
+  modelName: string | undefined,
+  streamed: boolean,
+): ModelCall | undefined {
+  try {
+    // the recorder reads an `undefined` model as none given
+    return state.current.startModelCall({
+      model: modelName,
+      attempt: request?.modelSettings?.retry ? state.nextAttempt : 1,
+      streamed,
     });
-    return fn(call);
-  });
+  } catch (error) {
+    state.diagnostics.reportError(SOURCE, error);
+    return undefined;
+  }
 }
 
 /** Runs `fn` (the wrapped model's work) with `call` as the scope of the requests it makes. */
@@ -63,12 +73,15 @@ function endCall(
   response: unknown,
   stream?: { model: string | undefined; rawUsageSeen: boolean | undefined },
 ): void {
-  guard(state.diagnostics, SOURCE, () => {
+  try {
     state.nextAttempt = 1;
     if (!call) return;
-    const { usage, model = stream?.model } = readResponse(response, stream?.rawUsageSeen);
-    call.end({ ...(usage ? { usage } : {}), ...(model ? { model } : {}) });
-  });
+    const read = readResponse(response, stream?.rawUsageSeen);
+    // `undefined` fields are read as absent
+    call.end({ usage: read.usage, model: read.model ?? stream?.model });
+  } catch (error) {
+    state.diagnostics.reportError(SOURCE, error);
+  }
 }
 
 function failCall(state: RunState, call: ModelCall | undefined, error: unknown): void {
@@ -79,6 +92,14 @@ function failCall(state: RunState, call: ModelCall | undefined, error: unknown):
   });
 }
 
+/**
+ * One non-streamed model call. The call starts after one `await`: `startModelCall` enters the
+ * call's attempt scope for the rest of the synchronous code, and past an `await` that code is this
+ * function's own continuation, which the caller never shares (its own continuation keeps the
+ * context it awaited in). So the scope covers the model's work and nothing of the caller's,
+ * without the scope run around it that `inNewCall` needs (an async-context frame per call, a
+ * copy of every store of the context, which cost more than the await).
+ */
 async function meteredResponse(
   target: Model,
   request: ModelRequest,
@@ -86,13 +107,11 @@ async function meteredResponse(
 ): Promise<ModelResponse> {
   const state = currentRunState();
   if (!state) return target.getResponse(request);
-  let call: ModelCall | undefined;
+  await undefined;
+  const call = startCall(state, request, modelName, false);
   let response: ModelResponse;
   try {
-    response = await inNewCall(state, request, modelName, false, (started) => {
-      call = started;
-      return target.getResponse(request);
-    });
+    response = await target.getResponse(request);
   } catch (error) {
     failCall(state, call, error);
     throw error;

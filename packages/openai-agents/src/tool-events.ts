@@ -76,11 +76,10 @@ export function onToolEnd(
     open?.failed === true ||
     (span?.error !== undefined && span?.error !== null) ||
     output === DEFAULT_TOOL_ERROR_OUTPUT;
-  const callId = callIdOf(details);
   state.current.recordToolCall({
     name,
     type: isMcpTool(agent, tool, span) ? 'mcp' : 'api',
-    ...(callId !== undefined ? { callId } : {}),
+    callId: callIdOf(details), // `undefined` is read as none
     startedAt: open?.startedAt ?? now(),
     endedAt: now(),
     outcome: failed ? 'failure' : 'success',

@@ -7,12 +7,25 @@ const PROVIDER_TYPE = 'OPENAI_AGENTS_SDK';
 /** A model request seen on its span, kept until its turn ends when its own span had no usage. */
 interface ModelRequest {
   startedAt: number;
-  endedAt?: number;
-  log: AttemptLog;
+  endedAt: number | undefined;
+  log: AttemptLog | undefined;
   target: InvocationRecorder;
-  model?: string;
-  usage?: Usage;
-  error?: Error;
+  model: string | undefined;
+  usage: Usage | undefined;
+  error: Error | undefined;
+}
+
+/** Every field set from the start: one object shape, no field added when the request ends. */
+function newRequest(target: InvocationRecorder): ModelRequest {
+  return {
+    startedAt: now(),
+    endedAt: undefined,
+    log: undefined,
+    target,
+    model: undefined,
+    usage: undefined,
+    error: undefined,
+  };
 }
 
 /**
@@ -29,8 +42,8 @@ export class TraceRun {
   private readonly requests = new Map<string, ModelRequest>();
   private readonly toolsStartedAt = new Map<string, number>();
   private readonly turns = new Set<string>();
-  /** Model requests whose span carried no usage, by the turn span they ran in. */
-  private readonly awaitingTurn = new Map<string, ModelRequest[]>();
+  /** Model requests whose span carried no usage, by the turn span they ran in (made at the first). */
+  private awaitingTurn: Map<string, ModelRequest[]> | undefined;
   private failedModelCalls = 0;
   private trips = 0;
   private runError: Error | undefined;
@@ -40,23 +53,31 @@ export class TraceRun {
     private readonly trace: { name?: string; groupId?: string | null },
   ) {}
 
-  /** The attempt log of the model request `spanId` (requests made under its span are its attempts). */
-  attemptLogOf(spanId: string): AttemptLog | null {
-    return this.requests.get(spanId)?.log ?? null;
+  /**
+   * The attempt log of the model request `spanId` (requests made under its span are its attempts),
+   * made at its first request: most spans see none (`undefined` for a span that is no model request).
+   */
+  attemptLogOf(spanId: string): AttemptLog | undefined {
+    const request = this.requests.get(spanId);
+    if (request === undefined) return undefined;
+    request.log ??= new AttemptLog();
+    return request.log;
   }
 
-  spanStarted(span: SpanLike): void {
-    this.parents.set(span.spanId, span.parentId);
-    const type = span.spanData.type;
+  // A span's fields are getters of the SDK's `Span` class (a call each): read once, passed on.
+  /** `type`: the span's `spanData.type`, which the processor read already. */
+  spanStarted(span: SpanLike, type: string): void {
+    const spanId = span.spanId;
+    const parentId = span.parentId;
+    this.parents.set(spanId, parentId);
     if (type === 'agent') this.agentStarted(span);
     else if (type === 'generation' || type === 'response')
-      this.requests.set(span.spanId, { startedAt: now(), log: new AttemptLog(), target: this.runOf(span) });
-    else if (type === 'function') this.toolsStartedAt.set(span.spanId, now());
-    else if (type === 'turn') this.turns.add(span.spanId);
+      this.requests.set(spanId, newRequest(this.runAbove(parentId)));
+    else if (type === 'function') this.toolsStartedAt.set(spanId, now());
+    else if (type === 'turn') this.turns.add(spanId);
   }
 
-  spanEnded(span: SpanLike): void {
-    const type = span.spanData.type;
+  spanEnded(span: SpanLike, type: string): void {
     if (type === 'generation' || type === 'response') this.modelRequestEnded(span);
     else if (type === 'function') this.toolEnded(span);
     else if (type === 'turn') this.turnEnded(span);
@@ -68,7 +89,7 @@ export class TraceRun {
 
   /** Ends the record: model requests still waiting for their turn, open member runs, the run. */
   finish(): void {
-    for (const key of [...this.awaitingTurn.keys()]) this.settleTurn(key, undefined);
+    if (this.awaitingTurn) for (const key of [...this.awaitingTurn.keys()]) this.settleTurn(key, undefined);
     for (const [spanId, member] of this.agents) if (member !== this.root) this.endMember(spanId, member);
     const root = this.ensureRoot();
     if (this.runError === undefined) root.end();
@@ -76,11 +97,12 @@ export class TraceRun {
   }
 
   private ensureRoot(name?: string): InvocationRecorder {
+    // `undefined` fields are read as absent
     this.root ??= this.metrics.startInvocation({
       providerType: PROVIDER_TYPE,
       startedAt: this.startedAt,
-      ...(name !== undefined ? { name } : {}),
-      ...(typeof this.trace.groupId === 'string' ? { sessionId: this.trace.groupId } : {}),
+      name,
+      sessionId: typeof this.trace.groupId === 'string' ? this.trace.groupId : undefined,
     });
     return this.root;
   }
@@ -91,7 +113,12 @@ export class TraceRun {
 
   /** The recorder of the nearest agent span above `span` (the run itself when there is none). */
   private runOf(span: SpanLike): InvocationRecorder {
-    let id = this.parentOf(span);
+    return this.runAbove(this.parentOf(span));
+  }
+
+  /** The recorder of the nearest agent span from `id` up (the run itself when there is none). */
+  private runAbove(parentId: string | null): InvocationRecorder {
+    let id = parentId;
     for (let depth = 0; id && depth < 64; depth++) {
       const agent = this.agents.get(id);
       if (agent) return agent;
@@ -102,7 +129,6 @@ export class TraceRun {
 
   private agentStarted(span: SpanLike): void {
     const name = spanName(span);
-    const named = name !== undefined ? { name } : {};
     if (!this.root) {
       this.agents.set(span.spanId, this.ensureRoot(name));
       return;
@@ -110,8 +136,8 @@ export class TraceRun {
     const above = this.runOf(span);
     const nested = above !== this.root || this.hasAgentAbove(span);
     const member = nested
-      ? above.startMemberRun({ kind: 'subagent', ...named })
-      : this.root.startMemberRun({ kind: 'handoff', ...named });
+      ? above.startMemberRun({ kind: 'subagent', name })
+      : this.root.startMemberRun({ kind: 'handoff', name });
     this.agents.set(span.spanId, member);
   }
 
@@ -140,33 +166,37 @@ export class TraceRun {
   }
 
   private modelRequestEnded(span: SpanLike): void {
-    const request = this.requests.get(span.spanId);
+    const spanId = span.spanId;
+    const request = this.requests.get(spanId);
     if (!request) return;
-    this.requests.delete(span.spanId);
+    this.requests.delete(spanId);
     const { model, usage } = readModelSpan(span);
     request.endedAt = now();
     if (model !== undefined) request.model = model;
-    if (span.error) {
-      request.error = new Error(span.error.message);
+    const error = span.error;
+    if (error) {
+      request.error = new Error(error.message);
       this.failedModelCalls++;
     }
     if (usage !== undefined) request.usage = usage;
-    const turn = this.parentOf(span);
-    if (usage === undefined && !span.error && turn && this.turns.has(turn)) {
+    const turn = this.parents.get(spanId) ?? span.parentId;
+    if (usage === undefined && !error && turn && this.turns.has(turn)) {
+      this.awaitingTurn ??= new Map();
       const waiting = this.awaitingTurn.get(turn);
       if (waiting) waiting.push(request);
       else this.awaitingTurn.set(turn, [request]);
     } else this.recordRequest(request);
   }
 
+  // the recorder reads an `undefined` field as an absent one: one literal, no spread objects
   private recordRequest(request: ModelRequest): void {
     request.target.recordModelCall({
       startedAt: request.startedAt,
       endedAt: request.endedAt ?? now(),
       attempts: request.log,
-      ...(request.model !== undefined ? { model: request.model } : {}),
-      ...(request.usage !== undefined ? { usage: request.usage } : {}),
-      ...(request.error !== undefined ? { error: request.error } : {}),
+      model: request.model,
+      usage: request.usage,
+      error: request.error,
     });
   }
 
@@ -176,24 +206,25 @@ export class TraceRun {
    */
   private turnEnded(span: SpanLike): void {
     this.turns.delete(span.spanId);
-    if (this.awaitingTurn.has(span.spanId)) this.settleTurn(span.spanId, turnUsage(span));
+    if (this.awaitingTurn?.has(span.spanId)) this.settleTurn(span.spanId, turnUsage(span));
   }
 
   private settleTurn(turn: string, usage: Usage | undefined): void {
-    const waiting = this.awaitingTurn.get(turn) ?? [];
-    this.awaitingTurn.delete(turn);
+    const waiting = this.awaitingTurn?.get(turn) ?? [];
+    this.awaitingTurn?.delete(turn);
     const last = waiting[waiting.length - 1];
     if (last && usage) last.usage = usage;
     for (const request of waiting) this.recordRequest(request);
   }
 
   private toolEnded(span: SpanLike): void {
-    const startedAt = this.toolsStartedAt.get(span.spanId);
-    this.toolsStartedAt.delete(span.spanId);
-    this.runOf(span).recordToolCall({
+    const spanId = span.spanId;
+    const startedAt = this.toolsStartedAt.get(spanId);
+    this.toolsStartedAt.delete(spanId);
+    this.runAbove(this.parents.get(spanId) ?? span.parentId).recordToolCall({
       name: spanName(span) ?? 'tool',
       type: isMcpSpan(span) ? 'mcp' : 'api',
-      ...(startedAt !== undefined ? { startedAt } : {}),
+      startedAt, // `undefined`: the end's time
       endedAt: now(),
       outcome: span.error ? 'failure' : 'success',
     });

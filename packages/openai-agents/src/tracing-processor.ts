@@ -1,4 +1,4 @@
-import { guard, type Metrics } from '@metrics/core';
+import type { Metrics } from '@metrics/core';
 import {
   adapterOptions,
   addAttemptLogResolver,
@@ -15,10 +15,10 @@ import { TraceRun } from './trace-run.js';
 
 const SOURCE = '@metrics/openai-agents';
 
-/** The task span a `run()` opens at the top of its trace. */
-function isRunSpan(span: Span<any>): boolean {
-  return span.spanData?.type === 'task' && !span.parentId;
-}
+/** What every tracing hook returns (see `onTraceStart`). */
+const DONE: Promise<void> = Promise.resolve();
+
+// A run's own span is the task span at the top of its trace (`type === 'task'`, no parent).
 
 /** `MetricsTracingProcessor`'s argument: a `Metrics`, or its options (`metrics` to share one) with the open-run bounds. */
 export type MetricsTracingProcessorOptions = Exclude<MetricsInput, Metrics> & OpenRunsOptions;
@@ -52,36 +52,63 @@ export class MetricsTracingProcessor implements TracingProcessor {
     // `onSpanStart` one after the other, so only the first runs in the span's async context, and
     // the README's `addTraceProcessor` puts this one after the SDK's exporter
     // (tracing-processor-order.test.ts: a scope entered there loses the retried 429's attempt)
+    // A span of ours that is not a model request answers `undefined`, not `null` (which would mean
+    // "not a model attempt" and stop the other resolvers): a tool's span may run a model call
+    // another adapter of the process knows (tracing-processor-resolver.test.ts).
     this.removeResolver = addAttemptLogResolver(() => {
       const span = getCurrentSpan() as SpanLike | null;
-      const run = span ? this.runs.peek(span.traceId) : undefined;
-      return run ? run.attemptLogOf(span!.spanId) : undefined;
+      return span ? this.runs.peek(span.traceId)?.attemptLogOf(span.spanId) : undefined;
     });
   }
 
-  async onTraceStart(trace: Trace): Promise<void> {
-    guard(this.metrics.diagnostics, SOURCE, () => this.open(trace.traceId, trace));
+  // The four hooks are plain methods returning one settled promise, not `async` ones: the SDK calls
+  // them for every span and awaits what they return, and an async function (a promise of its own
+  // per call) plus `guard`'s closure cost more than the bookkeeping they wrap. Their bodies catch
+  // everything, so the promise is always the fulfilled one.
+  onTraceStart(trace: Trace): Promise<void> {
+    try {
+      this.open(trace.traceId, trace);
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
+    return DONE;
   }
 
   /** A trace's run ends with its top-level task span, or with the trace (no task spans). */
-  async onTraceEnd(trace: Trace): Promise<void> {
-    guard(this.metrics.diagnostics, SOURCE, () => this.close(trace.traceId));
+  onTraceEnd(trace: Trace): Promise<void> {
+    try {
+      this.close(trace.traceId);
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
+    return DONE;
   }
 
-  async onSpanStart(span: Span<any>): Promise<void> {
-    guard(this.metrics.diagnostics, SOURCE, () => {
+  onSpanStart(span: Span<any>): Promise<void> {
+    try {
+      // each of a span's fields is a getter call: read once
+      const traceId = span.traceId;
+      const type = span.spanData?.type;
       // a second run inside one user trace (`withTrace`) is a record of its own
-      if (isRunSpan(span) && !this.runs.peek(span.traceId)) this.open(span.traceId, {});
-      this.runs.get(span.traceId)?.spanStarted(span as unknown as SpanLike);
-    });
+      if (type === 'task' && !span.parentId && !this.runs.peek(traceId)) this.open(traceId, {});
+      this.runs.get(traceId)?.spanStarted(span as unknown as SpanLike, type);
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
+    return DONE;
   }
 
-  async onSpanEnd(span: Span<any>): Promise<void> {
-    guard(this.metrics.diagnostics, SOURCE, () => {
-      this.runs.get(span.traceId)?.spanEnded(span as unknown as SpanLike);
+  onSpanEnd(span: Span<any>): Promise<void> {
+    try {
+      const traceId = span.traceId;
+      const type = span.spanData?.type;
+      this.runs.get(traceId)?.spanEnded(span as unknown as SpanLike, type);
       // the SDK does not end the trace of a run that threw; its task span does end
-      if (isRunSpan(span)) this.close(span.traceId);
-    });
+      if (type === 'task' && !span.parentId) this.close(traceId);
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
+    return DONE;
   }
 
   private open(traceId: string, trace: { groupId?: string | null }): void {

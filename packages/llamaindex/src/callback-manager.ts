@@ -28,19 +28,29 @@ export function forwardTarget(outer: unknown): CallbackManagerLike | undefined {
 }
 
 /**
- * Forwards an event to the user's callback manager. Its handlers are observers (a tracer shipping
+ * Where a manager passes events on, resolved once when the manager is created (not per event):
+ * to another `MetricsCallbackManager` (which handled them already and passes them further down),
+ * or to the user's callback manager.
+ */
+export interface Below {
+  target: CallbackManagerLike | undefined;
+  metrics: MetricsManagerLike | undefined;
+}
+
+export function belowOf(target: CallbackManagerLike | undefined): Below {
+  return { target, metrics: isMetricsManager(target) ? target : undefined };
+}
+
+/**
+ * Forwards an event to the manager below. The user's handlers are observers (a tracer shipping
  * a span on llm-start): their requests are never attempts of the model call llm-start just opened.
  * Outside a model call's scope (no attempt log here) they would not be attempts anyway: the
  * handlers are called as they are, without a new async context per event.
  */
-export function forward(
-  target: CallbackManagerLike | undefined,
-  event: string,
-  detail: unknown,
-  sync?: boolean,
-) {
-  if (!target) return;
-  if (isMetricsManager(target)) target.forwardEvent(event, detail, sync);
+export function forward(below: Below, event: string, detail: unknown, sync?: boolean) {
+  const target = below.target;
+  if (target === undefined) return;
+  if (below.metrics !== undefined) below.metrics.forwardEvent(event, detail, sync);
   else if (currentAttemptLog() === undefined) target.dispatchEvent(event, detail, sync);
   else runInAttemptScope(NOT_A_MODEL_CALL, () => target.dispatchEvent(event, detail, sync));
 }
@@ -56,12 +66,14 @@ export function forward(
  */
 export class RunCallbackManager implements CallbackManagerLike {
   readonly [TARGET]: CallbackManagerLike | undefined;
+  private readonly below: Below;
 
   constructor(
     readonly run: RunRef,
     outer: unknown,
   ) {
     this[TARGET] = forwardTarget(outer);
+    this.below = belowOf(this[TARGET]);
   }
 
   on(event: string, handler: (event: unknown) => void): this {
@@ -82,7 +94,7 @@ export class RunCallbackManager implements CallbackManagerLike {
     } catch (error) {
       state?.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
     }
-    forward(this[TARGET], event, detail, sync);
+    forward(this.below, event, detail, sync);
   }
 }
 

@@ -1,8 +1,10 @@
 import { CallbackManager, Settings as CoreSettings } from '@llamaindex/core/global';
 import { type Metrics, now } from '@metrics/core';
 import {
+  type Below,
   type CallbackManagerLike,
   METRICS_MANAGER,
+  belowOf,
   forward,
   forwardTarget,
   RunCallbackManager,
@@ -47,6 +49,7 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
   private readonly runs: RunRegistry;
   private readonly changes = new Instrumentations();
   private readonly target: CallbackManagerLike | undefined;
+  private readonly below: Below;
   private readonly removeSource: () => void;
   private defaultLLMCheckedAt = Number.NEGATIVE_INFINITY;
 
@@ -61,6 +64,7 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
     this.target = forwardTarget(
       normalized.forwardToGiven ? normalized.forwardTo : CoreSettings.callbackManager,
     );
+    this.below = belowOf(this.target);
     listenToWorkflowEvents(this.metrics.diagnostics);
     this.removeSource = addWorkflowRunSource(this);
   }
@@ -92,7 +96,7 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
 
   /** Passes an event on to the callback manager below, unhandled (it was handled already). */
   forwardEvent(event: string, detail: unknown, sync?: boolean): void {
-    forward(this.target, event, detail, sync);
+    forward(this.below, event, detail, sync);
   }
 
   /** The run of the current workflow run, when this manager is installed (opened on its first event). */

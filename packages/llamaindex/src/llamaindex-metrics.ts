@@ -214,12 +214,12 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
       }
       const rootLLM = agents.find((agent) => agent.name === root)?.llm ?? agents[0]?.llm;
       const model = options.model ?? modelOf(rootLLM);
-      const named = {
-        ...options,
-        ...(root && !options.name ? { name: root } : {}),
-        ...(model ? { model } : {}),
-      };
-      const state = this.startState(named, parent);
+      const state = this.startState(
+        options,
+        parent,
+        root && !options.name ? root : undefined,
+        model || undefined,
+      );
       state.addAgents(agents, root);
       return state;
     } catch (error) {
@@ -228,8 +228,16 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
     }
   }
 
-  private startState(options: RunOptions, parent: RunState | undefined): RunState {
+  /** Starts a run's record: `options` with the root agent's name and model when given (one copy of them per run). */
+  private startState(
+    options: RunOptions,
+    parent: RunState | undefined,
+    name?: string,
+    model?: string,
+  ): RunState {
     const { deadlineMs, signal, ...invocation } = options;
+    if (name !== undefined) invocation.name = name;
+    if (model !== undefined) invocation.model = model;
     if (parent && !parent.isEnded) {
       return new RunState(
         parent.recorder.startMemberRun({ kind: 'subagent', ...invocation }),

@@ -64,10 +64,12 @@ function observeCall(
 ): unknown {
   const params = args[0];
   const streamed = isObject(params) && params.stream === true;
-  const model = typeof llm.metadata?.model === 'string' ? llm.metadata.model : undefined;
-  const before = state.models.starts;
-  state.models.pendingModel = model;
-  state.models.pendingStream = streamed;
+  const configured = llm.metadata?.model;
+  const model = typeof configured === 'string' ? configured : undefined;
+  const models = state.models;
+  const before = models.starts;
+  models.pendingModel = model;
+  models.pendingStream = streamed;
   // `llm-start` makes its model call the attempt scope of the request; a call no event announces
   // gets the attempts made in this scope, which it adopts once it starts
   const scope = new PendingScope();
@@ -75,18 +77,18 @@ function observeCall(
   try {
     result = runInAttemptScope(scope, () => original.apply(thisArg, args));
   } catch (error) {
-    state.models.pendingModel = state.models.pendingStream = undefined;
-    const entry = announced(state, before) ?? scope.adoptedBy(state.models.startUnannounced(model, streamed));
+    models.pendingModel = models.pendingStream = undefined;
+    const entry = announced(models, before) ?? scope.adoptedBy(models.startUnannounced(model, streamed));
     state.failModelCall(entry, error);
     throw error;
   }
-  state.models.pendingModel = state.models.pendingStream = undefined;
+  models.pendingModel = models.pendingStream = undefined;
   // wrapLLMEvent sends `llm-start` synchronously on call: if none arrived, this LLM reports to
   // another copy of @llamaindex/core, and the wrapper records the call itself.
-  let entry = announced(state, before);
+  let entry = announced(models, before);
   const viaEvents = entry !== undefined;
   if (!entry) {
-    entry = scope.adoptedBy(state.models.startUnannounced(model, streamed));
+    entry = scope.adoptedBy(models.startUnannounced(model, streamed));
     warnNoEvents(state);
   }
   const call = entry;
@@ -139,8 +141,8 @@ class PendingScope implements AttemptScope {
   }
 }
 
-function announced(state: RunState, before: number): OpenModelCall | undefined {
-  return state.models.starts > before ? state.models.lastStarted : undefined;
+function announced(models: RunState['models'], before: number): OpenModelCall | undefined {
+  return models.starts > before ? models.lastStarted : undefined;
 }
 
 /**

@@ -155,70 +155,122 @@ function wrapStream(
   response: AsyncIterable<unknown>,
   viaEvents: boolean,
 ): void {
+  const observer = new StreamObserver(state, entry, viaEvents);
   const inner = response[Symbol.asyncIterator].bind(response);
-  const chunks: unknown[] = [];
-  // the framework keeps the stream (and so these closures) until a full collection: once the
-  // call ended, they keep neither the run nor the call alive
-  let live: { state: RunState; entry: OpenModelCall } | undefined = { state, entry };
-  const close = () => {
-    // after the last chunk `llm-end` already ended the call; otherwise (no events, or the agent
-    // stopped reading early, e.g. on an unknown tool) it ends with what was seen
-    if (live && !live.entry.call.ended)
-      live.state.endModelCall(live.entry, fromLlamaIndexRaw(chunks), rawModel(chunks));
-    live = undefined;
+  (response as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] = () => {
+    const iterator = inner();
+    return iterator.throw
+      ? new ObservedIteratorWithThrow(observer, iterator)
+      : new ObservedIterator(observer, iterator);
   };
-  const onResult = (result: IteratorResult<unknown>) => {
-    if (!live) return result;
+}
+
+/**
+ * What the iterations of one observed stream share. The framework keeps the stream (and so this
+ * object) until a full collection: once the call ended, it keeps neither the run nor the call alive.
+ */
+class StreamObserver {
+  state: RunState | undefined;
+  entry: OpenModelCall | undefined;
+  /** Without events: the last chunks that carried usage or a model. */
+  private readonly chunks: unknown[] = [];
+
+  constructor(
+    state: RunState,
+    entry: OpenModelCall,
+    private readonly viaEvents: boolean,
+  ) {
+    this.state = state;
+    this.entry = entry;
+  }
+
+  /**
+   * After the last chunk `llm-end` already ended the call; otherwise (no events, or the agent
+   * stopped reading early, e.g. on an unknown tool) it ends with what was seen.
+   */
+  close(): void {
+    const { state, entry } = this;
+    if (state && entry && !entry.call.ended)
+      state.endModelCall(entry, fromLlamaIndexRaw(this.chunks), rawModel(this.chunks));
+    this.state = this.entry = undefined;
+  }
+
+  readonly onResult = (result: IteratorResult<unknown>): IteratorResult<unknown> => {
+    const entry = this.entry;
+    if (!entry) return result;
     try {
-      if (result.done) close();
-      else if (!viaEvents) {
+      if (result.done) this.close();
+      else if (!this.viaEvents) {
         const chunk = result.value;
-        if (isFirstTokenChunk(chunk)) live.entry.call.firstToken();
+        if (isFirstTokenChunk(chunk)) entry.call.firstToken();
         if (isObject(chunk) && isObject(chunk.raw) && (chunk.raw.usage || chunk.raw.model)) {
-          chunks.push(chunk);
-          if (chunks.length > 4) chunks.shift();
+          this.chunks.push(chunk);
+          if (this.chunks.length > 4) this.chunks.shift();
         }
       }
     } catch (error) {
-      live?.state.diagnostics.reportError(SOURCE, error);
+      this.state?.diagnostics.reportError(SOURCE, error);
     }
     return result;
   };
-  const onError = (error: unknown) => {
-    const failed = live;
-    live = undefined;
+
+  readonly onError = (error: unknown): never => {
+    const { state, entry } = this;
+    this.state = this.entry = undefined;
     try {
-      if (failed) failed.state.failModelCall(failed.entry, error);
+      if (state && entry) state.failModelCall(entry, error);
     } catch (inner) {
-      failed?.state.diagnostics.reportError(SOURCE, inner);
+      state?.diagnostics.reportError(SOURCE, inner);
     }
     throw error;
   };
-  (response as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] = () => {
-    const iterator = inner();
-    // the request of a stream is made by its first next(): that one runs in the call's scope,
-    // whoever reads it; the later ones only read the body (no scope: it costs a context frame each)
-    let requested = false;
-    const observed: AsyncIterator<unknown> & AsyncIterable<unknown> = {
-      next: (...args: [] | [unknown]) => {
-        if (requested || !live) return iterator.next(...args).then(onResult, onError);
-        requested = true;
-        return runInAttemptScope(live.entry.call, () => iterator.next(...args)).then(onResult, onError);
-      },
-      return: (value?: unknown) => {
-        if (live && !live.entry.call.ended) live.state.stoppedReading(live.entry);
-        close();
-        return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value });
-      },
-      [Symbol.asyncIterator]() {
-        return observed;
-      },
-    };
-    if (iterator.throw)
-      observed.throw = (error?: unknown) =>
-        (iterator.throw as (e?: unknown) => Promise<IteratorResult<unknown>>)(error);
-    return observed;
-  };
+}
+
+/**
+ * One iteration of an observed stream: methods on a prototype, not closures and an object literal
+ * with a computed key per iteration (that key is a runtime call each time).
+ */
+class ObservedIterator implements AsyncIterator<unknown>, AsyncIterable<unknown> {
+  /**
+   * The request of a stream is made by its first next(): that one runs in the call's scope,
+   * whoever reads it; the later ones only read the body (no scope: it costs a context frame each).
+   */
+  private requested = false;
+
+  constructor(
+    private readonly observer: StreamObserver,
+    protected readonly iterator: AsyncIterator<unknown>,
+  ) {}
+
+  next(...args: [] | [unknown]): Promise<IteratorResult<unknown>> {
+    const { observer, iterator } = this;
+    const entry = observer.entry;
+    if (this.requested || !entry) return iterator.next(...args).then(observer.onResult, observer.onError);
+    this.requested = true;
+    return runInAttemptScope(entry.call, () => iterator.next(...args)).then(
+      observer.onResult,
+      observer.onError,
+    );
+  }
+
+  return(value?: unknown): Promise<IteratorResult<unknown>> {
+    const { observer, iterator } = this;
+    const { state, entry } = observer;
+    if (state && entry && !entry.call.ended) state.stoppedReading(entry);
+    observer.close();
+    return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/** An observed iteration whose inner iterator has `throw` (only then does it have one too). */
+class ObservedIteratorWithThrow extends ObservedIterator {
+  throw(error?: unknown): Promise<IteratorResult<unknown>> {
+    return (this.iterator as Required<AsyncIterator<unknown>>).throw(error);
+  }
 }
 
 function warnNoEvents(state: RunState): void {

@@ -1,4 +1,5 @@
 import { NOT_A_MODEL_CALL, currentAttemptLog, runInAttemptScope } from '@metrics/core/adapter';
+import { isPendingLog } from './pending-scope.js';
 import type { RunRef } from './run-state.js';
 import { SOURCE } from './source.js';
 
@@ -28,21 +29,61 @@ export function forwardTarget(outer: unknown): CallbackManagerLike | undefined {
 }
 
 /**
- * Forwards an event to the user's callback manager. Its handlers are observers (a tracer shipping
- * a span on llm-start): their requests are never attempts of the model call llm-start just opened.
- * Outside a model call's scope (no attempt log here) they would not be attempts anyway: the
- * handlers are called as they are, without a new async context per event.
+ * Where a manager passes events on, resolved once when the manager is created (not per event):
+ * to another `MetricsCallbackManager` (which handled them already and passes them further down),
+ * or to the user's callback manager.
  */
-export function forward(
-  target: CallbackManagerLike | undefined,
+export interface Below {
+  target: CallbackManagerLike | undefined;
+  metrics: MetricsManagerLike | undefined;
+}
+
+export function belowOf(target: CallbackManagerLike | undefined): Below {
+  return { target, metrics: isMetricsManager(target) ? target : undefined };
+}
+
+/**
+ * Forwards an event to the manager below. The user's handlers are observers (a tracer shipping
+ * a span on llm-start): their requests are never attempts of a model call. Outside a model call's
+ * scope (no attempt log here, or, for llm-start, forwarded before it opens its call, the LLM
+ * wrapper's pending scope, whose attempts only a call no event announces adopts) they would not be
+ * attempts anyway: the handlers are called as they are, without a new async context per event.
+ */
+export function forward(below: Below, event: string, detail: unknown, sync?: boolean) {
+  const target = below.target;
+  if (target === undefined) return;
+  if (below.metrics !== undefined) {
+    below.metrics.forwardEvent(event, detail, sync);
+    return;
+  }
+  const log = currentAttemptLog();
+  if (log === undefined || (event === 'llm-start' && isPendingLog(log)))
+    target.dispatchEvent(event, detail, sync);
+  else runInAttemptScope(NOT_A_MODEL_CALL, () => target.dispatchEvent(event, detail, sync));
+}
+
+/**
+ * Handles an event and forwards it. llm-start is forwarded first, before it opens its model call
+ * (whose scope would otherwise need a new async context per forward, to keep the handlers'
+ * requests out of the call's attempts); the others after (llm-end's call is then closed).
+ */
+export function handleAndForward(
+  handle: (event: string, detail: unknown) => void,
+  below: Below,
   event: string,
   detail: unknown,
   sync?: boolean,
-) {
-  if (!target) return;
-  if (isMetricsManager(target)) target.forwardEvent(event, detail, sync);
-  else if (currentAttemptLog() === undefined) target.dispatchEvent(event, detail, sync);
-  else runInAttemptScope(NOT_A_MODEL_CALL, () => target.dispatchEvent(event, detail, sync));
+): void {
+  if (event !== 'llm-start') {
+    handle(event, detail);
+    forward(below, event, detail, sync);
+    return;
+  }
+  try {
+    forward(below, event, detail, sync);
+  } finally {
+    handle(event, detail);
+  }
 }
 
 /**
@@ -56,12 +97,14 @@ export function forward(
  */
 export class RunCallbackManager implements CallbackManagerLike {
   readonly [TARGET]: CallbackManagerLike | undefined;
+  private readonly below: Below;
 
   constructor(
     readonly run: RunRef,
     outer: unknown,
   ) {
     this[TARGET] = forwardTarget(outer);
+    this.below = belowOf(this[TARGET]);
   }
 
   on(event: string, handler: (event: unknown) => void): this {
@@ -75,6 +118,10 @@ export class RunCallbackManager implements CallbackManagerLike {
   }
 
   dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
+    handleAndForward(this.handle, this.below, event, detail, sync);
+  }
+
+  private readonly handle = (event: string, detail: unknown): void => {
     const state = this.run.state;
     if (state === undefined) this.run.seen?.();
     try {
@@ -82,8 +129,7 @@ export class RunCallbackManager implements CallbackManagerLike {
     } catch (error) {
       state?.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
     }
-    forward(this[TARGET], event, detail, sync);
-  }
+  };
 }
 
 function isManager(value: unknown): value is CallbackManagerLike {

@@ -1,10 +1,13 @@
 import { CallbackManager, Settings as CoreSettings } from '@llamaindex/core/global';
 import { type Metrics, now } from '@metrics/core';
 import {
+  type Below,
   type CallbackManagerLike,
   METRICS_MANAGER,
+  belowOf,
   forward,
   forwardTarget,
+  handleAndForward,
   RunCallbackManager,
   isMetricsManager,
 } from './callback-manager.js';
@@ -47,6 +50,7 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
   private readonly runs: RunRegistry;
   private readonly changes = new Instrumentations();
   private readonly target: CallbackManagerLike | undefined;
+  private readonly below: Below;
   private readonly removeSource: () => void;
   private defaultLLMCheckedAt = Number.NEGATIVE_INFINITY;
 
@@ -61,6 +65,7 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
     this.target = forwardTarget(
       normalized.forwardToGiven ? normalized.forwardTo : CoreSettings.callbackManager,
     );
+    this.below = belowOf(this.target);
     listenToWorkflowEvents(this.metrics.diagnostics);
     this.removeSource = addWorkflowRunSource(this);
   }
@@ -78,6 +83,10 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
   }
 
   override dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
+    handleAndForward(this.handle, this.below, event, detail, sync);
+  }
+
+  private readonly handle = (event: string, detail: unknown): void => {
     // this manager is Settings' own here: a run is current through runStorage, if at all
     const ref = runStorage.getStore();
     if (ref !== undefined && ref.state === undefined) ref.seen?.();
@@ -87,12 +96,11 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
     } catch (error) {
       this.metrics.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
     }
-    this.forwardEvent(event, detail, sync);
-  }
+  };
 
   /** Passes an event on to the callback manager below, unhandled (it was handled already). */
   forwardEvent(event: string, detail: unknown, sync?: boolean): void {
-    forward(this.target, event, detail, sync);
+    forward(this.below, event, detail, sync);
   }
 
   /** The run of the current workflow run, when this manager is installed (opened on its first event). */
@@ -210,12 +218,12 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
       }
       const rootLLM = agents.find((agent) => agent.name === root)?.llm ?? agents[0]?.llm;
       const model = options.model ?? modelOf(rootLLM);
-      const named = {
-        ...options,
-        ...(root && !options.name ? { name: root } : {}),
-        ...(model ? { model } : {}),
-      };
-      const state = this.startState(named, parent);
+      const state = this.startState(
+        options,
+        parent,
+        root && !options.name ? root : undefined,
+        model || undefined,
+      );
       state.addAgents(agents, root);
       return state;
     } catch (error) {
@@ -224,8 +232,16 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
     }
   }
 
-  private startState(options: RunOptions, parent: RunState | undefined): RunState {
+  /** Starts a run's record: `options` with the root agent's name and model when given (one copy of them per run). */
+  private startState(
+    options: RunOptions,
+    parent: RunState | undefined,
+    name?: string,
+    model?: string,
+  ): RunState {
     const { deadlineMs, signal, ...invocation } = options;
+    if (name !== undefined) invocation.name = name;
+    if (model !== undefined) invocation.model = model;
     if (parent && !parent.isEnded) {
       return new RunState(
         parent.recorder.startMemberRun({ kind: 'subagent', ...invocation }),

@@ -1,11 +1,12 @@
 import { fromLlamaIndexRaw } from '@metrics/core';
-import { AttemptLog, type AttemptScope, runInAttemptScope } from '@metrics/core/adapter';
+import { runInAttemptScope } from '@metrics/core/adapter';
 import { observeAttempts } from './attempts.js';
 import { type Undo, replaceMethod, restoreMethod } from './instrumentations.js';
 import { unobserveAttempts } from './attempts.js';
 import { withStreamedUsage } from './include-usage.js';
 import { isAsyncIterable, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
 import { currentRun } from './current-run.js';
+import { PendingScope } from './pending-scope.js';
 import { type OpenModelCall, type RunState, SOURCE } from './run-state.js';
 
 const WRAPPED = Symbol.for('@metrics/llamaindex.llm');
@@ -64,10 +65,12 @@ function observeCall(
 ): unknown {
   const params = args[0];
   const streamed = isObject(params) && params.stream === true;
-  const model = typeof llm.metadata?.model === 'string' ? llm.metadata.model : undefined;
-  const before = state.models.starts;
-  state.models.pendingModel = model;
-  state.models.pendingStream = streamed;
+  const configured = llm.metadata?.model;
+  const model = typeof configured === 'string' ? configured : undefined;
+  const models = state.models;
+  const before = models.starts;
+  models.pendingModel = model;
+  models.pendingStream = streamed;
   // `llm-start` makes its model call the attempt scope of the request; a call no event announces
   // gets the attempts made in this scope, which it adopts once it starts
   const scope = new PendingScope();
@@ -75,18 +78,18 @@ function observeCall(
   try {
     result = runInAttemptScope(scope, () => original.apply(thisArg, args));
   } catch (error) {
-    state.models.pendingModel = state.models.pendingStream = undefined;
-    const entry = announced(state, before) ?? scope.adoptedBy(state.models.startUnannounced(model, streamed));
+    models.pendingModel = models.pendingStream = undefined;
+    const entry = announced(models, before) ?? scope.adoptedBy(models.startUnannounced(model, streamed));
     state.failModelCall(entry, error);
     throw error;
   }
-  state.models.pendingModel = state.models.pendingStream = undefined;
+  models.pendingModel = models.pendingStream = undefined;
   // wrapLLMEvent sends `llm-start` synchronously on call: if none arrived, this LLM reports to
   // another copy of @llamaindex/core, and the wrapper records the call itself.
-  let entry = announced(state, before);
+  let entry = announced(models, before);
   const viaEvents = entry !== undefined;
   if (!entry) {
-    entry = scope.adoptedBy(state.models.startUnannounced(model, streamed));
+    entry = scope.adoptedBy(models.startUnannounced(model, streamed));
     warnNoEvents(state);
   }
   const call = entry;
@@ -115,32 +118,8 @@ function observeCall(
   );
 }
 
-/**
- * The attempt scope of an LLM call until its model call is known. An announced call enters its own
- * scope inside (`startModelCall`); a call no event announces adopts the attempts noted here.
- */
-class PendingScope implements AttemptScope {
-  private log: AttemptLog | undefined;
-  private call: OpenModelCall['call'] | undefined;
-
-  get ended(): boolean {
-    return this.call?.ended ?? false;
-  }
-
-  attemptLog(): AttemptLog {
-    this.log ??= new AttemptLog();
-    return this.log;
-  }
-
-  adoptedBy(entry: OpenModelCall): OpenModelCall {
-    this.call = entry.call;
-    entry.call._adoptAttempts(this.attemptLog());
-    return entry;
-  }
-}
-
-function announced(state: RunState, before: number): OpenModelCall | undefined {
-  return state.models.starts > before ? state.models.lastStarted : undefined;
+function announced(models: RunState['models'], before: number): OpenModelCall | undefined {
+  return models.starts > before ? models.lastStarted : undefined;
 }
 
 /**
@@ -153,70 +132,122 @@ function wrapStream(
   response: AsyncIterable<unknown>,
   viaEvents: boolean,
 ): void {
+  const observer = new StreamObserver(state, entry, viaEvents);
   const inner = response[Symbol.asyncIterator].bind(response);
-  const chunks: unknown[] = [];
-  // the framework keeps the stream (and so these closures) until a full collection: once the
-  // call ended, they keep neither the run nor the call alive
-  let live: { state: RunState; entry: OpenModelCall } | undefined = { state, entry };
-  const close = () => {
-    // after the last chunk `llm-end` already ended the call; otherwise (no events, or the agent
-    // stopped reading early, e.g. on an unknown tool) it ends with what was seen
-    if (live && !live.entry.call.ended)
-      live.state.endModelCall(live.entry, fromLlamaIndexRaw(chunks), rawModel(chunks));
-    live = undefined;
+  (response as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] = () => {
+    const iterator = inner();
+    return iterator.throw
+      ? new ObservedIteratorWithThrow(observer, iterator)
+      : new ObservedIterator(observer, iterator);
   };
-  const onResult = (result: IteratorResult<unknown>) => {
-    if (!live) return result;
+}
+
+/**
+ * What the iterations of one observed stream share. The framework keeps the stream (and so this
+ * object) until a full collection: once the call ended, it keeps neither the run nor the call alive.
+ */
+class StreamObserver {
+  state: RunState | undefined;
+  entry: OpenModelCall | undefined;
+  /** Without events: the last chunks that carried usage or a model. */
+  private readonly chunks: unknown[] = [];
+
+  constructor(
+    state: RunState,
+    entry: OpenModelCall,
+    private readonly viaEvents: boolean,
+  ) {
+    this.state = state;
+    this.entry = entry;
+  }
+
+  /**
+   * After the last chunk `llm-end` already ended the call; otherwise (no events, or the agent
+   * stopped reading early, e.g. on an unknown tool) it ends with what was seen.
+   */
+  close(): void {
+    const { state, entry } = this;
+    if (state && entry && !entry.call.ended)
+      state.endModelCall(entry, fromLlamaIndexRaw(this.chunks), rawModel(this.chunks));
+    this.state = this.entry = undefined;
+  }
+
+  readonly onResult = (result: IteratorResult<unknown>): IteratorResult<unknown> => {
+    const entry = this.entry;
+    if (!entry) return result;
     try {
-      if (result.done) close();
-      else if (!viaEvents) {
+      if (result.done) this.close();
+      else if (!this.viaEvents) {
         const chunk = result.value;
-        if (isFirstTokenChunk(chunk)) live.entry.call.firstToken();
+        if (isFirstTokenChunk(chunk)) entry.call.firstToken();
         if (isObject(chunk) && isObject(chunk.raw) && (chunk.raw.usage || chunk.raw.model)) {
-          chunks.push(chunk);
-          if (chunks.length > 4) chunks.shift();
+          this.chunks.push(chunk);
+          if (this.chunks.length > 4) this.chunks.shift();
         }
       }
     } catch (error) {
-      live?.state.diagnostics.reportError(SOURCE, error);
+      this.state?.diagnostics.reportError(SOURCE, error);
     }
     return result;
   };
-  const onError = (error: unknown) => {
-    const failed = live;
-    live = undefined;
+
+  readonly onError = (error: unknown): never => {
+    const { state, entry } = this;
+    this.state = this.entry = undefined;
     try {
-      if (failed) failed.state.failModelCall(failed.entry, error);
+      if (state && entry) state.failModelCall(entry, error);
     } catch (inner) {
-      failed?.state.diagnostics.reportError(SOURCE, inner);
+      state?.diagnostics.reportError(SOURCE, inner);
     }
     throw error;
   };
-  (response as { [Symbol.asyncIterator]: () => AsyncIterator<unknown> })[Symbol.asyncIterator] = () => {
-    const iterator = inner();
-    // the request of a stream is made by its first next(): that one runs in the call's scope,
-    // whoever reads it; the later ones only read the body (no scope: it costs a context frame each)
-    let requested = false;
-    const observed: AsyncIterator<unknown> & AsyncIterable<unknown> = {
-      next: (...args: [] | [unknown]) => {
-        if (requested || !live) return iterator.next(...args).then(onResult, onError);
-        requested = true;
-        return runInAttemptScope(live.entry.call, () => iterator.next(...args)).then(onResult, onError);
-      },
-      return: (value?: unknown) => {
-        if (live && !live.entry.call.ended) live.state.stoppedReading(live.entry);
-        close();
-        return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value });
-      },
-      [Symbol.asyncIterator]() {
-        return observed;
-      },
-    };
-    if (iterator.throw)
-      observed.throw = (error?: unknown) =>
-        (iterator.throw as (e?: unknown) => Promise<IteratorResult<unknown>>)(error);
-    return observed;
-  };
+}
+
+/**
+ * One iteration of an observed stream: methods on a prototype, not closures and an object literal
+ * with a computed key per iteration (that key is a runtime call each time).
+ */
+class ObservedIterator implements AsyncIterator<unknown>, AsyncIterable<unknown> {
+  /**
+   * The request of a stream is made by its first next(): that one runs in the call's scope,
+   * whoever reads it; the later ones only read the body (no scope: it costs a context frame each).
+   */
+  private requested = false;
+
+  constructor(
+    private readonly observer: StreamObserver,
+    protected readonly iterator: AsyncIterator<unknown>,
+  ) {}
+
+  next(...args: [] | [unknown]): Promise<IteratorResult<unknown>> {
+    const { observer, iterator } = this;
+    const entry = observer.entry;
+    if (this.requested || !entry) return iterator.next(...args).then(observer.onResult, observer.onError);
+    this.requested = true;
+    return runInAttemptScope(entry.call, () => iterator.next(...args)).then(
+      observer.onResult,
+      observer.onError,
+    );
+  }
+
+  return(value?: unknown): Promise<IteratorResult<unknown>> {
+    const { observer, iterator } = this;
+    const { state, entry } = observer;
+    if (state && entry && !entry.call.ended) state.stoppedReading(entry);
+    observer.close();
+    return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/** An observed iteration whose inner iterator has `throw` (only then does it have one too). */
+class ObservedIteratorWithThrow extends ObservedIterator {
+  throw(error?: unknown): Promise<IteratorResult<unknown>> {
+    return (this.iterator as Required<AsyncIterator<unknown>>).throw(error);
+  }
 }
 
 function warnNoEvents(state: RunState): void {

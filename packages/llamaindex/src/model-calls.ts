@@ -1,5 +1,5 @@
 import { type Diagnostics, type InvocationRecorder, type ModelCall, fromLlamaIndexRaw } from '@metrics/core';
-import { chunkHasUsage, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
+import { carriesToken, isObject, rawHasUsage, rawModel, toolCallOf } from './raw-fields.js';
 import { SOURCE } from './source.js';
 
 /** Most model calls kept open in one run (a memory bound, far above any real step). */
@@ -63,17 +63,21 @@ export class ModelCalls {
     return { call: this.recorder().startModelCall(start), streamed };
   }
 
+  /** Every chunk of every answer comes here: each of its fields is read once. */
   stream(id: string, chunk: unknown): void {
     const entry = this.open.get(id);
     if (!entry) return;
     entry.streamed = true;
-    if (isFirstTokenChunk(chunk)) {
+    if (!isObject(chunk)) return;
+    const toolCall = toolCallOf(chunk);
+    if (carriesToken(chunk.delta, toolCall)) {
       entry.call.firstToken();
-      const toolCall = isObject(chunk) && isObject(chunk.options) ? chunk.options.toolCall : undefined;
       if (Array.isArray(toolCall)) entry.toolNames = toolNames(entry.toolNames ?? [], toolCall);
     }
-    if (chunkHasUsage(chunk)) entry.usageChunk = chunk;
-    if (entry.model === undefined && isObject(chunk)) entry.model = rawModel(chunk.raw);
+    const raw = chunk.raw;
+    if (!isObject(raw)) return;
+    if (rawHasUsage(raw)) entry.usageChunk = chunk;
+    if (entry.model === undefined) entry.model = rawModel(raw);
   }
 
   end(id: string, response: unknown): void {

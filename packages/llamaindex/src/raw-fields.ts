@@ -20,18 +20,24 @@ export function rawModel(raw: unknown): string | undefined {
 
 /** Whether a stream chunk carries the first token: a non-empty delta or a tool call. */
 export function isFirstTokenChunk(chunk: unknown): boolean {
-  if (!isObject(chunk)) return false;
-  if (typeof chunk.delta === 'string' && chunk.delta.length > 0) return true;
+  return isObject(chunk) && carriesToken(chunk.delta, toolCallOf(chunk));
+}
+
+/** A stream chunk's `options.toolCall`, if any. */
+export function toolCallOf(chunk: Record<string, unknown>): unknown {
   const options = chunk.options;
-  if (!isObject(options)) return false;
-  const toolCall = options.toolCall;
+  return isObject(options) ? options.toolCall : undefined;
+}
+
+/** The first-token rule on a chunk's fields, read once by the caller (a hot path: every chunk). */
+export function carriesToken(delta: unknown, toolCall: unknown): boolean {
+  if (typeof delta === 'string' && delta.length > 0) return true;
   return Array.isArray(toolCall) ? toolCall.length > 0 : toolCall !== undefined && toolCall !== null;
 }
 
-/** Whether a stream chunk's provider payload carries usage (OpenAI: the last chunk with `include_usage`). */
-export function chunkHasUsage(chunk: unknown): boolean {
-  if (!isObject(chunk) || !isObject(chunk.raw)) return false;
-  return chunk.raw.usage !== undefined || chunk.raw.usageMetadata !== undefined;
+/** Whether a stream chunk's provider payload (its `raw`) carries usage (OpenAI: the last chunk with `include_usage`). */
+export function rawHasUsage(raw: Record<string, unknown>): boolean {
+  return raw.usage !== undefined || raw.usageMetadata !== undefined;
 }
 
 export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

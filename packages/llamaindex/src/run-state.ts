@@ -32,6 +32,11 @@ export class RunState {
   readonly models: ModelCalls;
   readonly tools: ToolCalls;
   warnedNoEvents = false;
+  /**
+   * The workflow whose instrumented `run()` is calling its own `runStream()` in this run (that call
+   * joins the run): a field of the run, not a WeakMap entry per run.
+   */
+  callingRunStream: object | undefined = undefined;
   /** Called once when the run ends (the open-runs registry forgets it). */
   onEnd: (() => void) | undefined;
   /** Called on every event of the run, ended or not (the open-runs registry marks it as seen). */

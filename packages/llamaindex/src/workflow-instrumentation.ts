@@ -19,8 +19,6 @@ export interface WorkflowHooks {
 }
 
 const INSTRUMENTED = Symbol.for('@metrics/llamaindex.workflow');
-/** The workflow whose instrumented `run()` is calling its own `runStream()` inside a run. */
-const ownCall = new WeakMap<RunState, WorkflowLike>();
 
 export function isWorkflow(value: unknown): value is WorkflowLike {
   return (
@@ -57,9 +55,9 @@ function uninstrumentWorkflow(workflow: object): void {
 function runStreamOf(original: WorkflowLike['runStream'], options: RunOptions, hooks: WorkflowHooks) {
   return function runStream(this: WorkflowLike, ...args: unknown[]): unknown {
     const current = currentRun();
-    if (current && ownCall.get(current) === this) {
+    if (current && current.callingRunStream === this) {
       // called by the instrumented run() below, which already owns the record
-      ownCall.delete(current);
+      current.callingRunStream = undefined;
       return original.apply(this, args);
     }
     const state = hooks.begin(this, options);
@@ -80,7 +78,7 @@ function runOf(original: NonNullable<WorkflowLike['run']>, options: RunOptions, 
   return function run(this: WorkflowLike, ...args: unknown[]): unknown {
     const state = hooks.begin(this, options);
     if (!state) return original.apply(this, args);
-    ownCall.set(state, this);
+    state.callingRunStream = this;
     let result: unknown;
     try {
       result = hooks.enter(state, () => original.apply(this, args));
@@ -88,7 +86,7 @@ function runOf(original: NonNullable<WorkflowLike['run']>, options: RunOptions, 
       state.finish(error);
       throw error;
     } finally {
-      ownCall.delete(state);
+      state.callingRunStream = undefined;
     }
     return Promise.resolve(result).then(
       (value) => {

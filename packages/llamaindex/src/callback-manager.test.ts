@@ -150,38 +150,6 @@ describe('Settings.callbackManager = new MetricsCallbackManager(...)', () => {
     expect(diagnostics.filter((d) => d.type === 'runs.evicted')).toHaveLength(1);
   });
 
-  it("an llm-start handler's request (a tracer shipping a span to the model's origin) is no model call, with a 429 retried in that call", async () => {
-    // llm-start reaches the handlers before it opens its model call: their requests are never
-    // attempts, also where the core's origin rule cannot tell them apart (the model's own origin)
-    const traces = `${new URL(server.openaiBaseUrl).origin}/v1/traces`;
-    const uploads: Array<Promise<number>> = [];
-    const onStart = () => {
-      uploads.push(fetch(traces, { method: 'POST', body: '{}' }).then((r) => r.status));
-    };
-    before.on('llm-start', onStart);
-    try {
-      const { exporter } = install();
-      server.script('cm-trace', [
-        { error: { status: 429, message: 'slow down', retryAfter: 0 } },
-        { text: 'Traced.', usage: { input: 12, output: 3 }, firstChunkDelayMs: 100 },
-      ]);
-      await agent({ llm: defaultsLLM(), tools: [add] }).run('script:cm-trace hi');
-      const statuses = await Promise.all(uploads);
-      expect(statuses).toHaveLength(1);
-      expect(statuses[0]).toBeGreaterThanOrEqual(400);
-      const [record] = await exporter.waitFor(1);
-      expectPayload(payload(record), {
-        input: 12,
-        output: 3,
-        calls: 2,
-        streamed: true,
-        errors: { modelInvocationThrottles: 1 },
-      });
-    } finally {
-      before.off('llm-start', onStart);
-    }
-  });
-
   it('20 concurrent runs, each scripted with its own numbers: 20 exact records', async () => {
     const { exporter } = install();
     const runs = Array.from({ length: 20 }, (_, i) => {

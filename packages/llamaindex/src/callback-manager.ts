@@ -1,5 +1,4 @@
 import { NOT_A_MODEL_CALL, currentAttemptLog, runInAttemptScope } from '@metrics/core/adapter';
-import { isPendingLog } from './pending-scope.js';
 import type { RunRef } from './run-state.js';
 import { SOURCE } from './source.js';
 
@@ -44,46 +43,16 @@ export function belowOf(target: CallbackManagerLike | undefined): Below {
 
 /**
  * Forwards an event to the manager below. The user's handlers are observers (a tracer shipping
- * a span on llm-start): their requests are never attempts of a model call. Outside a model call's
- * scope (no attempt log here, or, for llm-start, forwarded before it opens its call, the LLM
- * wrapper's pending scope, whose attempts only a call no event announces adopts) they would not be
- * attempts anyway: the handlers are called as they are, without a new async context per event.
+ * a span on llm-start): their requests are never attempts of the model call llm-start just opened.
+ * Outside a model call's scope (no attempt log here) they would not be attempts anyway: the
+ * handlers are called as they are, without a new async context per event.
  */
 export function forward(below: Below, event: string, detail: unknown, sync?: boolean) {
   const target = below.target;
   if (target === undefined) return;
-  if (below.metrics !== undefined) {
-    below.metrics.forwardEvent(event, detail, sync);
-    return;
-  }
-  const log = currentAttemptLog();
-  if (log === undefined || (event === 'llm-start' && isPendingLog(log)))
-    target.dispatchEvent(event, detail, sync);
+  if (below.metrics !== undefined) below.metrics.forwardEvent(event, detail, sync);
+  else if (currentAttemptLog() === undefined) target.dispatchEvent(event, detail, sync);
   else runInAttemptScope(NOT_A_MODEL_CALL, () => target.dispatchEvent(event, detail, sync));
-}
-
-/**
- * Handles an event and forwards it. llm-start is forwarded first, before it opens its model call
- * (whose scope would otherwise need a new async context per forward, to keep the handlers'
- * requests out of the call's attempts); the others after (llm-end's call is then closed).
- */
-export function handleAndForward(
-  handle: (event: string, detail: unknown) => void,
-  below: Below,
-  event: string,
-  detail: unknown,
-  sync?: boolean,
-): void {
-  if (event !== 'llm-start') {
-    handle(event, detail);
-    forward(below, event, detail, sync);
-    return;
-  }
-  try {
-    forward(below, event, detail, sync);
-  } finally {
-    handle(event, detail);
-  }
 }
 
 /**
@@ -118,10 +87,6 @@ export class RunCallbackManager implements CallbackManagerLike {
   }
 
   dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
-    handleAndForward(this.handle, this.below, event, detail, sync);
-  }
-
-  private readonly handle = (event: string, detail: unknown): void => {
     const state = this.run.state;
     if (state === undefined) this.run.seen?.();
     try {
@@ -129,7 +94,8 @@ export class RunCallbackManager implements CallbackManagerLike {
     } catch (error) {
       state?.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
     }
-  };
+    forward(this.below, event, detail, sync);
+  }
 }
 
 function isManager(value: unknown): value is CallbackManagerLike {

@@ -7,7 +7,6 @@ import {
   belowOf,
   forward,
   forwardTarget,
-  handleAndForward,
   RunCallbackManager,
   isMetricsManager,
 } from './callback-manager.js';
@@ -83,10 +82,6 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
   }
 
   override dispatchEvent(event: string, detail: unknown, sync?: boolean): void {
-    handleAndForward(this.handle, this.below, event, detail, sync);
-  }
-
-  private readonly handle = (event: string, detail: unknown): void => {
     // this manager is Settings' own here: a run is current through runStorage, if at all
     const ref = runStorage.getStore();
     if (ref !== undefined && ref.state === undefined) ref.seen?.();
@@ -96,7 +91,8 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
     } catch (error) {
       this.metrics.diagnostics.reportError(SOURCE, error, `handling the ${event} event failed`);
     }
-  };
+    this.forwardEvent(event, detail, sync);
+  }
 
   /** Passes an event on to the callback manager below, unhandled (it was handled already). */
   forwardEvent(event: string, detail: unknown, sync?: boolean): void {

@@ -1,12 +1,11 @@
 import { fromLlamaIndexRaw } from '@metrics/core';
-import { runInAttemptScope } from '@metrics/core/adapter';
+import { AttemptLog, type AttemptScope, runInAttemptScope } from '@metrics/core/adapter';
 import { observeAttempts } from './attempts.js';
 import { type Undo, replaceMethod, restoreMethod } from './instrumentations.js';
 import { unobserveAttempts } from './attempts.js';
 import { withStreamedUsage } from './include-usage.js';
 import { isAsyncIterable, isFirstTokenChunk, isObject, rawModel } from './raw-fields.js';
 import { currentRun } from './current-run.js';
-import { PendingScope } from './pending-scope.js';
 import { type OpenModelCall, type RunState, SOURCE } from './run-state.js';
 
 const WRAPPED = Symbol.for('@metrics/llamaindex.llm');
@@ -116,6 +115,30 @@ function observeCall(
       throw error;
     },
   );
+}
+
+/**
+ * The attempt scope of an LLM call until its model call is known. An announced call enters its own
+ * scope inside (`startModelCall`); a call no event announces adopts the attempts noted here.
+ */
+class PendingScope implements AttemptScope {
+  private log: AttemptLog | undefined;
+  private call: OpenModelCall['call'] | undefined;
+
+  get ended(): boolean {
+    return this.call?.ended ?? false;
+  }
+
+  attemptLog(): AttemptLog {
+    this.log ??= new AttemptLog();
+    return this.log;
+  }
+
+  adoptedBy(entry: OpenModelCall): OpenModelCall {
+    this.call = entry.call;
+    entry.call._adoptAttempts(this.attemptLog());
+    return entry;
+  }
 }
 
 function announced(models: RunState['models'], before: number): OpenModelCall | undefined {

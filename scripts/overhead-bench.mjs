@@ -32,9 +32,12 @@
 //   its allocations and write barriers. The table shows how much was left out. V8's memory
 //   reducer is off under callgrind: its timer starts major collections by wall time, which
 //   valgrind's slowdown and a loaded machine shift into the window. Counts are turned into µs with
-//   the machine's rate on the bare
-//   variant (its CPU µs per run over its instructions per run),
-//   printed beside them; the ratios (peer, run length) need no conversion.
+//   the machine's rate on the bare variant (its CPU µs per run over its instructions per run),
+//   printed beside them; the ratios (peer, run length) need no conversion. The rate's
+//   instructions leave the collector out and its CPU time does not, so µs err high by the bare
+//   run's share of collecting (until 2026-12-06 the fence's full collection was in the
+//   instructions, and the rates, 4,000-11,000 per µs, erred high: 2.3x on the ADK bench); CPU time on a loaded
+//   machine errs high too (1,900-3,300 per µs were measured at load 7).
 //
 // A bench file calls `overheadBench(...)` at top level; the same file is the child (it sees
 // OVERHEAD_BENCH_VARIANT and measures that variant). Exits 1 when a budget is exceeded.

@@ -132,12 +132,6 @@ function errorChainSeen(error: unknown, seen: WeakSet<object>): boolean {
   return false;
 }
 
-/**
- * What a call leaves in the async context of the code that started it: a reference to the call,
- * dropped when the call ends. A framework may keep that context long after (in a promise it
- * retains); through this handle, the ended call, its run and the run's record stay collectable
- * instead of being kept, and promoted by the garbage collector, with the framework's objects.
- */
 /** Sanitized options with the instance's defaults where they say nothing (they are sanitized once, here). */
 function withDefaults(
   options: InvocationOptions,
@@ -150,6 +144,12 @@ function withDefaults(
   return options;
 }
 
+/**
+ * What a call leaves in the async context of the code that started it: a reference to the call,
+ * dropped when the call ends. A framework may keep that context long after (in a promise it
+ * retains); through this handle, the ended call, its run and the run's record stay collectable
+ * instead of being kept, and promoted by the garbage collector, with the framework's objects.
+ */
 class ScopeHandle implements AttemptScope {
   constructor(private call: ModelCall | ToolCall | undefined) {}
 

@@ -1,7 +1,12 @@
 import { type Fields, readFields } from './read-fields.js';
-import { type Usage, isSealedUsage, newCheckedUsage, sealUsage, toTokenCount } from './usage.js';
-
-const MAX_INVALID_NOTES = 16;
+import {
+  MAX_INVALID_NOTES,
+  type Usage,
+  isSealedUsage,
+  newCheckedUsage,
+  sealUsage,
+  toTokenCount,
+} from './usage.js';
 
 export interface SanitizedUsage {
   usage: Usage | undefined;

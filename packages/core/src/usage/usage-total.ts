@@ -1,15 +1,13 @@
-import { MAX_TOKEN_COUNT, type Usage } from './usage.js';
-
-const MAX_INVALID_NOTES = 16;
+import { MAX_INVALID_NOTES, type Usage, addTokenCounts } from './usage.js';
 
 /**
  * A running sum of usages: the rule of adding two usages, stated once (`addUsage` is a total of
  * two). Each count is exact: unknown + unknown stays unknown, a reported count is kept, and a sum
- * past `MAX_TOKEN_COUNT` saturates there. The `raw` objects are not carried into sums.
+ * saturates at `MAX_TOKEN_COUNT`. The `raw` objects are not carried into sums.
  *
- * The counts live in fields of their own and are added in place, written out field by field: a
- * run sums every model call's usage when it ends, so a total of N calls builds one object, not N,
- * and calls no helper per count.
+ * The counts live in fields of their own and are added in place (`addTokenCounts`, the one rule),
+ * written out field by field: a run sums every model call's usage when it ends, so a total of N
+ * calls builds one object, not N.
  */
 export class UsageTotal {
   private added = false;
@@ -27,36 +25,14 @@ export class UsageTotal {
   add(usage: Usage | undefined): void {
     if (!usage) return;
     this.added = true;
-    let n = usage.inputTokens;
-    if (n !== undefined)
-      this.inputTokens = this.inputTokens === undefined ? n : Math.min(this.inputTokens + n, MAX_TOKEN_COUNT);
-    n = usage.outputTokens;
-    if (n !== undefined)
-      this.outputTokens =
-        this.outputTokens === undefined ? n : Math.min(this.outputTokens + n, MAX_TOKEN_COUNT);
-    n = usage.totalTokens;
-    if (n !== undefined)
-      this.totalTokens = this.totalTokens === undefined ? n : Math.min(this.totalTokens + n, MAX_TOKEN_COUNT);
-    n = usage.cacheReadTokens;
-    if (n !== undefined)
-      this.cacheReadTokens =
-        this.cacheReadTokens === undefined ? n : Math.min(this.cacheReadTokens + n, MAX_TOKEN_COUNT);
-    n = usage.cacheWriteTokens;
-    if (n !== undefined)
-      this.cacheWriteTokens =
-        this.cacheWriteTokens === undefined ? n : Math.min(this.cacheWriteTokens + n, MAX_TOKEN_COUNT);
-    n = usage.reasoningTokens;
-    if (n !== undefined)
-      this.reasoningTokens =
-        this.reasoningTokens === undefined ? n : Math.min(this.reasoningTokens + n, MAX_TOKEN_COUNT);
-    n = usage.audioInputTokens;
-    if (n !== undefined)
-      this.audioInputTokens =
-        this.audioInputTokens === undefined ? n : Math.min(this.audioInputTokens + n, MAX_TOKEN_COUNT);
-    n = usage.audioOutputTokens;
-    if (n !== undefined)
-      this.audioOutputTokens =
-        this.audioOutputTokens === undefined ? n : Math.min(this.audioOutputTokens + n, MAX_TOKEN_COUNT);
+    this.inputTokens = addTokenCounts(this.inputTokens, usage.inputTokens);
+    this.outputTokens = addTokenCounts(this.outputTokens, usage.outputTokens);
+    this.totalTokens = addTokenCounts(this.totalTokens, usage.totalTokens);
+    this.cacheReadTokens = addTokenCounts(this.cacheReadTokens, usage.cacheReadTokens);
+    this.cacheWriteTokens = addTokenCounts(this.cacheWriteTokens, usage.cacheWriteTokens);
+    this.reasoningTokens = addTokenCounts(this.reasoningTokens, usage.reasoningTokens);
+    this.audioInputTokens = addTokenCounts(this.audioInputTokens, usage.audioInputTokens);
+    this.audioOutputTokens = addTokenCounts(this.audioOutputTokens, usage.audioOutputTokens);
     if (usage.reportedTotalMismatch) this.reportedTotalMismatch = true;
     const notes = usage.invalid;
     if (notes && notes.length > 0) {

@@ -36,7 +36,8 @@ export type UsageCountField = (typeof USAGE_COUNT_FIELDS)[number];
 
 /** The largest token count kept exactly; larger reported values are dropped, sums saturate here. */
 export const MAX_TOKEN_COUNT = Number.MAX_SAFE_INTEGER;
-const MAX_INVALID_NOTES = 16;
+/** Most notes a usage keeps in `invalid`. */
+export const MAX_INVALID_NOTES = 16;
 
 /**
  * The token-count rule, applied to every number read from a provider:
@@ -205,9 +206,13 @@ export function sealUsage(usage: Usage): Usage {
   return Object.freeze(usage);
 }
 
-/** True for a usage the core checked and sealed: its counts need no second check. */
+/**
+ * True for a usage the core checked and sealed: its counts need no second check. Every
+ * `CheckedUsage` that leaves this module is sealed (`mappedUsage`, `sanitizeUsage`), so the class
+ * is the whole test.
+ */
 export function isSealedUsage(value: unknown): value is Usage {
-  return typeof value === 'object' && value !== null && CheckedUsage.is(value) && Object.isFrozen(value);
+  return typeof value === 'object' && value !== null && CheckedUsage.is(value);
 }
 
 /** `createUsage` for the usage mappers, whose fields all went through `toTokenCount`: sealed. */

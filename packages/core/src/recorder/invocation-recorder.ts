@@ -510,15 +510,20 @@ export class InvocationRecorder {
   }
 
   private newToolCall(start: ToolCallStart): ToolCall {
-    start = sanitizeToolCallStart(start, this._diagnostics);
-    return new ToolCall(this, {
-      name: start.name,
-      type: resolveToolType(start.name, start.type, this.shared.hooks.toolTypes, (error) =>
-        reportHookError(this._diagnostics, 'the toolTypes override', error),
-      ),
-      ...(start.callId !== undefined ? { callId: start.callId } : {}),
-      startedAt: start.startedAt ?? now(),
-    });
+    const tool = sanitizeToolCallStart(start, this._diagnostics) as ToolCallStart & {
+      type: ToolType;
+      startedAt: number;
+    };
+    const toolTypes = this.shared.hooks.toolTypes;
+    // the error callback is made only for a run that has an override to call
+    tool.type =
+      toolTypes === undefined
+        ? resolveToolType(tool.name, tool.type)
+        : resolveToolType(tool.name, tool.type, toolTypes, (error) =>
+            reportHookError(this._diagnostics, 'the toolTypes override', error),
+          );
+    tool.startedAt ??= now();
+    return new ToolCall(this, tool);
   }
 
   /** Records a tool call known after the fact, including one that failed before it could run. */
@@ -554,13 +559,9 @@ export class InvocationRecorder {
 
   /** Starts a sub-agent, handoff or team-member run whose calls roll into this invocation. */
   startMemberRun(options: InvocationOptions & { kind: MemberKind }): InvocationRecorder {
-    options = sanitizeMemberOptions(options, this._diagnostics);
-    const { kind, ...rest } = options;
-    const member = new InvocationRecorder(
-      { providerType: this.providerType, ...rest },
-      {},
-      { recorder: this, kind },
-    );
+    const memberOptions = sanitizeMemberOptions(options, this._diagnostics);
+    memberOptions.providerType ??= this.providerType;
+    const member = new InvocationRecorder(memberOptions, {}, { recorder: this, kind: memberOptions.kind });
     if (this.acceptsEvents('member run start')) this.open.add(member);
     return member;
   }

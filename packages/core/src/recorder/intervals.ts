@@ -1,30 +1,36 @@
+/** A span of time in epoch ms, such as a model call's record. */
+export interface TimeSpan {
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
 /**
- * Length of the union of intervals `[start, end]`: time covered by at least one interval, so
- * overlapping (parallel) intervals are not counted twice. Sorts `intervals` in place (only when
- * they are not in start order already, the common case of sequential calls).
+ * Length of the union of time spans: time covered by at least one span, so overlapping (parallel)
+ * spans are not counted twice. Reads the spans in place when they are in start order already (the
+ * common case of sequential calls), a sorted copy otherwise; `spans` is never reordered.
  */
-export function unionLength(intervals: Array<[number, number]>): number {
-  const n = intervals.length;
+export function unionLength(spans: readonly TimeSpan[]): number {
+  const n = spans.length;
   if (n === 0) return 0;
   let sorted = true;
-  for (let i = 1; i < n && sorted; i++) if (intervals[i]![0] < intervals[i - 1]![0]) sorted = false;
-  if (!sorted) intervals.sort(byStart);
+  for (let i = 1; i < n && sorted; i++) if (spans[i]!.startedAt < spans[i - 1]!.startedAt) sorted = false;
+  const ordered = sorted ? spans : spans.slice().sort(byStart);
   let total = 0;
-  let start = intervals[0]![0];
-  let end = intervals[0]![1];
+  let start = ordered[0]!.startedAt;
+  let end = ordered[0]!.endedAt;
   for (let i = 1; i < n; i++) {
-    const interval = intervals[i]!;
-    if (interval[0] > end) {
+    const span = ordered[i]!;
+    if (span.startedAt > end) {
       total += end - start;
-      start = interval[0];
-      end = interval[1];
-    } else if (interval[1] > end) {
-      end = interval[1];
+      start = span.startedAt;
+      end = span.endedAt;
+    } else if (span.endedAt > end) {
+      end = span.endedAt;
     }
   }
   return total + Math.max(0, end - start);
 }
 
-function byStart(a: [number, number], b: [number, number]): number {
-  return a[0] - b[0];
+function byStart(a: TimeSpan, b: TimeSpan): number {
+  return a.startedAt - b.startedAt;
 }

@@ -29,16 +29,14 @@ const serverError = () =>
 
 describe('unionLength', () => {
   it('counts overlapping intervals once and gaps not at all', () => {
+    const span = (startedAt: number, endedAt: number) => ({ startedAt, endedAt });
     expect(unionLength([])).toBe(0);
-    expect(unionLength([[0, 10]])).toBe(10);
-    expect(
-      unionLength([
-        [0, 10],
-        [5, 15],
-        [20, 30],
-        [21, 22],
-      ]),
-    ).toBe(25);
+    expect(unionLength([span(0, 10)])).toBe(10);
+    expect(unionLength([span(0, 10), span(5, 15), span(20, 30), span(21, 22)])).toBe(25);
+    // out of start order (a call that started first ended last): sorted on a copy
+    const spans = [span(20, 30), span(0, 10), span(21, 22), span(5, 15)];
+    expect(unionLength(spans)).toBe(25);
+    expect(spans.map((s) => s.startedAt)).toEqual([20, 0, 21, 5]);
   });
 });
 

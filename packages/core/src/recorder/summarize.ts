@@ -40,7 +40,8 @@ export function invocationErrorCounter(error: ErrorInfo): keyof ErrorCounters {
 interface Accumulator {
   summary: InvocationSummary;
   usage: UsageTotal;
-  intervals: Array<[number, number]>;
+  /** The model calls whose union of times is the model latency. */
+  timed: ModelCallRecord[];
   firstCall: ModelCallRecord | undefined;
 }
 
@@ -51,13 +52,13 @@ function accumulate(record: InvocationRecord, acc: Accumulator, includeMembers: 
     const call = calls[i]!;
     summary.modelCalls++;
     acc.usage.add(call.usage);
-    acc.intervals.push([call.startedAt, call.endedAt]);
+    acc.timed.push(call);
     // a failed attempt answered nothing: the first token comes from the first call that did not fail
     if (call.outcome !== 'error' && (!acc.firstCall || call.startedAt < acc.firstCall.startedAt))
       acc.firstCall = call;
     const model = call.model ?? record.model;
-    if (typeof model === 'string' && model)
-      summary.models[model] = (Object.hasOwn(summary.models, model) ? summary.models[model]! : 0) + 1;
+    // `models` has no prototype: every key, `__proto__` included, is its own or absent
+    if (typeof model === 'string' && model) summary.models[model] = (summary.models[model] ?? 0) + 1;
     if (call.error) summary.errors[modelErrorCounter(call.error.category)]++;
   }
   const tools = record.toolCalls;
@@ -81,29 +82,29 @@ export function summarizeInvocation(
   record: InvocationRecord,
   options: { includeMembers: boolean },
 ): InvocationSummary {
-  const acc: Accumulator = {
-    summary: {
-      usage: undefined,
-      modelCalls: 0,
-      modelLatencyMs: 0,
-      ttftMs: 0,
-      tools: { api: { calls: 0, success: 0, failure: 0 }, mcp: { calls: 0, success: 0, failure: 0 } },
-      errors: emptyErrorCounters(),
-      guardrailHits: 0,
-      // null prototype: a model id such as `constructor` or `__proto__` is a key like any other
-      models: Object.create(null) as Record<string, number>,
-    },
-    usage: new UsageTotal(),
-    intervals: [],
-    firstCall: undefined,
+  // built from flat literals: a literal that nests others is copied by the engine's slow path
+  const api = { calls: 0, success: 0, failure: 0 };
+  const mcp = { calls: 0, success: 0, failure: 0 };
+  const tools = { api, mcp };
+  const summary: InvocationSummary = {
+    usage: undefined,
+    modelCalls: 0,
+    modelLatencyMs: 0,
+    ttftMs: 0,
+    tools,
+    errors: emptyErrorCounters(),
+    guardrailHits: 0,
+    // null prototype: a model id such as `constructor` or `__proto__` is a key like any other
+    models: Object.create(null) as Record<string, number>,
   };
+  const acc: Accumulator = { summary, usage: new UsageTotal(), timed: [], firstCall: undefined };
   accumulate(record, acc, options.includeMembers);
-  acc.summary.usage = acc.usage.toUsage();
-  acc.summary.modelLatencyMs = unionLength(acc.intervals);
+  summary.usage = acc.usage.toUsage();
+  summary.modelLatencyMs = unionLength(acc.timed);
   const first = acc.firstCall;
-  if (first?.firstTokenAt !== undefined)
-    acc.summary.ttftMs = Math.max(0, first.firstTokenAt - record.startedAt);
-  return acc.summary;
+  if (first !== undefined && first.firstTokenAt !== undefined)
+    summary.ttftMs = Math.max(0, first.firstTokenAt - record.startedAt);
+  return summary;
 }
 
 /** The model id that served most calls (ties: the one used first); else the run's configured model. */

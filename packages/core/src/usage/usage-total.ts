@@ -25,14 +25,23 @@ export class UsageTotal {
   add(usage: Usage | undefined): void {
     if (!usage) return;
     this.added = true;
-    this.inputTokens = addTokenCounts(this.inputTokens, usage.inputTokens);
-    this.outputTokens = addTokenCounts(this.outputTokens, usage.outputTokens);
-    this.totalTokens = addTokenCounts(this.totalTokens, usage.totalTokens);
-    this.cacheReadTokens = addTokenCounts(this.cacheReadTokens, usage.cacheReadTokens);
-    this.cacheWriteTokens = addTokenCounts(this.cacheWriteTokens, usage.cacheWriteTokens);
-    this.reasoningTokens = addTokenCounts(this.reasoningTokens, usage.reasoningTokens);
-    this.audioInputTokens = addTokenCounts(this.audioInputTokens, usage.audioInputTokens);
-    this.audioOutputTokens = addTokenCounts(this.audioOutputTokens, usage.audioOutputTokens);
+    // a count the usage does not report leaves the total as it is (the rule's `a + unknown = a`):
+    // skipped without a call, as most usages report three or four of the eight
+    const { inputTokens, outputTokens, totalTokens, cacheReadTokens, cacheWriteTokens } = usage;
+    const { reasoningTokens, audioInputTokens, audioOutputTokens } = usage;
+    if (inputTokens !== undefined) this.inputTokens = addTokenCounts(this.inputTokens, inputTokens);
+    if (outputTokens !== undefined) this.outputTokens = addTokenCounts(this.outputTokens, outputTokens);
+    if (totalTokens !== undefined) this.totalTokens = addTokenCounts(this.totalTokens, totalTokens);
+    if (cacheReadTokens !== undefined)
+      this.cacheReadTokens = addTokenCounts(this.cacheReadTokens, cacheReadTokens);
+    if (cacheWriteTokens !== undefined)
+      this.cacheWriteTokens = addTokenCounts(this.cacheWriteTokens, cacheWriteTokens);
+    if (reasoningTokens !== undefined)
+      this.reasoningTokens = addTokenCounts(this.reasoningTokens, reasoningTokens);
+    if (audioInputTokens !== undefined)
+      this.audioInputTokens = addTokenCounts(this.audioInputTokens, audioInputTokens);
+    if (audioOutputTokens !== undefined)
+      this.audioOutputTokens = addTokenCounts(this.audioOutputTokens, audioOutputTokens);
     if (usage.reportedTotalMismatch) this.reportedTotalMismatch = true;
     const notes = usage.invalid;
     if (notes && notes.length > 0) {

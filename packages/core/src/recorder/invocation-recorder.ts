@@ -95,7 +95,6 @@ const MAX_ITEMS = 10_000;
 // most records have no guardrail trips, errors or members: they share one frozen empty list
 // (freezing is one of the costlier steps of ending a run)
 const NONE: readonly never[] = Object.freeze([]);
-const frozen = <T>(items: T[]): readonly T[] => (items.length === 0 ? NONE : Object.freeze(items));
 
 let webCrypto: { randomUUID(): string } | undefined;
 /** A fresh run id. `globalThis.crypto` is a getter in Node: read once. */
@@ -183,18 +182,26 @@ interface OutcomeAttempt {
  * a model call and a throttle, and the outcome is timed from the request that produced it.
  */
 export class ModelCall implements AttemptScope {
-  private firstTokenAt: number | undefined;
-  private done = false;
+  // fields are declared and set in the constructor (here and in the recorder's other per-call
+  // classes): initialized fields are set by a function of their own, a second call per object
+  declare private firstTokenAt: number | undefined;
+  declare private done: boolean;
   /** @internal the handle entered as the caller's attempt scope (`startModelCall`) */
-  _scope: ScopeHandle | undefined;
-  private attempts: AttemptLog | undefined;
-  private lastAttempt: number | undefined;
+  declare _scope: ScopeHandle | undefined;
+  declare private attempts: AttemptLog | undefined;
+  declare private lastAttempt: number | undefined;
 
   constructor(
     private readonly owner: InvocationRecorder,
     private readonly start: ModelCallStart,
     private readonly startedAt: number,
-  ) {}
+  ) {
+    this.firstTokenAt = undefined;
+    this.done = false;
+    this._scope = undefined;
+    this.attempts = undefined;
+    this.lastAttempt = undefined;
+  }
 
   get ended(): boolean {
     return this.done;
@@ -221,12 +228,13 @@ export class ModelCall implements AttemptScope {
   }
 
   /** Marks the first content or tool-call delta; only the first mark counts. */
-  firstToken(at: number = now()): void {
+  // a time argument left out is read by `timeArg` (a default `now()` would then be checked too)
+  firstToken(at?: number): void {
     if (this.firstTokenAt !== undefined || this.done) return;
     this.firstTokenAt = timeArg(at, 'firstToken(at)', this.owner._diagnostics);
   }
 
-  end(result: ModelCallEnd = {}, at: number = now()): void {
+  end(result?: ModelCallEnd, at?: number): void {
     if (this.done) return;
     this.done = true;
     this._scope?.release();
@@ -234,7 +242,7 @@ export class ModelCall implements AttemptScope {
     this.succeed(sanitizeModelCallEnd(result, diagnostics), timeArg(at, 'end(at)', diagnostics));
   }
 
-  fail(error: unknown, result: ModelCallEnd = {}, at: number = now()): void {
+  fail(error: unknown, result?: ModelCallEnd, at?: number): void {
     if (this.done) return;
     this.done = true;
     this._scope?.release();
@@ -369,14 +377,17 @@ export class ModelCall implements AttemptScope {
 
 /** A tool execution in flight; its HTTP requests are never model attempts. */
 export class ToolCall implements AttemptScope {
-  private done = false;
+  declare private done: boolean;
   /** @internal the handle entered as the caller's attempt scope (`startToolCall`) */
-  _scope: ScopeHandle | undefined;
+  declare _scope: ScopeHandle | undefined;
 
   constructor(
     private readonly owner: InvocationRecorder,
     private readonly start: { name: string; type: ToolType; callId?: string; startedAt: number },
-  ) {}
+  ) {
+    this.done = false;
+    this._scope = undefined;
+  }
 
   get ended(): boolean {
     return this.done;
@@ -387,11 +398,11 @@ export class ToolCall implements AttemptScope {
     return null;
   }
 
-  end(at: number = now()): void {
+  end(at?: number): void {
     this.finish('success', undefined, at);
   }
 
-  fail(error?: unknown, at: number = now()): void {
+  fail(error?: unknown, at?: number): void {
     this.finish('failure', error === undefined ? undefined : classifyError(error), at);
   }
 
@@ -404,11 +415,15 @@ export class ToolCall implements AttemptScope {
     );
   }
 
-  private finish(outcome: 'success' | 'failure', error: ErrorInfo | undefined, at: number): void {
+  private finish(
+    outcome: 'success' | 'failure',
+    error: ErrorInfo | undefined,
+    end: number | undefined,
+  ): void {
     if (this.done) return;
     this.done = true;
     this._scope?.release();
-    at = timeArg(at, 'tool call end time', this.owner._diagnostics);
+    const at = timeArg(end, 'tool call end time', this.owner._diagnostics);
     const { name, type, callId, startedAt } = this.start;
     const record: { -readonly [K in keyof ToolCallRecord]: ToolCallRecord[K] } = {
       name,
@@ -429,21 +444,21 @@ export class ToolCall implements AttemptScope {
  * ignored and reported as diagnostics.
  */
 export class InvocationRecorder {
-  readonly runId: string;
-  readonly startedAt: number;
-  readonly parent: InvocationRecorder | undefined;
-  private readonly options: InvocationOptions;
-  private readonly shared: Shared;
+  declare readonly runId: string;
+  declare readonly startedAt: number;
+  declare readonly parent: InvocationRecorder | undefined;
+  declare private readonly options: InvocationOptions;
+  declare private readonly shared: Shared;
   /** @internal the channel misuse is reported on (a field, not a getter: it is read on every call) */
-  readonly _diagnostics: Diagnostics | undefined;
-  private readonly memberKind: MemberKind | undefined;
-  private readonly modelCalls: ModelCallRecord[] = [];
-  private readonly toolCalls: ToolCallRecord[] = [];
-  private readonly guardrailTrips: GuardrailTripRecord[] = [];
-  private readonly errors: ErrorInfo[] = [];
-  private readonly members: InvocationRecord[] = [];
-  private readonly open = new OpenItems<ModelCall | ToolCall | InvocationRecorder>();
-  private record: InvocationRecord | undefined;
+  declare readonly _diagnostics: Diagnostics | undefined;
+  declare private readonly memberKind: MemberKind | undefined;
+  declare private readonly modelCalls: ModelCallRecord[];
+  declare private readonly toolCalls: ToolCallRecord[];
+  declare private readonly guardrailTrips: GuardrailTripRecord[];
+  declare private readonly errors: ErrorInfo[];
+  declare private readonly members: InvocationRecord[];
+  declare private readonly open: OpenItems<ModelCall | ToolCall | InvocationRecorder>;
+  declare private record: InvocationRecord | undefined;
 
   constructor(
     options: InvocationOptions = {},
@@ -460,6 +475,13 @@ export class InvocationRecorder {
     this.memberKind = parent?.kind;
     this.shared = parent ? parent.recorder.shared : { hooks, countedErrors: undefined };
     this._diagnostics = this.shared.hooks.diagnostics;
+    this.modelCalls = [];
+    this.toolCalls = [];
+    this.guardrailTrips = [];
+    this.errors = [];
+    this.members = [];
+    this.open = new OpenItems();
+    this.record = undefined;
     // the HTTP attempts of its model calls are seen from the first run on (idempotent)
     observeHttpAttempts();
   }
@@ -485,7 +507,8 @@ export class InvocationRecorder {
   startModelCall(start: ModelCallStart = {}): ModelCall {
     start = sanitizeModelCallStart(start, this._diagnostics);
     const call = new ModelCall(this, start, start.startedAt ?? now());
-    if (this.acceptsEvents('model call start')) this.open.add(call);
+    if (this.record === undefined) this.open.add(call);
+    else this.lateEvent('model call start');
     call._scope = new ScopeHandle(call);
     enterAttemptScope(call._scope);
     return call;
@@ -503,7 +526,8 @@ export class InvocationRecorder {
   /** Starts a tool call; it becomes the attempt scope of the caller (its requests are not model calls). */
   startToolCall(start: ToolCallStart): ToolCall {
     const call = this.newToolCall(start);
-    if (this.acceptsEvents('tool call start')) this.open.add(call);
+    if (this.record === undefined) this.open.add(call);
+    else this.lateEvent('tool call start');
     call._scope = new ScopeHandle(call);
     enterAttemptScope(call._scope);
     return call;
@@ -608,11 +632,11 @@ export class InvocationRecorder {
     base.durationMs = endedAt - this.startedAt;
     base.outcome = failed ? 'error' : 'success';
     if (error) base.error = error;
-    base.modelCalls = frozen(this.modelCalls);
-    base.toolCalls = frozen(this.toolCalls);
-    base.guardrailTrips = frozen(this.guardrailTrips);
-    base.errors = frozen(this.errors);
-    base.members = frozen(this.members);
+    base.modelCalls = this.modelCalls.length === 0 ? NONE : Object.freeze(this.modelCalls);
+    base.toolCalls = this.toolCalls.length === 0 ? NONE : Object.freeze(this.toolCalls);
+    base.guardrailTrips = this.guardrailTrips.length === 0 ? NONE : Object.freeze(this.guardrailTrips);
+    base.errors = this.errors.length === 0 ? NONE : Object.freeze(this.errors);
+    base.members = this.members.length === 0 ? NONE : Object.freeze(this.members);
     if (metadata) base.metadata = Object.freeze({ ...metadata });
     const record = base as InvocationRecord & { summary: InvocationRecord['summary'] };
     record.summary = summarizeInvocation(record, { includeMembers: true });
@@ -632,15 +656,15 @@ export class InvocationRecorder {
   /** @internal */
   _addModelCall(call: ModelCallRecord, handle: ModelCall): void {
     this.open.delete(handle);
-    if (!this.acceptsEvents('model call end') || this.modelCalls.length >= MAX_ITEMS) return;
-    this.modelCalls.push(call);
+    if (this.record !== undefined) this.lateEvent('model call end');
+    else if (this.modelCalls.length < MAX_ITEMS) this.modelCalls.push(call);
   }
 
   /** @internal */
   _addToolCall(call: ToolCallRecord, handle: ToolCall): void {
     this.open.delete(handle);
-    if (!this.acceptsEvents('tool call end') || this.toolCalls.length >= MAX_ITEMS) return;
-    this.toolCalls.push(call);
+    if (this.record !== undefined) this.lateEvent('tool call end');
+    else if (this.toolCalls.length < MAX_ITEMS) this.toolCalls.push(call);
   }
 
   /** @internal */

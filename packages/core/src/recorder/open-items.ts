@@ -7,7 +7,11 @@
  * model and tool call. The scan starts from the end, where the latest start is.
  */
 export class OpenItems<T> {
-  private readonly items: T[] = [];
+  declare private readonly items: T[];
+
+  constructor() {
+    this.items = [];
+  }
 
   get size(): number {
     return this.items.length;

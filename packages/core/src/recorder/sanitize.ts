@@ -93,7 +93,10 @@ function optionalString(value: unknown, what: string, diagnostics: Diag): string
   return undefined;
 }
 
-/** An options argument: an object is read through guards; `undefined` is `{}`; anything else is reported. */
+/**
+ * An options argument: an object is read through guards; `undefined` is `{}`; anything else is
+ * reported. The entry points that run on every call test for an object before calling this.
+ */
 function objectArg(value: unknown, what: string, diagnostics: Diag): object {
   if (typeof value === 'object' && value !== null) return value;
   if (value !== undefined) reportInvalid(diagnostics, what, value, 'it was treated as {}');
@@ -134,7 +137,10 @@ const readInvocationOptions = (s: Fields) => ({
 });
 
 export function sanitizeInvocationOptions(value: unknown, diagnostics: Diag): InvocationOptions {
-  const options = readFields(objectArg(value, 'invocation options', diagnostics), readInvocationOptions);
+  const options = readFields(
+    typeof value === 'object' && value !== null ? value : objectArg(value, 'invocation options', diagnostics),
+    readInvocationOptions,
+  );
   const providerType = options.providerType;
   if (providerType !== undefined && !isProviderType(providerType)) {
     reportInvalid(diagnostics, 'providerType', providerType, 'the default provider type was used');
@@ -182,7 +188,10 @@ const readModelCallStart = (s: Fields) => ({
 });
 
 export function sanitizeModelCallStart(value: unknown, diagnostics: Diag): ModelCallStart {
-  const start = readFields(objectArg(value, 'model call start', diagnostics), readModelCallStart);
+  const start = readFields(
+    typeof value === 'object' && value !== null ? value : objectArg(value, 'model call start', diagnostics),
+    readModelCallStart,
+  );
   const model = start.model;
   if (model !== undefined && typeof model !== 'string')
     start.model = optionalString(model, 'model', diagnostics);
@@ -222,7 +231,10 @@ function usageArg(value: unknown, diagnostics: Diag): Usage | undefined {
 const readModelCallEnd = (s: Fields) => ({ usage: s.usage, model: s.model, status: s.status });
 
 export function sanitizeModelCallEnd(value: unknown, diagnostics: Diag): ModelCallEnd {
-  const end = readFields(objectArg(value, 'model call result', diagnostics), readModelCallEnd);
+  const end = readFields(
+    typeof value === 'object' && value !== null ? value : objectArg(value, 'model call result', diagnostics),
+    readModelCallEnd,
+  );
   if (end.usage !== undefined) end.usage = usageArg(end.usage, diagnostics);
   const model = end.model;
   if (model !== undefined && typeof model !== 'string')
@@ -282,7 +294,10 @@ const readToolCallStart = (s: Fields) => ({
 });
 
 export function sanitizeToolCallStart(value: unknown, diagnostics: Diag): ToolCallStart {
-  const start = readFields(objectArg(value, 'tool call start', diagnostics), readToolCallStart);
+  const start = readFields(
+    typeof value === 'object' && value !== null ? value : objectArg(value, 'tool call start', diagnostics),
+    readToolCallStart,
+  );
   const name = start.name;
   if (typeof name !== 'string') {
     reportInvalid(diagnostics, 'tool name', name, '"unknown" was used');
@@ -350,7 +365,10 @@ export function sanitizeEndOptions(
   value: unknown,
   diagnostics: Diag,
 ): { error?: unknown; endedAt?: number; countError?: boolean } {
-  const options = readFields(objectArg(value, 'end options', diagnostics), readEndOptions);
+  const options = readFields(
+    typeof value === 'object' && value !== null ? value : objectArg(value, 'end options', diagnostics),
+    readEndOptions,
+  );
   const endedAt = options.endedAt;
   if (endedAt !== undefined && !isValidTime(endedAt))
     options.endedAt = optionalTime(endedAt, 'endedAt', diagnostics);

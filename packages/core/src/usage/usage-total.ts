@@ -10,17 +10,32 @@ import { MAX_INVALID_NOTES, type Usage, addTokenCounts } from './usage.js';
  * calls builds one object, not N.
  */
 export class UsageTotal {
-  private added = false;
-  private inputTokens: number | undefined = undefined;
-  private outputTokens: number | undefined = undefined;
-  private totalTokens: number | undefined = undefined;
-  private cacheReadTokens: number | undefined = undefined;
-  private cacheWriteTokens: number | undefined = undefined;
-  private reasoningTokens: number | undefined = undefined;
-  private audioInputTokens: number | undefined = undefined;
-  private audioOutputTokens: number | undefined = undefined;
-  private reportedTotalMismatch = false;
-  private invalid: string[] | undefined = undefined;
+  // declared and set in the constructor: initialized fields are set by a function of their own
+  declare private added: boolean;
+  declare private inputTokens: number | undefined;
+  declare private outputTokens: number | undefined;
+  declare private totalTokens: number | undefined;
+  declare private cacheReadTokens: number | undefined;
+  declare private cacheWriteTokens: number | undefined;
+  declare private reasoningTokens: number | undefined;
+  declare private audioInputTokens: number | undefined;
+  declare private audioOutputTokens: number | undefined;
+  declare private reportedTotalMismatch: boolean;
+  declare private invalid: string[] | undefined;
+
+  constructor() {
+    this.added = false;
+    this.inputTokens = undefined;
+    this.outputTokens = undefined;
+    this.totalTokens = undefined;
+    this.cacheReadTokens = undefined;
+    this.cacheWriteTokens = undefined;
+    this.reasoningTokens = undefined;
+    this.audioInputTokens = undefined;
+    this.audioOutputTokens = undefined;
+    this.reportedTotalMismatch = false;
+    this.invalid = undefined;
+  }
 
   add(usage: Usage | undefined): void {
     if (!usage) return;

@@ -4,11 +4,20 @@
 //   middleware: a createMiddleware that only times the model and tool calls (wrapModelCall +
 //               wrapToolCall, the same hooks the adapter uses) vs createMetricsMiddleware
 //               (a wrapModelCall-only timer is shown for reference)
+// and against the peers on the same agent (issue #19): Langfuse's CallbackHandler
+// (`@langfuse/langchain`) and OpenInference's LangChainInstrumentation, each tracing through an
+// OpenTelemetry provider whose exporter drops the spans (no context manager registered: the peers'
+// cheapest setup, so their figures err low and the ratio errs against us).
 // Each process runs one variant (scripts/overhead-bench.mjs explains why). Run `pnpm build` first.
+import { LangChainInstrumentation } from '@arizeai/openinference-instrumentation-langchain';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
+import * as CallbackManagerModule from '@langchain/core/callbacks/manager';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
+import { CallbackHandler as LangfuseHandler } from '@langfuse/langchain';
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createAgent, createMiddleware } from 'langchain';
 import { createMetrics, fromLangChainUsageMetadata } from '@metrics/core';
 import { z } from 'zod';
@@ -90,6 +99,17 @@ const manualRecording = createMiddleware({
   },
 });
 
+// the peers' spans go to an exporter that drops them
+let spansExported = 0;
+const dropSpans = {
+  export: (spans, done) => {
+    spansExported += spans.length;
+    done({ code: 0 });
+  },
+  shutdown: async () => {},
+};
+const spanProvider = () => new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(dropSpans)] });
+
 const sumUsage = new SumUsage();
 let handler;
 const agentWith = (options, config = {}) => {
@@ -121,6 +141,15 @@ await overheadBench({
     },
     createMetricsMiddleware: agentWith({ middleware: [createMetricsMiddleware({ logger: false })] }),
     'wrapModelCall-only timer (reference)': agentWith({ middleware: [timing] }),
+    'peer: Langfuse CallbackHandler': () => {
+      trace.setGlobalTracerProvider(spanProvider());
+      return agentWith({}, { callbacks: [new LangfuseHandler()] })();
+    },
+    'peer: OpenInference LangChainInstrumentation': () => {
+      const instrumentation = new LangChainInstrumentation({ tracerProvider: spanProvider() });
+      instrumentation.manuallyInstrument(CallbackManagerModule);
+      return agentWith({})();
+    },
   },
   budgets: [
     // own cost: what the adapter adds over a hand-written hook on the same LangChain hooks
@@ -130,15 +159,20 @@ await overheadBench({
       floor: 'middleware floor (times model + tool calls)',
       maxOwnUs: 10,
     },
+    // at most a third of the cheaper peer: a third of each
+    { adapter: 'createMetricsMiddleware', floor: 'peer: Langfuse CallbackHandler', maxRatio: 1 / 3 },
+    {
+      adapter: 'createMetricsMiddleware',
+      floor: 'peer: OpenInference LangChainInstrumentation',
+      maxRatio: 1 / 3,
+    },
   ],
   check: (variant) => {
     if (variant.includes('sums usage') && sumUsage.total === 0)
       throw new Error('the floor handler did not run');
     if (variant.includes('times') && timed === 0) throw new Error('the floor middleware did not run');
+    if (variant.startsWith('peer:') && spansExported === 0) throw new Error(`${variant}: no span was exported`);
     if (variant === 'MetricsCallbackHandler' && handler.tree.openInvocations !== 0)
       throw new Error('the handler left invocations open');
   },
-  notes: [
-    'Peers on the same agent (issue #5, measured here earlier): Langfuse handler 1.8-2.8 ms, OpenInference 2.1-2.5 ms per model call.',
-  ],
 });

@@ -171,7 +171,8 @@ await overheadBench({
     if (variant.includes('sums usage') && sumUsage.total === 0)
       throw new Error('the floor handler did not run');
     if (variant.includes('times') && timed === 0) throw new Error('the floor middleware did not run');
-    if (variant.startsWith('peer:') && spansExported === 0) throw new Error(`${variant}: no span was exported`);
+    if (variant.startsWith('peer:') && spansExported === 0)
+      throw new Error(`${variant}: no span was exported`);
     if (variant === 'MetricsCallbackHandler' && handler.tree.openInvocations !== 0)
       throw new Error('the handler left invocations open');
   },

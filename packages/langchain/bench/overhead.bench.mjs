@@ -25,7 +25,12 @@ import { overheadBench } from '../../../scripts/overhead-bench.mjs';
 import { MetricsCallbackHandler } from '../dist/index.js';
 import { createMetricsMiddleware } from '../dist/middleware.js';
 
+/** Asks for the `add` tool until `calls - 1` tool results are in the conversation, then answers. */
 class CycleModel extends BaseChatModel {
+  constructor(calls = MODEL_CALLS) {
+    super({});
+    this.calls = calls;
+  }
   _llmType() {
     return 'cycle';
   }
@@ -33,9 +38,10 @@ class CycleModel extends BaseChatModel {
     return this;
   }
   async _generate(messages) {
-    const last = messages[messages.length - 1];
+    let toolResults = 0;
+    for (const message of messages) if (message.type === 'tool') toolResults++;
     const message =
-      last?.type === 'tool'
+      toolResults >= this.calls - 1
         ? new AIMessage({
             content: 'done',
             usage_metadata: { input_tokens: 20, output_tokens: 3, total_tokens: 23 },
@@ -56,6 +62,8 @@ const add = tool(async ({ a, b }) => String(a + b), {
 });
 const input = { messages: [{ role: 'user', content: 'add 1 and 2' }] };
 const MODEL_CALLS = 2;
+// the long run: 49 tool steps, then the answer (per-call cost must not grow with the conversation)
+const LONG_CALLS = 50;
 
 class SumUsage extends BaseCallbackHandler {
   name = 'sum-usage';
@@ -112,10 +120,12 @@ const spanProvider = () => new BasicTracerProvider({ spanProcessors: [new Simple
 
 const sumUsage = new SumUsage();
 let handler;
-const agentWith = (options, config = {}) => {
-  const agent = createAgent({ model: new CycleModel({}), tools: [add], ...options });
-  return () => () => agent.invoke(input, config);
+const agentWith = (options, config = {}, calls = MODEL_CALLS) => {
+  const agent = createAgent({ model: new CycleModel(calls), tools: [add], ...options });
+  // LangChain's default recursion limit (25 graph steps) is below a 50-call run's 100
+  return () => () => agent.invoke(input, { recursionLimit: 4 * calls + 10, ...config });
 };
+const long = (run) => ({ run, modelCallsPerRun: LONG_CALLS, bare: `bare, ${LONG_CALLS} calls` });
 
 await overheadBench({
   title: `createAgent, ${MODEL_CALLS} model calls + 1 tool call per run`,
@@ -141,6 +151,10 @@ await overheadBench({
     },
     createMetricsMiddleware: agentWith({ middleware: [createMetricsMiddleware({ logger: false })] }),
     'wrapModelCall-only timer (reference)': agentWith({ middleware: [timing] }),
+    [`bare, ${LONG_CALLS} calls`]: long(agentWith({}, {}, LONG_CALLS)),
+    [`createMetricsMiddleware, ${LONG_CALLS} calls`]: long(
+      agentWith({ middleware: [createMetricsMiddleware({ logger: false })] }, {}, LONG_CALLS),
+    ),
     'peer: Langfuse CallbackHandler': () => {
       trace.setGlobalTracerProvider(spanProvider());
       return agentWith({}, { callbacks: [new LangfuseHandler()] })();
@@ -158,6 +172,11 @@ await overheadBench({
       adapter: 'createMetricsMiddleware',
       floor: 'middleware floor (times model + tool calls)',
       maxOwnUs: 10,
+    },
+    {
+      long: `createMetricsMiddleware, ${LONG_CALLS} calls`,
+      short: 'createMetricsMiddleware',
+      maxRatio: 1.25,
     },
     // at most a third of the cheaper peer: a third of each
     { adapter: 'createMetricsMiddleware', floor: 'peer: Langfuse CallbackHandler', maxRatio: 1 / 3 },

@@ -9,6 +9,8 @@ import { overheadBench } from '../../../scripts/overhead-bench.mjs';
 import { meter } from '../dist/openai.js';
 
 const MODEL_CALLS = 2;
+// the long run: 25 plain and 25 streamed calls in one invocation (per-call cost must stay flat)
+const LONG_CALLS = 50;
 const usage = { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 };
 const completion = JSON.stringify({
   id: 'c1',
@@ -41,18 +43,23 @@ const metrics = createMetrics({ exporters: [discard], logger: false });
 const messages = [{ role: 'user', content: 'hi' }];
 let chunks = 0;
 
-const variant = (client) => async () => {
-  await metrics.withInvocation({}, async () => {
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
-    const stream = await client.chat.completions.create({
-      model: 'gpt-4o-mini',
-      messages,
-      stream: true,
-      stream_options: { include_usage: true },
+const variant =
+  (client, calls = MODEL_CALLS) =>
+  async () => {
+    await metrics.withInvocation({}, async () => {
+      for (let pair = 0; pair < calls / 2; pair++) {
+        await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+        const stream = await client.chat.completions.create({
+          model: 'gpt-4o-mini',
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+        });
+        for await (const _ of stream) chunks++;
+      }
     });
-    for await (const _ of stream) chunks++;
-  });
-};
+  };
+const long = (run) => ({ run, modelCallsPerRun: LONG_CALLS, bare: `bare, ${LONG_CALLS} calls` });
 // the floor: the same calls recorded by hand with the core's manual API (what meter() automates)
 const manual = (client) => async () => {
   await metrics.withInvocation({}, async (run) => {
@@ -85,9 +92,14 @@ await overheadBench({
     bare: () => variant(client()),
     'floor: manual API (startModelCall/end)': () => manual(client()),
     'adapter: meter(client)': () => variant(meter(client(), metrics)),
+    [`bare, ${LONG_CALLS} calls`]: long(() => variant(client(), LONG_CALLS)),
+    [`adapter: meter(client), ${LONG_CALLS} calls`]: long(() =>
+      variant(meter(client(), metrics), LONG_CALLS),
+    ),
   },
   budgets: [
     { adapter: 'adapter: meter(client)', floor: 'floor: manual API (startModelCall/end)', maxOwnUs: 10 },
+    { long: `adapter: meter(client), ${LONG_CALLS} calls`, short: 'adapter: meter(client)', maxRatio: 1.25 },
   ],
   check: () => {
     if (chunks === 0) throw new Error('the stream was not read');

@@ -14,17 +14,21 @@ import { overheadBench } from '../../../scripts/overhead-bench.mjs';
 import { MetricsExporter, withMetrics } from '../dist/index.js';
 
 const CALLS_PER_RUN = 2;
+// the long run: 49 tool steps, then the answer (per-call cost must not grow with the conversation)
+const LONG_CALLS = 50;
 
 const usage = (input, output) => ({
   inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
   outputTokens: { total: output, text: output, reasoning: 0 },
 });
 
-function fakeModel() {
+/** Asks for the `add` tool on each of a run's first `calls - 1` calls, then answers. */
+function fakeModel(calls = CALLS_PER_RUN) {
   let n = 0;
+  const asksForTool = () => n % calls !== 0;
   const chunks = () => {
     n++;
-    if (n % 2 === 1)
+    if (asksForTool())
       return [
         { type: 'stream-start', warnings: [] },
         { type: 'tool-call', toolCallId: `c${n}`, toolName: 'add', input: '{"a":1,"b":2}' },
@@ -40,7 +44,7 @@ function fakeModel() {
   };
   const generated = () => {
     n++;
-    if (n % 2 === 1)
+    if (asksForTool())
       return {
         content: [{ type: 'tool-call', toolCallId: `c${n}`, toolName: 'add', input: '{"a":1,"b":2}' }],
         finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
@@ -174,6 +178,12 @@ function byHand() {
 }
 const standalone = (factory) => ({ run: factory, bare: 'standalone: bare' });
 const generate = (agent) => () => agent.generate('what is 1+2?');
+const longRun = (factory) => ({
+  run: factory,
+  modelCallsPerRun: LONG_CALLS,
+  bare: `standalone: bare, ${LONG_CALLS} calls`,
+});
+const generateLong = (agent) => () => agent.generate('what is 1+2?', { maxSteps: LONG_CALLS + 1 });
 
 await overheadBench({
   title: `Mastra agent.generate, ${CALLS_PER_RUN} model calls + 1 tool call per run`,
@@ -190,6 +200,10 @@ await overheadBench({
     'adapter: withMetrics(agent)': standalone(() =>
       generate(withMetrics(newAgent(), new Metrics({ exporters: [sink] }))),
     ),
+    [`standalone: bare, ${LONG_CALLS} calls`]: longRun(() => generateLong(newAgent(fakeModel(LONG_CALLS)))),
+    [`adapter: withMetrics(agent), ${LONG_CALLS} calls`]: longRun(() =>
+      generateLong(withMetrics(newAgent(fakeModel(LONG_CALLS)), new Metrics({ exporters: [sink] }))),
+    ),
   },
   budgets: [
     { adapter: 'adapter: MetricsExporter', floor: 'floor: exporter that sums usage', maxOwnUs: 10 },
@@ -197,6 +211,11 @@ await overheadBench({
       adapter: 'adapter: withMetrics(agent)',
       floor: 'floor: standalone, timing model wrapper',
       maxOwnUs: 10,
+    },
+    {
+      long: `adapter: withMetrics(agent), ${LONG_CALLS} calls`,
+      short: 'adapter: withMetrics(agent)',
+      maxRatio: 1.25,
     },
   ],
   check: (name) => {

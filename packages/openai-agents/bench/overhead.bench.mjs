@@ -31,12 +31,18 @@ import { overheadBench } from '../../../scripts/overhead-bench.mjs';
 import { MetricsTracingProcessor, instrumentRunner } from '../dist/index.js';
 
 const MODEL_CALLS = 2;
+// the long run: 49 tool steps, then the answer (per-call cost must not grow with the conversation)
+const LONG_CALLS = 50;
 
 // Like the SDK's own models, the fake one answers inside a response span (a no-op span when tracing
 // is off) carrying the provider's response when the run traces data: a processor records the model
 // calls from these spans, so a model without one would leave the processor nothing to record.
 const RAW_USAGE = { input_tokens: 120, output_tokens: 12, total_tokens: 132 };
 class FakeModel {
+  /** Calls the `lookup` tool until `calls - 1` of its results are in the input, then answers. */
+  constructor(calls = MODEL_CALLS) {
+    this.calls = calls;
+  }
   async getResponse(request) {
     return withResponseSpan(async (span) => {
       const answer = this.answer(request);
@@ -46,8 +52,10 @@ class FakeModel {
     });
   }
   answer(request) {
-    const answered =
-      Array.isArray(request.input) && request.input.some((item) => item.type === 'function_call_result');
+    let results = 0;
+    if (Array.isArray(request.input))
+      for (const item of request.input) if (item.type === 'function_call_result') results++;
+    const answered = results >= this.calls - 1;
     return {
       usage: new Usage({ requests: 1, inputTokens: 120, outputTokens: 12, totalTokens: 132 }),
       output: answered
@@ -62,7 +70,8 @@ class FakeModel {
         : [
             {
               type: 'function_call',
-              callId: 'c1',
+              // a fresh id per step: the SDK keeps one result per call id
+              callId: `c${results + 1}`,
               name: 'lookup',
               arguments: '{"q":"x"}',
               status: 'completed',
@@ -114,18 +123,21 @@ const discard = {
 /** One run of `agent` on `runner`; the answer is checked, so a broken variant cannot pass. */
 const runOf = (runner, model) => {
   const agent = new Agent({ name: 'bench', instructions: 'x', model, tools: [lookup] });
+  // the SDK's default of 10 turns is below a 50-call run's
+  const options = { maxTurns: model.calls + 5 };
   return async () => {
-    const result = await runner.run(agent, 'go');
+    const result = await runner.run(agent, 'go', options);
     if (result.finalOutput !== 'done') throw new Error(`unexpected output ${result.finalOutput}`);
   };
 };
 
 /** Tracing on, with `processor` the only one (nothing leaves the process). */
-const traced = (processor) => {
+const traced = (processor, calls = MODEL_CALLS) => {
   setTraceProcessors([processor]);
   setTracingDisabled(false);
-  return runOf(new Runner({ tracingDisabled: false }), new FakeModel());
+  return runOf(new Runner({ tracingDisabled: false }), new FakeModel(calls));
 };
+const long = (run) => ({ run, modelCallsPerRun: LONG_CALLS, bare: `bare, ${LONG_CALLS} calls` });
 
 const noop = {
   async onTraceStart() {},
@@ -236,6 +248,17 @@ await overheadBench({
     'floor: no-op processor + manual recording (core API)': () => traced(manualProcessor()),
     'adapter: MetricsTracingProcessor': () =>
       traced(new MetricsTracingProcessor({ exporters: [discard], logger: false })),
+    [`bare, ${LONG_CALLS} calls`]: long(() =>
+      runOf(new Runner({ tracingDisabled: true }), new FakeModel(LONG_CALLS)),
+    ),
+    [`adapter: instrumentRunner(runner), ${LONG_CALLS} calls`]: long(() => {
+      const runner = new Runner({ tracingDisabled: true });
+      instrumentRunner(runner, { exporters: [discard], logger: false });
+      return runOf(runner, new FakeModel(LONG_CALLS));
+    }),
+    [`adapter: MetricsTracingProcessor, ${LONG_CALLS} calls`]: long(() =>
+      traced(new MetricsTracingProcessor({ exporters: [discard], logger: false }), LONG_CALLS),
+    ),
     'peer: OpenInference': () =>
       traced(
         new OpenInferenceTracingProcessor({
@@ -252,10 +275,23 @@ await overheadBench({
     { adapter: 'adapter: MetricsTracingProcessor', floor: 'floor: no-op tracing processor', maxOwnUs: 10 },
     { adapter: 'adapter: instrumentRunner(runner)', floor: 'peer: OpenInference', maxRatio: 1 / 3 },
     { adapter: 'adapter: MetricsTracingProcessor', floor: 'peer: OpenInference', maxRatio: 1 / 3 },
+    {
+      long: `adapter: instrumentRunner(runner), ${LONG_CALLS} calls`,
+      short: 'adapter: instrumentRunner(runner)',
+      maxRatio: 1.25,
+    },
+    {
+      long: `adapter: MetricsTracingProcessor, ${LONG_CALLS} calls`,
+      short: 'adapter: MetricsTracingProcessor',
+      maxRatio: 1.25,
+    },
   ],
   check: (name) => {
     if (/^adapter|manual/.test(name) && records === 0) throw new Error('the adapter recorded nothing');
-    if (/^adapter|manual/.test(name) && modelCalls !== records * MODEL_CALLS)
+    if (
+      /^adapter|manual/.test(name) &&
+      modelCalls !== records * (name.endsWith(' calls') ? LONG_CALLS : MODEL_CALLS)
+    )
       throw new Error(`the adapter recorded ${modelCalls} model calls in ${records} runs`);
     if (name.startsWith('floor: model') && (sink.input === 0 || sink.tools === 0))
       throw new Error('the floor hooks did not run');

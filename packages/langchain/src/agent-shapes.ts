@@ -1,5 +1,5 @@
 import type { InvocationRecorder } from '@metrics/core';
-import { asToolMessage, get } from './langchain-shapes.js';
+import { get, isToolMessage, toolMessageFields, toolMessageStatus } from './langchain-shapes.js';
 import { recordUnseenToolMessage } from './tool-messages.js';
 
 /** The message `createAgent`'s ToolNode gives the model for a failed tool (`defaultHandleToolErrors`). */
@@ -58,13 +58,16 @@ export function accountUnseenToolMessages(
 ): void {
   if (!Array.isArray(messages)) return;
   for (let i = messages.length - 1, n = 0; i >= 0 && n < 64; i--, n++) {
-    const message = messages[i];
-    const toolMessage = asToolMessage(message);
-    if (toolMessage) {
-      recordUnseenToolMessage(run.recorder, run.seenToolCalls, toolMessage);
+    const message: unknown = messages[i];
+    if (message === null || typeof message !== 'object') continue;
+    const type = get(message, 'type');
+    if (isToolMessage(message, type)) {
+      // only an error ToolMessage is recorded: its other fields are read for that one alone
+      if (toolMessageStatus(message) === 'error')
+        recordUnseenToolMessage(run.recorder, run.seenToolCalls, toolMessageFields(message));
       continue;
     }
-    if (get(message, 'type') === 'human') return;
+    if (type === 'human') return;
     const calls = get(message, 'tool_calls');
     if (Array.isArray(calls) && calls.length > 0) return;
   }

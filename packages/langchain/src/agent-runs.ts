@@ -1,7 +1,7 @@
 import type { InvocationOptions, InvocationRecorder, Metrics } from '@metrics/core';
 import { OpenRuns, type OpenRunsOptions } from '@metrics/core/adapter';
 import { HANDLER_NAME } from './handler.js';
-import { get } from './langchain-shapes.js';
+import { type Loose, get } from './langchain-shapes.js';
 import { type Scope, currentScope } from './langgraph-scope.js';
 import { SOURCE } from './options.js';
 import { failedRunEnd } from './run-errors.js';
@@ -115,8 +115,15 @@ export class AgentRuns {
  * Found by its name, so a handler from another copy of this package defers too.
  */
 export function claimFromHandlers(config: unknown): void {
-  const manager = get(config, 'callbacks');
-  const handlers = get(manager, 'handlers');
+  let manager: unknown;
+  let handlers: unknown;
+  try {
+    manager = (config as Loose)?.callbacks;
+    handlers = (manager as Loose)?.handlers;
+  } catch {
+    manager = get(config, 'callbacks');
+    handlers = get(manager, 'handlers');
+  }
   if (!Array.isArray(handlers)) return;
   for (const handler of handlers) {
     const deferRun = get(handler, 'deferRun');

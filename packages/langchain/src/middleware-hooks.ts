@@ -20,7 +20,7 @@ import {
 } from './agent-shapes.js';
 import { anthropicVersionOfModel, correctedUsage } from './anthropic-fix.js';
 import { type FirstTokenTarget, attachFirstTokenTimer } from './first-token-timer.js';
-import { detectToolType, get } from './langchain-shapes.js';
+import { type Loose, detectToolType, get } from './langchain-shapes.js';
 import type { Scope } from './langgraph-scope.js';
 import { SOURCE } from './options.js';
 import { endToolCall } from './tool-messages.js';
@@ -121,7 +121,13 @@ export class MetricsMiddlewareHooks {
     const scope = this.runs.scope();
     const run = scope && this.runs.runFor(scope);
     if (!scope || !run) return undefined;
-    accountUnseenToolMessages(run, get(request, 'messages'));
+    let messages: unknown;
+    try {
+      messages = (request as Loose)?.messages;
+    } catch {
+      messages = undefined;
+    }
+    accountUnseenToolMessages(run, messages);
     claimFromHandlers(scope.config);
     const target: FirstTokenTarget = {};
     const detach = attachFirstTokenTimer(target, scope.config);
@@ -146,7 +152,12 @@ export class MetricsMiddlewareHooks {
     call.detach?.();
     const { target } = call;
     // the usual response is the AI message itself: its usage is read once
-    const usageMetadata = get(response, 'usage_metadata');
+    let usageMetadata: unknown;
+    try {
+      usageMetadata = (response as Loose)?.usage_metadata;
+    } catch {
+      usageMetadata = undefined;
+    }
     const message = usageMetadata === undefined ? aiMessageOf(response) : response;
     let usage = fromLangChainUsageMetadata(
       message === response ? usageMetadata : get(message, 'usage_metadata'),

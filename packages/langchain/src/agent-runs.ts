@@ -1,10 +1,12 @@
-import { InvocationRecorder, type Metrics, guard } from '@metrics/core';
+import type { InvocationOptions, InvocationRecorder, Metrics } from '@metrics/core';
 import { OpenRuns, type OpenRunsOptions } from '@metrics/core/adapter';
 import { HANDLER_NAME } from './handler.js';
-import { get } from './langchain-shapes.js';
+import { type Loose, get } from './langchain-shapes.js';
 import { type Scope, currentScope } from './langgraph-scope.js';
 import { SOURCE } from './options.js';
 import { failedRunEnd } from './run-errors.js';
+
+const LANGCHAIN_INVOCATION: InvocationOptions = Object.freeze({ providerType: 'LANGCHAIN' });
 
 /** One `createAgent` invocation measured by the middleware. */
 export interface AgentRun {
@@ -81,23 +83,25 @@ export class AgentRuns {
   }
 
   private recorder(): InvocationRecorder {
-    const { sessionId, toolTypes, diagnostics } = this.metrics.options;
-    return new InvocationRecorder(
-      { providerType: 'LANGCHAIN', ...(sessionId !== undefined ? { sessionId } : {}) },
-      { onEnd: (record) => this.metrics.export(record), diagnostics, toolTypes },
-    );
+    // the instance's own recorder hooks (its export, diagnostics, tool types and session id): one
+    // shared options literal, where an options spread and an `onEnd` closure were made per run
+    return this.metrics.startInvocation(LANGCHAIN_INVOCATION);
   }
 
   /** Ends a run (its final answer, its error); a guardrail's error is a guardrail hit, not an error. */
   finish(run: AgentRun, error?: unknown): void {
     if (this.open.peek(run.key) !== run) return;
     this.open.delete(run.key);
-    this.end(run, error === undefined ? {} : failedRunEnd(run.recorder, error));
+    this.end(run, error === undefined ? undefined : failedRunEnd(run.recorder, error));
   }
 
-  private end(run: AgentRun, options: { error?: unknown; countError?: boolean } = {}): void {
+  private end(run: AgentRun, options?: { error?: unknown; countError?: boolean }): void {
     this.ended.add(run.key);
-    guard(this.metrics.diagnostics, SOURCE, () => run.recorder.end(options));
+    try {
+      run.recorder.end(options);
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
   }
 
   /** Ends every open run (flush, shutdown). */
@@ -111,8 +115,15 @@ export class AgentRuns {
  * Found by its name, so a handler from another copy of this package defers too.
  */
 export function claimFromHandlers(config: unknown): void {
-  const manager = get(config, 'callbacks');
-  const handlers = get(manager, 'handlers');
+  let manager: unknown;
+  let handlers: unknown;
+  try {
+    manager = (config as Loose)?.callbacks;
+    handlers = (manager as Loose)?.handlers;
+  } catch {
+    manager = get(config, 'callbacks');
+    handlers = get(manager, 'handlers');
+  }
   if (!Array.isArray(handlers)) return;
   for (const handler of handlers) {
     const deferRun = get(handler, 'deferRun');

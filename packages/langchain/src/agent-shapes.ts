@@ -1,5 +1,5 @@
 import type { InvocationRecorder } from '@metrics/core';
-import { asToolMessage, get } from './langchain-shapes.js';
+import { type Loose, get, isToolMessage, toolMessageFields, toolMessageStatus } from './langchain-shapes.js';
 import { recordUnseenToolMessage } from './tool-messages.js';
 
 /** The message `createAgent`'s ToolNode gives the model for a failed tool (`defaultHandleToolErrors`). */
@@ -10,11 +10,21 @@ export function toolErrorContent(error: unknown): string {
 
 /** The model id: from the response's metadata, else the request's model. */
 export function readModel(message: unknown, request: unknown): string | undefined {
-  const metadata = get(message, 'response_metadata');
-  const fromResponse = get(metadata, 'model_name') ?? get(metadata, 'model');
-  if (typeof fromResponse === 'string' && fromResponse) return fromResponse;
-  const model = get(request, 'model');
-  const configured = get(model, 'model') ?? get(model, 'modelName');
+  let fromResponse: unknown;
+  let configured: unknown;
+  try {
+    const metadata = (message as Loose)?.response_metadata;
+    fromResponse = metadata?.model_name ?? metadata?.model;
+    if (typeof fromResponse === 'string' && fromResponse) return fromResponse;
+    const model = (request as Loose)?.model;
+    configured = model?.model ?? model?.modelName;
+  } catch {
+    const metadata = get(message, 'response_metadata');
+    fromResponse = get(metadata, 'model_name') ?? get(metadata, 'model');
+    if (typeof fromResponse === 'string' && fromResponse) return fromResponse;
+    const model = get(request, 'model');
+    configured = get(model, 'model') ?? get(model, 'modelName');
+  }
   return typeof configured === 'string' && configured ? configured : undefined;
 }
 
@@ -33,7 +43,12 @@ export function aiMessageOf(response: unknown): unknown {
 
 /** A final answer: no tool call that the agent's tool node would run (structured output calls do not count). */
 export function isFinalAnswer(response: unknown, request: unknown): boolean {
-  const calls = get(response, 'tool_calls');
+  let calls: unknown;
+  try {
+    calls = (response as Loose)?.tool_calls;
+  } catch {
+    calls = undefined;
+  }
   if (!Array.isArray(calls) || calls.length === 0) return true;
   // With structured output (tool strategy), the answer is a call to the response-format tool,
   // which is not one of the agent's tools; without it, an unknown tool is a failed call.
@@ -58,14 +73,27 @@ export function accountUnseenToolMessages(
 ): void {
   if (!Array.isArray(messages)) return;
   for (let i = messages.length - 1, n = 0; i >= 0 && n < 64; i--, n++) {
-    const message = messages[i];
-    const toolMessage = asToolMessage(message);
-    if (toolMessage) {
-      recordUnseenToolMessage(run.recorder, run.seenToolCalls, toolMessage);
+    const message: unknown = messages[i];
+    if (message === null || typeof message !== 'object') continue;
+    let type: unknown;
+    try {
+      type = (message as Loose)?.type;
+    } catch {
+      type = undefined;
+    }
+    if (isToolMessage(message, type)) {
+      // only an error ToolMessage is recorded: its other fields are read for that one alone
+      if (toolMessageStatus(message) === 'error')
+        recordUnseenToolMessage(run.recorder, run.seenToolCalls, toolMessageFields(message));
       continue;
     }
-    if (get(message, 'type') === 'human') return;
-    const calls = get(message, 'tool_calls');
+    if (type === 'human') return;
+    let calls: unknown;
+    try {
+      calls = (message as Loose)?.tool_calls;
+    } catch {
+      calls = undefined;
+    }
     if (Array.isArray(calls) && calls.length > 0) return;
   }
 }

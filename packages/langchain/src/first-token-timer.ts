@@ -1,7 +1,7 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
 import { now } from '@metrics/core';
-import { get, isFirstToken, isFirstTokenEvent } from './langchain-shapes.js';
+import { type Loose, get, isFirstToken, isFirstTokenEvent } from './langchain-shapes.js';
 
 /** Receives the time of the first streamed token of one model call. */
 export interface FirstTokenTarget {
@@ -66,7 +66,12 @@ export function attachFirstTokenTimer(
   target: FirstTokenTarget,
   config: unknown = AsyncLocalStorageProviderSingleton.getRunnableConfig(),
 ): (() => void) | undefined {
-  const manager = get(config, 'callbacks') as ManagerLike | undefined;
+  let manager: ManagerLike | undefined;
+  try {
+    manager = (config as Loose)?.callbacks;
+  } catch {
+    manager = undefined;
+  }
   if (!manager || !Array.isArray(manager.handlers) || typeof manager.addHandler !== 'function')
     return undefined;
   if (!manager.handlers.some(prefersStreaming)) return undefined;

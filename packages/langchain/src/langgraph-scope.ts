@@ -1,5 +1,5 @@
 import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
-import { get } from './langchain-shapes.js';
+import { type Loose, get } from './langchain-shapes.js';
 
 /** The `invoke`/`stream` call the current graph step belongs to. */
 export interface Scope {
@@ -25,10 +25,18 @@ export interface Scope {
  */
 export function currentScope(): Scope | undefined {
   const config = AsyncLocalStorageProviderSingleton.getRunnableConfig();
-  const configurable = get(config, 'configurable');
-  const key = get(get(configurable, '__pregel_abort_signals'), 'externalAbortSignal');
+  let key: unknown;
+  let ns: unknown;
+  try {
+    const configurable = (config as Loose)?.configurable;
+    key = configurable?.__pregel_abort_signals?.externalAbortSignal;
+    ns = configurable?.checkpoint_ns;
+  } catch {
+    const configurable = get(config, 'configurable');
+    key = get(get(configurable, '__pregel_abort_signals'), 'externalAbortSignal');
+    ns = get(configurable, 'checkpoint_ns');
+  }
   if (typeof key !== 'object' || key === null) return undefined;
-  const ns = get(configurable, 'checkpoint_ns');
   let depth = 0;
   if (typeof ns === 'string') for (let i = ns.indexOf('|'); i !== -1; i = ns.indexOf('|', i + 1)) depth++;
   return { key, depth, config };

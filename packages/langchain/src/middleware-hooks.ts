@@ -2,12 +2,13 @@ import { ToolMessage } from '@langchain/core/messages';
 import {
   type Metrics,
   type RecordedModelCall,
+  type ToolCall,
   type ToolCallStart,
   fromLangChainUsageMetadata,
   guard,
   now,
 } from '@metrics/core';
-import { AttemptLog, runInAttemptScope } from '@metrics/core/adapter';
+import { AttemptLog, enterAttemptScope } from '@metrics/core/adapter';
 import type { AgentMiddleware } from 'langchain';
 import { type AgentRun, type AgentRuns, claimFromHandlers } from './agent-runs.js';
 import {
@@ -19,7 +20,7 @@ import {
 } from './agent-shapes.js';
 import { anthropicVersionOfModel, correctedUsage } from './anthropic-fix.js';
 import { type FirstTokenTarget, attachFirstTokenTimer } from './first-token-timer.js';
-import { detectToolType, get } from './langchain-shapes.js';
+import { type Loose, detectToolType, get } from './langchain-shapes.js';
 import type { Scope } from './langgraph-scope.js';
 import { SOURCE } from './options.js';
 import { endToolCall } from './tool-messages.js';
@@ -75,23 +76,44 @@ export class MetricsMiddlewareHooks {
   }
 
   /** `wrapModelCall`: the model call's time, usage and HTTP attempts; a final answer or a model error ends the run. */
+  // Each step catches its own faults in its body: a `guard` closure per step cost more than the
+  // step (3 closures and 6 calls per model call).
   async wrapModelCall(
     request: ModelRequest,
     handler: ModelHandler,
   ): Promise<Awaited<ReturnType<ModelHandler>>> {
-    const call = this.guard(() => this.startModelCall(request));
+    let call: ModelCallInFlight | undefined;
+    try {
+      call = this.startModelCall(request);
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
     if (!call) return handler(request);
+    // Every HTTP request the model makes from here (LangChain's and the client's retries) is an
+    // attempt. The call's log is entered after one `await`: from there on this code is this
+    // function's own continuation, which the caller never shares (its own continuation keeps the
+    // context it awaited in), so the scope covers the model's work and nothing of the caller's,
+    // without the scope run around `handler` (an async-context frame and a closure per call).
+    await undefined;
+    enterAttemptScope(call.attempts);
     let response: Awaited<ReturnType<ModelHandler>>;
     try {
-      // every HTTP request the model makes from here (LangChain's and the client's retries) is an attempt
-      response = await runInAttemptScope(call.attempts, () => handler(request));
+      response = await handler(request);
     } catch (error) {
       call.attempts.close();
-      this.guard(() => this.modelCallFailed(call, request, error));
+      try {
+        this.modelCallFailed(call, request, error);
+      } catch (fault) {
+        this.metrics.diagnostics.reportError(SOURCE, fault);
+      }
       throw error;
     }
     call.attempts.close();
-    this.guard(() => this.modelCallEnded(call, request, response));
+    try {
+      this.modelCallEnded(call, request, response);
+    } catch (fault) {
+      this.metrics.diagnostics.reportError(SOURCE, fault);
+    }
     return response;
   }
 
@@ -99,7 +121,13 @@ export class MetricsMiddlewareHooks {
     const scope = this.runs.scope();
     const run = scope && this.runs.runFor(scope);
     if (!scope || !run) return undefined;
-    accountUnseenToolMessages(run, get(request, 'messages'));
+    let messages: unknown;
+    try {
+      messages = (request as Loose)?.messages;
+    } catch {
+      messages = undefined;
+    }
+    accountUnseenToolMessages(run, messages);
     claimFromHandlers(scope.config);
     const target: FirstTokenTarget = {};
     const detach = attachFirstTokenTimer(target, scope.config);
@@ -123,12 +151,24 @@ export class MetricsMiddlewareHooks {
   private modelCallEnded(call: ModelCallInFlight, request: ModelRequest, response: unknown): void {
     call.detach?.();
     const { target } = call;
-    const message = aiMessageOf(response);
-    const usage = correctedUsage(fromLangChainUsageMetadata(get(message, 'usage_metadata')), {
-      enabled: this.settings.fixAnthropic,
-      streamed: target.streamed === true,
-      anthropicVersion: anthropicVersionOfModel(request.model),
-    });
+    // the usual response is the AI message itself: its usage is read once
+    let usageMetadata: unknown;
+    try {
+      usageMetadata = (response as Loose)?.usage_metadata;
+    } catch {
+      usageMetadata = undefined;
+    }
+    const message = usageMetadata === undefined ? aiMessageOf(response) : response;
+    let usage = fromLangChainUsageMetadata(
+      message === response ? usageMetadata : get(message, 'usage_metadata'),
+    );
+    // the model's version is read only for the calls the correction may apply to (streamed ones)
+    if (this.settings.fixAnthropic && target.streamed === true)
+      usage = correctedUsage(usage, {
+        enabled: true,
+        streamed: true,
+        anthropicVersion: anthropicVersionOfModel(request.model),
+      });
     const model = readModel(message, request);
     // built field by field: conditional spreads cost a copy each, on every model call
     const recorded: RecordedModelCall = {
@@ -147,13 +187,28 @@ export class MetricsMiddlewareHooks {
 
   /** `wrapToolCall`: every tool call; a tool's error becomes an error `ToolMessage`, never a failed run. */
   async wrapToolCall(request: ToolRequest, handler: ToolHandler): Promise<Awaited<ReturnType<ToolHandler>>> {
-    const call = this.guard(() => this.startToolCall(request));
+    let call: ToolCall | undefined;
+    try {
+      call = this.startToolCall(request);
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
+    }
     try {
       const result = await handler(request);
-      if (call) this.guard(() => endToolCall(call, result));
+      if (call)
+        try {
+          endToolCall(call, result);
+        } catch (fault) {
+          this.metrics.diagnostics.reportError(SOURCE, fault);
+        }
       return result;
     } catch (error) {
-      if (call) this.guard(() => call.fail(error));
+      if (call)
+        try {
+          call.fail(error);
+        } catch (fault) {
+          this.metrics.diagnostics.reportError(SOURCE, fault);
+        }
       // Never rethrow: with any `wrapToolCall` in place, createAgent would fail the whole run.
       return new ToolMessage({
         content: toolErrorContent(error),
@@ -164,7 +219,7 @@ export class MetricsMiddlewareHooks {
     }
   }
 
-  private startToolCall(request: ToolRequest) {
+  private startToolCall(request: ToolRequest): ToolCall | undefined {
     const scope = this.runs.scope();
     const run = scope && this.runs.runFor(scope);
     if (!run) return undefined;

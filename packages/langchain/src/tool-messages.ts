@@ -1,5 +1,5 @@
 import type { InvocationRecorder } from '@metrics/core';
-import { type ToolMessageLike, asToolMessage, isToolLimitMessage } from './langchain-shapes.js';
+import { type ToolMessageLike, isErrorToolMessage, isToolLimitMessage } from './langchain-shapes.js';
 
 /** A tool whose error came back as an error `ToolMessage` (no exception to classify). */
 export class ToolMessageError extends Error {
@@ -33,7 +33,6 @@ export function recordUnseenToolMessage(
 
 /** Ends a tool call from its result: an error `ToolMessage` is a failure. */
 export function endToolCall(call: { end(): void; fail(error: unknown): void }, result: unknown): void {
-  if (asToolMessage(result)?.status === 'error')
-    call.fail(new ToolMessageError('the tool returned an error ToolMessage'));
+  if (isErrorToolMessage(result)) call.fail(new ToolMessageError('the tool returned an error ToolMessage'));
   else call.end();
 }

@@ -159,8 +159,9 @@ export function instrumentRunner(
   const stopListening = listenToRunner(runner, diagnostics);
   const originalRun = runner.run as unknown as RunFn;
 
+  const parts: Instrumented = { metrics, runs, runner, swaps };
   const meteredRun: RunFn = function run(agent, input, options) {
-    const state = startRun({ metrics, runs, runner, swaps }, agent, options);
+    const state = startRun(parts, agent, options);
     const call = () => originalRun.call(runner, agent, input, options);
     return state ? meter(state, call, options?.stream === true) : call();
   };

@@ -88,6 +88,7 @@ export function onToolEnd(
 
 /** Tools still open when the run ended (it threw while they ran): recorded as failures. */
 export function closeOpenTools(state: RunState): void {
+  if (state.tools.size === 0) return; // the usual end: no tool open, no clock read
   const at = now();
   for (const open of state.tools.values()) {
     state.current.recordToolCall({

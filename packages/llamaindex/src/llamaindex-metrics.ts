@@ -26,7 +26,7 @@ import { isObject } from './raw-fields.js';
 import { finishWhenConsumed } from './stream-end.js';
 import { listenToWorkflowEvents } from './workflow-events.js';
 import { type WorkflowLike, instrumentWorkflow, isWorkflow } from './workflow-instrumentation.js';
-import { addWorkflowRunSource, workflowRunKey } from './workflow-runs.js';
+import { addWorkflowRunSource, runKeyOf, workflowContext } from './workflow-runs.js';
 
 /** Runs started by `run(fn)`: agent workflows run inside them join them instead of nesting. */
 const joinable = new WeakSet<RunState>();
@@ -52,6 +52,12 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
   private readonly below: Below;
   private readonly removeSource: () => void;
   private defaultLLMCheckedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * The step handler context of the last event and its open run: the events of one step find
+   * their run without a key and a registry lookup each (cleared when that run ends).
+   */
+  private lastContext: object | undefined;
+  private lastRun: RunState | undefined;
 
   constructor(options: MetricsCallbackManagerOptions | Metrics = {}) {
     super();
@@ -60,7 +66,9 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
     const settings: SettingsLike[] = [CoreSettings as unknown as SettingsLike];
     for (const extra of normalized.extraSettings) if (!settings.includes(extra)) settings.push(extra);
     this.settings = settings;
-    this.runs = new RunRegistry(this.metrics.diagnostics, normalized.openRuns);
+    this.runs = new RunRegistry(this.metrics.diagnostics, normalized.openRuns, (state) => {
+      if (state === this.lastRun) this.lastContext = this.lastRun = undefined;
+    });
     this.target = forwardTarget(
       normalized.forwardToGiven ? normalized.forwardTo : CoreSettings.callbackManager,
     );
@@ -101,11 +109,20 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
 
   /** The run of the current workflow run, when this manager is installed (opened on its first event). */
   workflowRun(open: boolean): RunState | undefined {
-    const key = workflowRunKey();
-    if (key === undefined) return undefined;
+    const context = workflowContext();
+    if (context === undefined) return undefined;
+    if (context === this.lastContext) return this.lastRun;
+    const key = runKeyOf(context);
     // the run's own events mark it as seen
-    const state = this.runs.peek(key);
-    if (state) return state;
+    const state = this.runs.peek(key) ?? this.openWorkflowRun(key, open);
+    if (state !== undefined && !state.isEnded) {
+      this.lastContext = context;
+      this.lastRun = state;
+    }
+    return state;
+  }
+
+  private openWorkflowRun(key: object, open: boolean): RunState | undefined {
     // a late event of an evicted run is counted
     if (!open || this.runs.wasEvicted(key)) return this.runs.get(key);
     if (!this.isInstalled()) return undefined;

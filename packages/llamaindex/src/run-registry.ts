@@ -15,7 +15,15 @@ export class RunRegistry {
   private readonly sweepEveryMs: number;
   private timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(diagnostics: Diagnostics, options: OpenRunsOptions) {
+  /**
+   * @param ended called when a run of this registry ends (finished or evicted), after it was
+   * forgotten
+   */
+  constructor(
+    diagnostics: Diagnostics,
+    options: OpenRunsOptions,
+    private readonly ended?: (state: RunState) => void,
+  ) {
     const timeoutMs = options.openRunTimeoutMs ?? OPEN_RUNS_DEFAULTS.openRunTimeoutMs;
     this.runs = new OpenRuns<object, RunState>(
       (state, reason) =>
@@ -43,7 +51,10 @@ export class RunRegistry {
 
   open(key: object, state: RunState): void {
     this.runs.add(key, state);
-    state.onEnd = () => this.runs.delete(key);
+    state.onEnd = () => {
+      this.runs.delete(key);
+      this.ended?.(state);
+    };
     state.seen = () => this.runs.get(key);
     if (this.timer === undefined) {
       this.timer = setInterval(() => this.sweep(), this.sweepEveryMs);

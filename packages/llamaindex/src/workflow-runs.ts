@@ -9,6 +9,12 @@ import type { RunState } from './run-state.js';
  * relies on that shape (tested in callback-manager.test.ts); `undefined` outside a workflow.
  */
 export function workflowRunKey(): object | undefined {
+  const context = workflowContext();
+  return context === undefined ? undefined : runKeyOf(context);
+}
+
+/** The current step handler's context (`getContext()`), `undefined` outside a workflow. */
+export function workflowContext(): object | undefined {
   if (typeof getContext !== 'function') return undefined;
   let context: unknown;
   try {
@@ -16,7 +22,11 @@ export function workflowRunKey(): object | undefined {
   } catch {
     return undefined; // "No current context found": not inside a workflow step
   }
-  if (typeof context !== 'object' || context === null) return undefined;
+  return typeof context === 'object' && context !== null ? context : undefined;
+}
+
+/** The workflow run a step handler's context belongs to: its root context. */
+export function runKeyOf(context: object): object {
   const root: unknown = Object.getPrototypeOf(context);
   return typeof root === 'object' && root !== null && root !== Object.prototype ? root : context;
 }

@@ -192,6 +192,14 @@ export function sanitizeModelCallStart(value: unknown, diagnostics: Diag): Model
     typeof value === 'object' && value !== null ? value : objectArg(value, 'model call start', diagnostics),
     readModelCallStart,
   );
+  return repairModelCallStart(start, diagnostics);
+}
+
+/** The start fields' rules, applied in place to a reader's object (a start's, or a recorded call's). */
+function repairModelCallStart(
+  start: Record<keyof ModelCallStart, unknown>,
+  diagnostics: Diag,
+): ModelCallStart {
   const model = start.model;
   if (model !== undefined && typeof model !== 'string')
     start.model = optionalString(model, 'model', diagnostics);
@@ -235,6 +243,11 @@ export function sanitizeModelCallEnd(value: unknown, diagnostics: Diag): ModelCa
     typeof value === 'object' && value !== null ? value : objectArg(value, 'model call result', diagnostics),
     readModelCallEnd,
   );
+  return repairModelCallEnd(end, diagnostics);
+}
+
+/** The end fields' rules, applied in place to a reader's object (a result's, or a recorded call's). */
+function repairModelCallEnd(end: Record<keyof ModelCallEnd, unknown>, diagnostics: Diag): ModelCallEnd {
   if (end.usage !== undefined) end.usage = usageArg(end.usage, diagnostics);
   const model = end.model;
   if (model !== undefined && typeof model !== 'string')
@@ -250,40 +263,39 @@ export function sanitizeModelCallEnd(value: unknown, diagnostics: Diag): ModelCa
   return end as ModelCallEnd;
 }
 
-/** `recordModelCall`'s argument: start and end fields, both times (repaired to now), first token, error. */
+/**
+ * `recordModelCall`'s argument: start and end fields, both times (repaired to now), first token,
+ * error, attempts: read in one pass and repaired in place by the start's and the end's rules.
+ */
 const readRecordedModelCall = (s: Fields) => ({
+  model: s.model,
+  provider: s.provider,
+  attempt: s.attempt,
+  streamed: s.streamed,
   startedAt: s.startedAt,
   endedAt: s.endedAt,
   firstTokenAt: s.firstTokenAt,
+  usage: s.usage,
+  status: s.status,
   error: s.error,
   attempts: s.attempts,
 });
 
 export function sanitizeRecordedModelCall(value: unknown, diagnostics: Diag): RecordedModelCall {
-  const source = objectArg(value, 'recorded model call', diagnostics);
-  const recorded = readFields(source, readRecordedModelCall);
-  const startedAt = timeArg(recorded.startedAt, 'startedAt', diagnostics);
-  const endedAt = timeArg(recorded.endedAt, 'endedAt', diagnostics);
-  // one object built field by field: spreading the start and end fields into it cost more than
-  // the rest of the recording
-  const start = sanitizeModelCallStart(source, diagnostics);
-  const end = sanitizeModelCallEnd(source, diagnostics);
-  const out: ReturnType<typeof sanitizeRecordedModelCall> = { startedAt, endedAt };
-  const model = end.model ?? start.model;
-  if (model !== undefined) out.model = model;
-  if (start.provider !== undefined) out.provider = start.provider;
-  if (start.attempt !== undefined) out.attempt = start.attempt;
-  if (start.streamed !== undefined) out.streamed = start.streamed;
-  if (end.usage !== undefined) out.usage = end.usage;
-  if (end.status !== undefined) out.status = end.status;
-  const firstTokenAt = optionalTime(recorded.firstTokenAt, 'firstTokenAt', diagnostics);
-  if (firstTokenAt !== undefined) out.firstTokenAt = firstTokenAt;
-  const error = recorded.error;
-  if (error !== undefined) out.error = error;
-  const attempts = recorded.attempts;
-  if (attempts instanceof AttemptLog) out.attempts = attempts;
-  else if (attempts !== undefined) reportInvalid(diagnostics, 'attempts', attempts, 'it was ignored');
-  return out;
+  const call = readFields(objectArg(value, 'recorded model call', diagnostics), readRecordedModelCall);
+  call.startedAt = timeArg(call.startedAt, 'startedAt', diagnostics);
+  call.endedAt = timeArg(call.endedAt, 'endedAt', diagnostics);
+  repairModelCallStart(call, diagnostics);
+  repairModelCallEnd(call, diagnostics);
+  const firstTokenAt = call.firstTokenAt;
+  if (firstTokenAt !== undefined && !isValidTime(firstTokenAt))
+    call.firstTokenAt = optionalTime(firstTokenAt, 'firstTokenAt', diagnostics);
+  const attempts = call.attempts;
+  if (attempts !== undefined && !(attempts instanceof AttemptLog)) {
+    reportInvalid(diagnostics, 'attempts', attempts, 'it was ignored');
+    call.attempts = undefined;
+  }
+  return call as RecordedModelCall;
 }
 
 const readToolCallStart = (s: Fields) => ({

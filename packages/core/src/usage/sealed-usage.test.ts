@@ -3,6 +3,7 @@ import { Diagnostics } from '../diagnostics.js';
 import { InvocationRecorder } from '../recorder/invocation-recorder.js';
 import { fromOpenAIChatUsage } from './from-openai.js';
 import { sanitizeUsage } from './sanitize-usage.js';
+import { addUsage } from './usage-total.js';
 import { createUsage, isSealedUsage } from './usage.js';
 
 const raw = { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 };
@@ -49,5 +50,24 @@ describe('sealed usages (checked once, by the core)', () => {
     const noted = fromOpenAIChatUsage({ prompt_tokens: Number.NaN, completion_tokens: 1 })!;
     expect(noted.invalid).toEqual(['prompt_tokens: NaN']);
     expect(Object.isFrozen(noted.invalid)).toBe(true);
+  });
+
+  it('the sum of sealed usages is sealed and kept as it is; a sum with a usage built by hand is checked', () => {
+    const sum = addUsage(
+      fromOpenAIChatUsage(raw),
+      fromOpenAIChatUsage({ prompt_tokens: 7, completion_tokens: 1 }),
+    )!;
+    expect(sum).toEqual({ inputTokens: 27, outputTokens: 6, totalTokens: 33 });
+    expect([isSealedUsage(sum), Object.isFrozen(sum), sum.raw]).toEqual([true, true, undefined]);
+    const sealedRun = recordOne(sum);
+    expect(sealedRun.record.modelCalls[0]!.usage).toBe(sum);
+    expect(sealedRun.warnings).toEqual([]);
+    // a count added by hand has not passed the rule: the sum is checked (6.5 is rounded)
+    const mixed = addUsage(fromOpenAIChatUsage(raw), { inputTokens: 3, outputTokens: 1.5 })!;
+    expect(isSealedUsage(mixed)).toBe(false);
+    const mixedRun = recordOne(mixed);
+    expect(mixedRun.record.modelCalls[0]!.usage).not.toBe(mixed);
+    expect(mixedRun.record.modelCalls[0]!.usage).toMatchObject({ inputTokens: 23, outputTokens: 7 });
+    expect(mixedRun.warnings).toEqual(['usage.invalid']);
   });
 });

@@ -1,4 +1,11 @@
-import { MAX_INVALID_NOTES, type Usage, addTokenCounts } from './usage.js';
+import {
+  MAX_INVALID_NOTES,
+  type Usage,
+  addTokenCounts,
+  isSealedUsage,
+  newCheckedUsage,
+  sealUsage,
+} from './usage.js';
 
 /**
  * A running sum of usages: the rule of adding two usages, stated once (`addUsage` is a total of
@@ -66,10 +73,14 @@ export class UsageTotal {
     }
   }
 
-  /** The sum as a `Usage`: `undefined` when no usage was added. */
-  toUsage(): Usage | undefined {
+  /**
+   * The sum as a `Usage`: `undefined` when no usage was added. `sealed`: every usage added was one
+   * the core sealed, so the sum's counts passed the token-count rule too and it is sealed (the
+   * recorder takes it without checking each count again).
+   */
+  toUsage(sealed = false): Usage | undefined {
     if (!this.added) return undefined;
-    const sum: Usage = {};
+    const sum: Usage = sealed ? newCheckedUsage(undefined) : {};
     if (this.inputTokens !== undefined) sum.inputTokens = this.inputTokens;
     if (this.outputTokens !== undefined) sum.outputTokens = this.outputTokens;
     if (this.totalTokens !== undefined) sum.totalTokens = this.totalTokens;
@@ -80,13 +91,13 @@ export class UsageTotal {
     if (this.audioOutputTokens !== undefined) sum.audioOutputTokens = this.audioOutputTokens;
     if (this.reportedTotalMismatch) sum.reportedTotalMismatch = true;
     if (this.invalid) sum.invalid = this.invalid.slice();
-    return sum;
+    return sealed ? sealUsage(sum) : sum;
   }
 }
 
 /**
  * Adds two usages exactly (the rule above); `raw` is not carried into the sum. A usage added to
- * nothing is returned as it is when it has no `raw`.
+ * nothing is returned as it is when it has no `raw`; the sum of two sealed usages is sealed.
  */
 export function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | undefined {
   if (!b && (!a || a.raw === undefined)) return a;
@@ -94,5 +105,5 @@ export function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | un
   const total = new UsageTotal();
   total.add(a);
   total.add(b);
-  return total.toUsage();
+  return total.toUsage((!a || isSealedUsage(a)) && (!b || isSealedUsage(b)));
 }

@@ -239,7 +239,9 @@ export class ModelCall implements AttemptScope {
     this.done = true;
     this._scope?.release();
     const diagnostics = this.owner._diagnostics;
-    this.succeed(sanitizeModelCallEnd(result, diagnostics), timeArg(at, 'end(at)', diagnostics));
+    // the clock is read before the result is mapped, so the call's time holds none of ours
+    const endedAt = timeArg(at, 'end(at)', diagnostics);
+    this.succeed(sanitizeModelCallEnd(result, diagnostics), endedAt);
   }
 
   fail(error: unknown, result?: ModelCallEnd, at?: number): void {
@@ -247,7 +249,8 @@ export class ModelCall implements AttemptScope {
     this.done = true;
     this._scope?.release();
     const diagnostics = this.owner._diagnostics;
-    this.failed(error, sanitizeModelCallEnd(result, diagnostics), timeArg(at, 'fail(at)', diagnostics));
+    const endedAt = timeArg(at, 'fail(at)', diagnostics);
+    this.failed(error, sanitizeModelCallEnd(result, diagnostics), endedAt);
   }
 
   /**

@@ -32,12 +32,11 @@
 //   its allocations and write barriers. The table shows how much was left out. V8's memory
 //   reducer is off under callgrind: its timer starts major collections by wall time, which
 //   valgrind's slowdown and a loaded machine shift into the window. Counts are turned into µs with
-//   the machine's rate on the bare variant (its CPU µs per run over its instructions per run),
-//   printed beside them; the ratios (peer, run length) need no conversion. The rate's
-//   instructions leave the collector out and its CPU time does not, so µs err high by the bare
-//   run's share of collecting (until 2026-12-06 the fence's full collection was in the
-//   instructions, and the rates, 4,000-11,000 per µs, erred high: 2.3x on the ADK bench); CPU time on a loaded
-//   machine errs high too (1,900-3,300 per µs were measured at load 7).
+//   the machine's rate on the bare variant, printed beside them: every instruction of bare's
+//   counted window (compiling and collecting included) over the CPU time of that same window in a
+//   process of its own without valgrind (fastestBare explains why it must be the same window). The
+//   ratios (peer, run length) need no conversion. CPU time on a loaded machine errs high, so the
+//   fastest of three processes is taken.
 //
 // A bench file calls `overheadBench(...)` at top level; the same file is the child (it sees
 // OVERHEAD_BENCH_VARIANT and measures that variant). Exits 1 when a budget is exceeded.
@@ -139,7 +138,7 @@ function collector() {
 
 let children = 0;
 
-function runChild(name, { runs, warmup, underCallgrind }) {
+function runChild(name, { runs, warmup, underCallgrind, fenced = underCallgrind }) {
   const node = [process.execPath, ...V8_FLAGS, ...process.execArgv, process.argv[1]];
   const counts = join(tmpdir(), `overhead-bench-${process.pid}-${++children}.callgrind`);
   const [command, ...args] = underCallgrind
@@ -153,9 +152,11 @@ function runChild(name, { runs, warmup, underCallgrind }) {
         ...DETERMINISTIC_FLAGS,
         ...node.slice(1),
       ]
-    : node;
+    : fenced
+      ? [node[0], ...DETERMINISTIC_FLAGS, ...node.slice(1)]
+      : node;
   const env = { ...process.env, [CHILD_ENV]: name, [RUNS_ENV]: String(runs) };
-  if (underCallgrind) env.OVERHEAD_BENCH_FENCE = '1';
+  if (fenced) env.OVERHEAD_BENCH_FENCE = '1';
   if (warmup !== undefined) env[WARMUP_ENV] = String(warmup);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -180,7 +181,13 @@ function runChild(name, { runs, warmup, underCallgrind }) {
         // compilation and garbage collection inside the window are left out (see the file and
         // scripts/callgrind-jit.mjs)
         const { instructions, compiling, collecting } = readCallgrindCounts(counts);
-        resolve({ cpuUsPerRun, instructions: instructions - compiling - collecting, compiling, collecting });
+        resolve({
+          cpuUsPerRun,
+          instructions: instructions - compiling - collecting,
+          everyInstruction: instructions,
+          compiling,
+          collecting,
+        });
       } catch (error) {
         reject(error);
       } finally {
@@ -194,6 +201,8 @@ function runChild(name, { runs, warmup, underCallgrind }) {
 const compilingPerRun = new Map();
 /** Instructions per run each variant's last window spent collecting garbage (left out too). */
 const collectingPerRun = new Map();
+/** Every instruction per run of each variant's windows, compiling and collecting included (the rate's). */
+const everyInstructionPerRun = new Map();
 
 /** A variant with more model calls per run makes fewer runs: every variant makes about as many calls. */
 const scaled = (spec, name, runs) =>
@@ -205,18 +214,21 @@ async function measure(spec, name, meter, allRuns) {
   const warmupOf = (runs) =>
     spec.warmup !== undefined ? scaled(spec, name, spec.warmup) : Math.ceil(runs / 5);
   if (meter === 'cpu') return (await runChild(name, { runs, warmup: warmupOf(runs) })).cpuUsPerRun;
-  // twice the CPU meter's warm-up (unless the bench sets its own): the compiles themselves are
-  // left out of the count, but code still running in V8's lower tiers inside the window would
-  // charge their slower execution
-  const warmup =
-    spec.warmup !== undefined
-      ? scaled(spec, name, spec.warmup)
-      : Math.ceil(scaled(spec, name, spec.runs) / 2.5);
-  const counted = await runChild(name, { runs, warmup, underCallgrind: true });
+  const counted = await runChild(name, { runs, warmup: countedWarmup(spec, name), underCallgrind: true });
   compilingPerRun.set(name, counted.compiling / runs);
   collectingPerRun.set(name, counted.collecting / runs);
+  if (!everyInstructionPerRun.has(name)) everyInstructionPerRun.set(name, []);
+  everyInstructionPerRun.get(name).push(counted.everyInstruction / runs);
   return counted.instructions / runs;
 }
+
+/**
+ * The warm-up of a counted window: twice the CPU meter's (unless the bench sets its own). The
+ * compiles themselves are left out of the count, but code still running in V8's lower tiers inside
+ * the window would charge their slower execution.
+ */
+const countedWarmup = (spec, name) =>
+  spec.warmup !== undefined ? scaled(spec, name, spec.warmup) : Math.ceil(scaled(spec, name, spec.runs) / 2.5);
 
 function selectedNames(spec) {
   const only = process.env.BENCH_ONLY;
@@ -247,7 +259,8 @@ async function coordinate(spec) {
   }
   const perRun = Object.fromEntries(names.map((name) => [name, median(results[name])]));
   // µs per unit of the meter: 1 for CPU time; for instructions, the bare run's rate on this machine
-  const usPerUnit = meter === 'cpu' ? 1 : (await fastestBare(spec)) / perRun.bare;
+  const usPerUnit =
+    meter === 'cpu' ? 1 : (await fastestBare(spec, runs)) / median(everyInstructionPerRun.get('bare'));
   const addedPerCall = (name) => (perRun[name] - perRun[bareOf(spec, name)]) / callsOf(spec, name);
   const unit = meter === 'cpu' ? 'CPU µs (user+system)' : 'instructions (callgrind)';
   console.log(
@@ -256,7 +269,8 @@ async function coordinate(spec) {
   );
   if (meter === 'instructions')
     console.log(
-      `µs from instructions at this machine's rate on bare: ${(1 / usPerUnit).toFixed(0)} instructions per µs`,
+      `µs from instructions at this machine's rate on bare: ${(1 / usPerUnit).toFixed(0)} instructions per µs ` +
+        '(every instruction of its counted window over the CPU time of the same window run without valgrind)',
     );
   console.table(
     names.map((name) => ({
@@ -286,13 +300,21 @@ async function coordinate(spec) {
 }
 
 /**
- * The bare run's CPU µs, the fastest of three processes: the instructions-to-µs rate is the
- * machine's, and neighbours on a shared machine only ever slow a process down.
+ * The bare run's CPU µs per run in exactly the window callgrind counted (the same runs, warm-up,
+ * fence and flags, without valgrind), the fastest of three processes: the instructions-to-µs rate
+ * is the machine's, and neighbours on a shared machine only ever slow a process down. The rate is
+ * every instruction of that window (compiling and collecting included) over its CPU time, so both
+ * sides hold the same work. Until 2026-12-06 (evening) the rate divided the window's code-only
+ * count by the CPU time of an unfenced process with a fifth of the warm-up, which still spent most
+ * of its time tiering the framework up: on the ADK bench 520-580 µs per run against 200-220 µs
+ * after 9,000 warm-up runs, so the rate read 2,104 per µs where the consistent one reads ~4,700,
+ * and every µs figure was about twice too high.
  */
-async function fastestBare(spec) {
+async function fastestBare(spec, runs) {
+  const warmup = countedWarmup(spec, 'bare');
   let fastest = Number.POSITIVE_INFINITY;
   for (let i = 0; i < 3; i++)
-    fastest = Math.min(fastest, (await runChild('bare', { runs: spec.runs })).cpuUsPerRun);
+    fastest = Math.min(fastest, (await runChild('bare', { runs, warmup, fenced: true })).cpuUsPerRun);
   return fastest;
 }
 

@@ -1,5 +1,4 @@
-import { ToolResultError } from '@metrics/core';
-import { type Metrics, guard, readField } from '@metrics/core';
+import { type Metrics, ToolResultError, type ToolCallStart, readField } from '@metrics/core';
 import type { OpenRuns } from '@metrics/core/adapter';
 import {
   AfterInvocationEvent,
@@ -14,59 +13,45 @@ import {
 } from '@strands-agents/sdk';
 import { type AgentRun, finishRun, markRoot, rootOf } from './agent-run.js';
 import { SOURCE } from './options.js';
-import { isMcpTool, isStructuredOutputTool, modelIdOf, toolResultText } from './strands-shapes.js';
+import {
+  cancelSignalOf,
+  isAborted,
+  isMcpTool,
+  isStructuredOutputTool,
+  modelIdOf,
+  toolResultText,
+} from './strands-shapes.js';
 
 type Runs = OpenRuns<object, AgentRun>;
 
 /** Registers the adapter's hooks on one agent; returns what removes them. */
 export function addAgentHooks(agent: LocalAgent, metrics: Metrics, runs: Runs): Array<() => void> {
+  const diagnostics = metrics.diagnostics;
+  // one wrapper per hook, calling its handler in a try block of its own: `guard` with a closure
+  // per event, and the `metrics.diagnostics` getter per event, cost ~1.5 k instructions per event
   const on =
-    <T>(handler: (event: T) => void) =>
+    <T>(handler: (event: T, runs: Runs, metrics: Metrics) => void) =>
     (event: T) => {
-      guard(metrics.diagnostics, SOURCE, () => handler(event));
+      try {
+        handler(event, runs, metrics);
+      } catch (error) {
+        diagnostics.reportError(SOURCE, error);
+      }
     };
   // Before* hooks run last, so a cancel set by the user's own hooks is seen; After* read the final result.
   const last = { order: HookOrder.SDK_LAST };
   return [
-    agent.addHook(
-      BeforeInvocationEvent,
-      on((e) => startRun(e, metrics, runs)),
-      last,
-    ),
-    agent.addHook(
-      AfterInvocationEvent,
-      on((e) => endRun(e.agent, runs)),
-      last,
-    ),
-    agent.addHook(
-      BeforeToolCallEvent,
-      on((e) => startTool(e, runs)),
-      last,
-    ),
-    agent.addHook(
-      AfterToolCallEvent,
-      on((e) => endTool(e, runs)),
-      last,
-    ),
-    agent.addHook(
-      BeforeModelCallEvent,
-      on((e) => cancelled(e, 'model call', runs)),
-      last,
-    ),
-    agent.addHook(
-      BeforeToolsEvent,
-      on((e) => cancelled(e, 'tools', runs)),
-      last,
-    ),
-    agent.addHook(
-      InterruptEvent,
-      on((e) => tripped(e.agent, runs, String(readField(e.interrupt, 'name') ?? 'interrupt'), 'interrupt')),
-      last,
-    ),
+    agent.addHook(BeforeInvocationEvent, on(startRun), last),
+    agent.addHook(AfterInvocationEvent, on(endRun), last),
+    agent.addHook(BeforeToolCallEvent, on(startTool), last),
+    agent.addHook(AfterToolCallEvent, on(endTool), last),
+    agent.addHook(BeforeModelCallEvent, on(modelCallCancelled), last),
+    agent.addHook(BeforeToolsEvent, on(toolsCancelled), last),
+    agent.addHook(InterruptEvent, on(interrupted), last),
   ];
 }
 
-function startRun(event: BeforeInvocationEvent, metrics: Metrics, runs: Runs): void {
+function startRun(event: BeforeInvocationEvent, runs: Runs, metrics: Metrics): void {
   const { agent, invocationState } = event;
   let run = runs.peek(agent);
   // (an open run here is a resumed iteration of the same stream() call: it goes on)
@@ -82,7 +67,7 @@ function startRun(event: BeforeInvocationEvent, metrics: Metrics, runs: Runs): v
     run = { recorder, root, invocationState, tools: new Map(), error: undefined };
     runs.add(agent, run);
   }
-  run.signal = readField(agent, 'cancelSignal');
+  run.signal = cancelSignalOf(agent);
   run.thrown = undefined;
   if (event.cancel) tripped(agent, runs, 'invocation', 'cancel');
 }
@@ -92,10 +77,11 @@ function startRun(event: BeforeInvocationEvent, metrics: Metrics, runs: Runs): v
  * model's error), else with its cancellation, else successfully. A cancelled run's model error is
  * only the SDK unwinding the cancelled call.
  */
-function endRun(agent: LocalAgent, runs: Runs): void {
+function endRun(event: AfterInvocationEvent, runs: Runs): void {
+  const agent = event.agent;
   const run = runs.get(agent);
   if (!run) return;
-  const cancelled = readField(run.signal, 'aborted') === true;
+  const cancelled = isAborted(run.signal);
   finishRun(runs, agent, run, { thrown: run.thrown ?? (cancelled ? undefined : run.error), cancelled });
 }
 
@@ -108,11 +94,10 @@ function startTool(event: BeforeToolCallEvent, runs: Runs): void {
     run.recorder.recordGuardrailTrip({ name, kind: 'cancel' });
     return;
   }
-  const call = run.recorder.startToolCall({
-    name,
-    callId: toolUseId,
-    ...(isMcpTool(event.tool) ? { type: 'mcp' as const } : {}),
-  });
+  // built, not spread (an object spread per tool call)
+  const start: ToolCallStart = { name, callId: toolUseId };
+  if (isMcpTool(event.tool)) start.type = 'mcp';
+  const call = run.recorder.startToolCall(start);
   run.tools.set(toolUseId, call);
 }
 
@@ -125,8 +110,16 @@ function endTool(event: AfterToolCallEvent, runs: Runs): void {
   else call.fail(event.error ?? new ToolResultError(toolResultText(event.result)));
 }
 
-function cancelled(event: { agent: LocalAgent; cancel: boolean | string }, what: string, runs: Runs): void {
-  if (event.cancel) tripped(event.agent, runs, what, 'cancel');
+function modelCallCancelled(event: BeforeModelCallEvent, runs: Runs): void {
+  if (event.cancel) tripped(event.agent, runs, 'model call', 'cancel');
+}
+
+function toolsCancelled(event: BeforeToolsEvent, runs: Runs): void {
+  if (event.cancel) tripped(event.agent, runs, 'tools', 'cancel');
+}
+
+function interrupted(event: InterruptEvent, runs: Runs): void {
+  tripped(event.agent, runs, String(readField(event.interrupt, 'name') ?? 'interrupt'), 'interrupt');
 }
 
 function tripped(agent: LocalAgent, runs: Runs, name: string, kind: string): void {

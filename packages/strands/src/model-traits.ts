@@ -1,4 +1,4 @@
-import { readField } from '@metrics/core';
+import { type StrandsUsageOptions, readField } from '@metrics/core';
 import { type SmithyClient, addSmithyAttemptsMiddleware } from '@metrics/core/adapter';
 import { cacheInInput } from './strands-shapes.js';
 
@@ -11,9 +11,17 @@ export interface ModelTraits {
    * whose `totalTokens` counts the cache.
    */
   readonly smithy: boolean;
+  /** How the provider's usage maps (`fromStrandsUsage`), made once per model, not per call. */
+  readonly usageOptions: StrandsUsageOptions;
 }
 
 const TRAITS = new WeakMap<object, ModelTraits>();
+
+/** The usage mapping of a model whose traits are unknown. */
+const DEFAULT_USAGE_OPTIONS: StrandsUsageOptions = Object.freeze({
+  cacheInInput: true,
+  totalIncludesCache: false,
+});
 
 /**
  * The model's traits. The first time a Bedrock model (by shape: its client has a Smithy
@@ -22,15 +30,24 @@ const TRAITS = new WeakMap<object, ModelTraits>();
  * retries included) is noted from inside the client instead.
  */
 export function traitsOf(model: unknown): ModelTraits {
-  if (typeof model !== 'object' || model === null) return { cacheInInput: true, smithy: false };
+  if (typeof model !== 'object' || model === null) return newTraits(true, false);
   let traits = TRAITS.get(model);
   if (traits) return traits;
   const client = readField(model, '_client');
   const smithy = typeof readField(readField(client, 'middlewareStack'), 'add') === 'function';
   if (smithy) addSmithyAttemptsMiddleware(client as SmithyClient);
-  traits = { cacheInInput: cacheInInput(model), smithy };
+  traits = newTraits(cacheInInput(model), smithy);
   TRAITS.set(model, traits);
   return traits;
+}
+
+function newTraits(cacheInInput: boolean, smithy: boolean): ModelTraits {
+  return { cacheInInput, smithy, usageOptions: { cacheInInput, totalIncludesCache: smithy } };
+}
+
+/** How a model's usage maps: its traits', else the default (the prompt cache inside `inputTokens`). */
+export function usageOptionsOf(traits: ModelTraits | undefined): StrandsUsageOptions {
+  return traits === undefined ? DEFAULT_USAGE_OPTIONS : traits.usageOptions;
 }
 
 /** Whether this call streams: every provider does, except Bedrock with `stream: false` (Converse). */

@@ -7,7 +7,7 @@ import {
 import type { MetricsInput } from '@metrics/core/adapter';
 import { AgentModels } from './agent-models.js';
 import { exporterRunForCurrentSpan, instrumentedMastras } from './mastra-exporter.js';
-import { type ModelAttempt, recordAttempt, registerSinkResolver } from './model-observer.js';
+import { registerSinkResolver } from './model-observer.js';
 import { SOURCE, toMetrics } from './options.js';
 import {
   type AgentLike,
@@ -29,17 +29,12 @@ function ensureResolver(): void {
   registerSinkResolver(
     () => {
       const invocation = getCurrentInvocation();
-      if (!invocation || !ours.has(invocation) || invocation.ended) return undefined;
-      return (attempt) => recordOwnAttempt(invocation, attempt);
+      if (!invocation || invocation.ended) return undefined;
+      // every recorder in `ours` has its run here (start() adds both)
+      return runsByRecorder.get(invocation)?.sink;
     },
     { first: true },
   );
-}
-
-function recordOwnAttempt(invocation: InvocationRecorder, attempt: ModelAttempt): void {
-  const run = runsByRecorder.get(invocation);
-  if (run) run.attemptsSeen++;
-  recordAttempt(invocation, attempt);
 }
 
 /** What `instrumentAgent` changed on an agent, and the way back. */

@@ -76,7 +76,7 @@ const WINDOW_PRELOAD = new URL('./callgrind-window.mjs', import.meta.url).href;
  *   µs added per model call in the long run over the short run's. With the two floors (the
  *   same-hooks floor in a long and a short run), own cost over own cost: the budget is about our
  *   per-call work growing with the conversation, and a framework's own per-call work can grow just
- *   because a hook is installed (LlamaIndex's per-run callback manager: its floor alone costs 4.4x
+ *   because a hook is installed (LlamaIndex's per-run callback manager: its floor alone costs 3-4.4x
  *   per call in a 50-call run), which no adapter can change
  *
  * @param {object} spec

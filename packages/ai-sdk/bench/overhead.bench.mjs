@@ -127,43 +127,35 @@ const manualHooks = {
   },
 };
 
-// the peer: AI SDK's own OpenTelemetry integration, set up as an OTel user would (async context
-// manager, batch span processor) with an exporter that drops the spans
+// the peers trace through the SDK's OpenTelemetry integration, set up as an OTel user would (async
+// context manager, a batching span processor) with an exporter that drops the spans
 let exportedSpans = 0;
-const peerTelemetry = () => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const exporter = {
-    export(spans, done) {
-      exportedSpans += spans.length;
-      done({ code: 0 });
-    },
-    shutdown: async () => {},
-  };
-  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
-  return new OpenTelemetry({ tracer: provider.getTracer('ai') });
+const dropSpans = {
+  export(spans, done) {
+    exportedSpans += spans.length;
+    done({ code: 0 });
+  },
+  shutdown: async () => {},
 };
-
-// the second peer: Langfuse's AI SDK integration, which is the SDK's OpenTelemetry integration with
-// Langfuse's span processor on the provider (its filter, masking and media handling per span),
-// exporting in batches to an exporter that drops the spans instead of to Langfuse
-const peerLangfuse = () => {
+const tracedBy = (processor) => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const exporter = {
-    export(spans, done) {
-      exportedSpans += spans.length;
-      done({ code: 0 });
-    },
-    shutdown: async () => {},
-  };
-  const processor = new LangfuseSpanProcessor({
-    exporter,
-    publicKey: 'pk-lf-bench',
-    secretKey: 'sk-lf-bench',
-    baseUrl: 'http://127.0.0.1:9',
-  });
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   return new OpenTelemetry({ tracer: provider.getTracer('ai') });
 };
+// the first: the SDK's own OpenTelemetry integration
+const peerTelemetry = () => tracedBy(new BatchSpanProcessor(dropSpans));
+// the second: Langfuse's AI SDK integration, the same integration with Langfuse's span processor
+// (its filter, masking and media handling per span), batching to the dropping exporter instead of
+// to Langfuse
+const peerLangfuse = () =>
+  tracedBy(
+    new LangfuseSpanProcessor({
+      exporter: dropSpans,
+      publicKey: 'pk-lf-bench',
+      secretKey: 'sk-lf-bench',
+      baseUrl: 'http://127.0.0.1:9',
+    }),
+  );
 
 // the peer's same-hooks floor (diagnostic, for a like-for-like peer ratio): every hook the peer's
 // integration has, empty; the SDK's work for those hooks (events copied and redacted per hook) is

@@ -1,5 +1,5 @@
 import { type InvocationRecorder, type Metrics, type ToolType, fromMastraUsage, now } from '@metrics/core';
-import type { ModelAttempt } from './model-observer.js';
+import { type ModelAttempt, recordAttempt } from './model-observer.js';
 import { SOURCE } from './options.js';
 
 /** The shape of a Mastra `Agent` this wrapper relies on (every member optional but the two calls). */
@@ -46,7 +46,7 @@ export class StandaloneRun {
    */
   readonly sink = (attempt: ModelAttempt): void => {
     this.attemptsSeen++;
-    this.recorder.recordModelCall(attempt);
+    recordAttempt(this.recorder, attempt);
   };
   private ended = false;
   // For models the wrapper cannot reach (router ids, OpenAI-compatible configs) — no request seen

@@ -5,7 +5,15 @@ import type { MiddlewareHandlerOf } from '@strands-agents/sdk';
 import type { AgentRun } from './agent-run.js';
 import { type ModelTraits, streams, traitsOf, usageOptionsOf } from './model-traits.js';
 import { SOURCE } from './options.js';
-import { isContentDelta, isRedacted, modelIdOf, modelResultOf, usageOf } from './strands-shapes.js';
+import {
+  cancelSignalOf,
+  isAborted,
+  isContentDelta,
+  isRedacted,
+  modelIdOf,
+  modelResultOf,
+  usageOf,
+} from './strands-shapes.js';
 
 type ModelHandler = MiddlewareHandlerOf<typeof InvokeModelStage>;
 type ModelStep = Awaited<ReturnType<ReturnType<Parameters<ModelHandler>[1]>['next']>>;
@@ -109,9 +117,9 @@ function failCall(metered: MeteredCall, agent: unknown, error: unknown, diagnost
 
 /** A call the SDK unwound because the run was cancelled failed with the cancellation (the signal's reason: an abort, a timeout). */
 function cancellationOf(agent: unknown, error: unknown): unknown {
-  const signal = readField(agent, 'cancelSignal');
-  if (readField(error, 'name') !== 'CancelledError' || readField(signal, 'aborted') !== true) return error;
-  return readField(signal, 'reason') ?? error;
+  if (readField(error, 'name') !== 'CancelledError') return error;
+  const signal = cancelSignalOf(agent);
+  return isAborted(signal) ? (readField(signal, 'reason') ?? error) : error;
 }
 
 function endCall(metered: MeteredCall, model: unknown, value: unknown, diagnostics: Diagnostics): void {

@@ -27,6 +27,9 @@ import {
   sanitizeToolCallStart,
   timeArg,
 } from './sanitize.js';
+import { fromOpenAIChatUsage } from '../usage/from-openai.js';
+import { UsageTotal } from '../usage/usage-total.js';
+import { keepShapes } from './kept-shapes.js';
 import { OpenItems } from './open-items.js';
 import { summarizeInvocation } from './summarize.js';
 import { type ToolTypeOverride, resolveToolType } from './tool-type.js';
@@ -468,6 +471,7 @@ export class InvocationRecorder {
     hooks: RecorderHooks = {},
     parent?: { recorder: InvocationRecorder; kind: MemberKind },
   ) {
+    keepShapes(templateRun);
     hooks = typeof hooks === 'object' && hooks !== null ? hooks : {};
     options = sanitizeInvocationOptions(options, (parent ? parent.recorder.shared.hooks : hooks).diagnostics);
     if (!parent && hooks.defaults) options = withDefaults(options, hooks.defaults);
@@ -697,4 +701,25 @@ export class InvocationRecorder {
       message: `${what} arrived after invocation ${this.runId} ended and was ignored`,
     });
   }
+}
+
+/**
+ * A finished run of one streamed model call with usage and one tool call, built the way an adapter
+ * builds one: the objects `keepShapes` keeps so that the recorder's optimized code outlives major
+ * collections.
+ */
+function templateRun(): unknown[] {
+  const run = new InvocationRecorder({ providerType: 'CUSTOM_PROVIDER', model: 'model' });
+  const call = run.startModelCall({ model: 'model', provider: 'provider' });
+  call.firstToken();
+  const usage = fromOpenAIChatUsage({ prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 });
+  call.end({ usage, model: 'model' });
+  const tool = run.startToolCall({ name: 'tool', type: 'api' });
+  tool.end();
+  run.end();
+  // the summary's running sum is dropped when the run ends: one is kept of its own
+  const total = new UsageTotal();
+  total.add(usage);
+  total.add(usage);
+  return [run, call, tool, usage, total, total.toUsage()];
 }

@@ -711,6 +711,12 @@ export class InvocationRecorder {
 function templateRun(): unknown[] {
   const run = new InvocationRecorder({ providerType: 'CUSTOM_PROVIDER', model: 'model' });
   const call = run.startModelCall({ model: 'model', provider: 'provider' });
+  // the HTTP request the call made: its log and its attempt
+  const attempt = call.attemptLog().begin('http://127.0.0.1:1', now(), '/v1/chat/completions');
+  if (attempt !== undefined) {
+    attempt.endedAt = now();
+    attempt.status = 200;
+  }
   call.firstToken();
   const usage = fromOpenAIChatUsage({ prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 });
   call.end({ usage, model: 'model' });

@@ -6,6 +6,7 @@ export { OpenRuns, OPEN_RUNS_DEFAULTS } from './adapter/open-runs.js';
 export type { OpenRunsOptions } from './adapter/open-runs.js';
 export { ClaimOnce } from './adapter/claim-once.js';
 export { hasBrand, processSingleton } from './adapter/brand.js';
+export { keepShapes } from './recorder/kept-shapes.js';
 
 export { AttemptLog, isFailedAttempt } from './attempts/attempt-log.js';
 export type { HttpAttempt } from './attempts/attempt-log.js';

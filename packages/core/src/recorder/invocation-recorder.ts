@@ -99,6 +99,9 @@ const MAX_ITEMS = 10_000;
 // (freezing is one of the costlier steps of ending a run)
 const NONE: readonly never[] = Object.freeze([]);
 
+/** Whether `templateRun` was kept (read on every invocation: a flag, not a lookup). */
+let templateKept = false;
+
 let webCrypto: { randomUUID(): string } | undefined;
 /** A fresh run id. `globalThis.crypto` is a getter in Node: read once. */
 function randomUUID(): string {
@@ -471,7 +474,10 @@ export class InvocationRecorder {
     hooks: RecorderHooks = {},
     parent?: { recorder: InvocationRecorder; kind: MemberKind },
   ) {
-    keepShapes(templateRun);
+    if (!templateKept) {
+      templateKept = true;
+      keepShapes(templateRun);
+    }
     hooks = typeof hooks === 'object' && hooks !== null ? hooks : {};
     options = sanitizeInvocationOptions(options, (parent ? parent.recorder.shared.hooks : hooks).diagnostics);
     if (!parent && hooks.defaults) options = withDefaults(options, hooks.defaults);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AttemptLog } from '../attempts/attempt-log.js';
 import { currentAttemptLog, runInAttemptScope } from '../attempts/attempt-scope.js';
 import { createMetrics } from '../metrics.js';
+import { keepShapes } from './kept-shapes.js';
 import type { InvocationRecord } from './record.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/major-collection-child.ts', import.meta.url));
@@ -62,5 +63,28 @@ describe('the recorder kept optimized across major collections', () => {
       [['first', 0, 0]],
     );
     expect(diagnostics).toEqual([]);
+  });
+});
+
+describe("keepShapes, for an adapter's own objects", () => {
+  it("runs each builder once, outside the caller's model call, and ignores one that throws", () => {
+    const log = new AttemptLog();
+    const seen: Array<AttemptLog | undefined> = [];
+    const build = () => {
+      seen.push(currentAttemptLog());
+      return { kind: 'template' };
+    };
+    const failing = () => {
+      throw new Error('no template');
+    };
+    runInAttemptScope({ ended: false, attemptLog: () => log }, () => {
+      keepShapes(build);
+      keepShapes(build);
+      expect(() => keepShapes(failing)).not.toThrow();
+      expect(() => keepShapes(failing)).not.toThrow();
+      // the caller's scope is its own again
+      expect(currentAttemptLog()).toBe(log);
+    });
+    expect(seen).toEqual([undefined]);
   });
 });

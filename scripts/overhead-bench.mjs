@@ -121,12 +121,13 @@ async function measureInChild(spec, name) {
   // under callgrind, full collections fence the window: every window pays for collecting its own
   // garbage, and none for a major collection the warm-up happened to leave pending
   const fence = process.env.OVERHEAD_BENCH_FENCE === '1' ? collector() : undefined;
-  // What the window then measures: the full collection frees the maps (hidden classes) of the
-  // finished runs' objects, and V8 discards every optimized function that embedded one, so the
-  // core's and the adapters' functions run mostly in V8's baseline tier in the window (they needed
-  // 5,000-10,000 more calls to tier up again). That is also where they run in an agent's process,
-  // which collects fully now and then and calls them a few times a second. Tried and not kept: a
-  // re-warm after the collection, fenced by a scavenge; the figures moved within their spread.
+  // What the window then measures: the full collection frees the maps (hidden classes) that no
+  // live object has any more, and V8 discards every optimized function that embedded one (or a
+  // field type naming one) and drops the inline-cache feedback that named it. That is also what
+  // happens in an agent's process, which collects fully now and then. The core keeps one finished
+  // template run alive for this (`packages/core/src/recorder/kept-shapes.ts`; adapters keep their
+  // own objects' maps with `keepShapes`), so its code stays optimized across the fence; a function
+  // whose objects are not kept runs in V8's baseline tier in the window until it is hot again.
   fence?.();
   const start = process.cpuUsage();
   for (let i = 0; i < runs; i++) await run();

@@ -9,12 +9,13 @@
 //     --single-threaded --random-seed=1 --hash-seed=1 bench/invocation-parts.mjs
 // The default warm-up is long (40,000 invocations): V8 was still tiering these small functions up
 // to TurboFan after 10,000, and a compile inside the window costs more than thousands of runs.
-// That is the best case. In an agent's process the core runs a few times a second, and every
-// major collection frees the maps its optimized code embedded (V8 then discards that code; after
-// one, the core's functions needed 5,000-10,000 more invocations to tier up again), so most of its
-// calls run in V8's baseline tier. Measure that tier with `--no-maglev --no-turbofan` (and
-// WARMUP=5000): function calls, property reads and allocations cost there what inlining hides in
-// the optimized figure.
+// FENCE=1 forces a full garbage collection between the warm-up and the window, as the adapter
+// benches do and as an agent's process does every few seconds. Before the core kept its template
+// run (`recorder/kept-shapes.ts`), that collection freed the maps its optimized code embedded and
+// V8 discarded the code: the window then ran in the baseline tier (measure that tier directly with
+// `--no-maglev --no-turbofan` and WARMUP=5000).
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createMetrics, fromOpenAIChatUsage } from '../dist/index.js';
 
 const part = process.env.PART ?? 'tool';
@@ -40,6 +41,10 @@ function one() {
   run.end();
 }
 for (let i = 0; i < warmup; i++) one();
+if (process.env.FENCE === '1') {
+  setFlagsFromString('--expose-gc');
+  runInNewContext('gc')();
+}
 const start = process.cpuUsage();
 for (let i = 0; i < n; i++) one();
 const used = process.cpuUsage(start);

@@ -17,7 +17,8 @@ import { RunState } from './run-state.js';
  * `RunCallbackManager`, `PendingScope`, stream observer or open model call, freed their maps and
  * discarded the functions optimized against them (`wrapStream`, the callback manager's
  * constructor and `dispatchEvent`, `observeCall`, ...): they ran in the baseline tier until hot
- * again. Called where the adapter is constructed; builds once per process.
+ * again (on the agent() bench, `instrument(agent)` cost 88 k instructions per model call with it
+ * lost, 72 k kept). Called where the adapter is constructed; builds once per process.
  */
 export function keepAdapterShapes(): void {
   keepShapes(templateRun);

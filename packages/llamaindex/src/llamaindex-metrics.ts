@@ -11,6 +11,7 @@ import {
   isMetricsManager,
 } from './callback-manager.js';
 import { Instrumentations } from './instrumentations.js';
+import { keepAdapterShapes } from './kept-shapes.js';
 import { wrapLLM } from './llm-wrapper.js';
 import {
   type MetricsCallbackManagerOptions,
@@ -75,6 +76,7 @@ export class MetricsCallbackManager extends CallbackManager implements CallbackM
     this.below = belowOf(this.target);
     listenToWorkflowEvents(this.metrics.diagnostics);
     this.removeSource = addWorkflowRunSource(this);
+    keepAdapterShapes();
   }
 
   // ---- the callback manager slot ----

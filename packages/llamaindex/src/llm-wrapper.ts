@@ -126,7 +126,7 @@ function observeCall(
  * The attempt scope of an LLM call until its model call is known. An announced call enters its own
  * scope inside (`startModelCall`); a call no event announces adopts the attempts noted here.
  */
-class PendingScope implements AttemptScope {
+export class PendingScope implements AttemptScope {
   private log: AttemptLog | undefined;
   private call: OpenModelCall['call'] | undefined;
 
@@ -184,7 +184,9 @@ const ASYNC_GENERATOR_PROTOTYPE = Object.getPrototypeOf(async function* () {}.pr
 const ASYNC_GENERATOR_NEXT = ASYNC_GENERATOR_PROTOTYPE.next;
 
 /** `%AsyncGeneratorPrototype%.next` when `iterator` is a plain async generator object, else `undefined`. */
-function asyncGeneratorNext(iterator: AsyncIterator<unknown>): typeof ASYNC_GENERATOR_NEXT | undefined {
+export function asyncGeneratorNext(
+  iterator: AsyncIterator<unknown>,
+): typeof ASYNC_GENERATOR_NEXT | undefined {
   const own: unknown = Object.getPrototypeOf(iterator);
   return own !== null && Object.getPrototypeOf(own) === ASYNC_GENERATOR_PROTOTYPE
     ? ASYNC_GENERATOR_NEXT
@@ -195,7 +197,7 @@ function asyncGeneratorNext(iterator: AsyncIterator<unknown>): typeof ASYNC_GENE
  * What the iterations of one observed stream share. The framework keeps the stream (and so this
  * object) until a full collection: once the call ended, it keeps neither the run nor the call alive.
  */
-class StreamObserver {
+export class StreamObserver {
   state: RunState | undefined;
   entry: OpenModelCall | undefined;
   /** Without events: the last chunks that carried usage or a model. */
@@ -256,7 +258,7 @@ class StreamObserver {
  * One iteration of an observed stream: methods on a prototype, not closures and an object literal
  * with a computed key per iteration (that key is a runtime call each time).
  */
-class ObservedIterator implements AsyncIterator<unknown>, AsyncIterable<unknown> {
+export class ObservedIterator implements AsyncIterator<unknown>, AsyncIterable<unknown> {
   /**
    * The request of a stream is made by its first next(): that one runs in the call's scope,
    * whoever reads it; the later ones only read the body (no scope: it costs a context frame each).
@@ -297,7 +299,7 @@ class ObservedIterator implements AsyncIterator<unknown>, AsyncIterable<unknown>
 }
 
 /** An observed iteration whose inner iterator has `throw` (only then does it have one too). */
-class ObservedIteratorWithThrow extends ObservedIterator {
+export class ObservedIteratorWithThrow extends ObservedIterator {
   throw(error?: unknown): Promise<IteratorResult<unknown>> {
     return (this.iterator as Required<AsyncIterator<unknown>>).throw(error);
   }

@@ -7,6 +7,7 @@ import {
 } from '@metrics/core';
 import {
   adapterOptions,
+  keepShapes,
   type MetricsInput,
   OpenRuns,
   type OpenRunsOptions,
@@ -16,6 +17,7 @@ import type { Agent, Runner } from '@openai/agents';
 import { isTripwireError, recordGuardrailTrips } from './guardrails.js';
 import { listenToRunner, modelNameOf } from './runner-hooks.js';
 import { createRunState, currentRunState, type RunState } from './run-state.js';
+import { runStateTemplate } from './run-state-template.js';
 import { meterReachableModels, Swaps } from './swaps.js';
 import { closeOpenTools } from './tool-events.js';
 
@@ -48,7 +50,7 @@ type AnyAgent = Agent<any, any>;
 type RunFn = (agent: AnyAgent, input: unknown, options?: Record<string, unknown>) => Promise<unknown>;
 
 /** Ends a run: tools still open fail, guardrail trips from the run state, the record, the usage check. */
-function finishRun(state: RunState, result: unknown, error?: unknown): void {
+export function finishRun(state: RunState, result: unknown, error?: unknown): void {
   try {
     if (state.key === state.recorder && !state.runs.delete(state.key)) {
       state.runs.get(state.key); // evicted already: its end is a late event, dropped and counted
@@ -148,6 +150,7 @@ export function instrumentRunner(
   const existing = instrumented.get(runner);
   if (existing) return existing;
   const metrics = toMetrics(options);
+  keepShapes(runStateTemplate);
   const { diagnostics } = metrics;
   const runs = new OpenRuns<InvocationRecorder, RunState>(
     (state) => state.recorder.end(),

@@ -43,7 +43,7 @@ function inNewCall<T>(
 }
 
 /** The recorder's model call (`undefined` when starting it failed: the model still runs). */
-function startCall(
+export function startCall(
   state: RunState,
   request: ModelRequest,
   modelName: string | undefined,
@@ -67,7 +67,7 @@ function inModelScope<T>(call: ModelCall | undefined, fn: () => T): T {
   return call ? runInAttemptScope(call, fn) : fn();
 }
 
-function endCall(
+export function endCall(
   state: RunState,
   call: ModelCall | undefined,
   response: unknown,

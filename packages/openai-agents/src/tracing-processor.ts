@@ -2,6 +2,7 @@ import type { Metrics } from '@metrics/core';
 import {
   adapterOptions,
   addAttemptLogResolver,
+  keepShapes,
   type MetricsInput,
   OpenRuns,
   type OpenRunsOptions,
@@ -12,6 +13,7 @@ import { getCurrentSpan, type Span, type Trace, type TracingProcessor } from '@o
 import { inMeteredRun } from './run-state.js';
 import type { SpanLike } from './span-reading.js';
 import { TraceRun } from './trace-run.js';
+import { traceRunTemplate } from './trace-run-template.js';
 
 const SOURCE = '@metrics/openai-agents';
 
@@ -47,6 +49,7 @@ export class MetricsTracingProcessor implements TracingProcessor {
       adapterOptions<OpenRunsOptions>(options),
     );
     observeHttpAttempts();
+    keepShapes(traceRunTemplate);
     // the model's HTTP requests run under its generation/response span (the SDK's current span).
     // A resolver, not an attempt scope entered in `onSpanStart`: the SDK awaits its processors'
     // `onSpanStart` one after the other, so only the first runs in the span's async context, and

@@ -6,6 +6,7 @@ import {
 } from '@metrics/core';
 import type { MetricsInput } from '@metrics/core/adapter';
 import { AgentModels } from './agent-models.js';
+import { keepMastraShapes } from './kept-shapes.js';
 import { exporterRunForCurrentSpan, instrumentedMastras } from './mastra-exporter.js';
 import { registerSinkResolver } from './model-observer.js';
 import { SOURCE, toMetrics } from './options.js';
@@ -26,6 +27,7 @@ let resolverRegistered = false;
 function ensureResolver(): void {
   if (resolverRegistered) return;
   resolverRegistered = true;
+  keepMastraShapes();
   registerSinkResolver(
     () => {
       const invocation = getCurrentInvocation();

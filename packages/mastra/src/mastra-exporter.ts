@@ -3,6 +3,7 @@ import { type InvocationRecorder, type Metrics, guard, now, toEpochMs } from '@m
 import { AgentModels } from './agent-models.js';
 import { currentSpan, loadAmbientSpan, spanChain } from './ambient-span.js';
 import { ExporterRun } from './exporter-run.js';
+import { keepMastraShapes } from './kept-shapes.js';
 import { type AttemptSink, registerSinkResolver } from './model-observer.js';
 import { type MetricsExporterOptions, SOURCE, normalizeOptions } from './options.js';
 import { type SpanLike, readInference, stepWasStreamed, stringField } from './span-reading.js';
@@ -55,6 +56,7 @@ export class MetricsExporter implements ObservabilityExporter {
     this.observeModels = normalized.observeModels;
     this.traces = new Traces(this.metrics.diagnostics, normalized.openRuns);
     void loadAmbientSpan();
+    keepMastraShapes();
     this.unregister = registerSinkResolver(() => this.sinkForCurrentSpan());
     liveExporters.add(this);
   }

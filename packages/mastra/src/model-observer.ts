@@ -145,8 +145,8 @@ async function generateObserved(target: Model, call: () => Promise<GenerateResul
   return result;
 }
 
-/** Closes the request's attempt log and reports the attempt (never throws into the model call). */
-function report(
+/** Closes the request's attempt log and reports the attempt (never throws into the model call); @internal exported for kept-shapes.ts. */
+export function report(
   sink: AttemptSink,
   target: Model,
   startedAt: number,

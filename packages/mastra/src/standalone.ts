@@ -6,6 +6,7 @@ import {
 } from '@metrics/core';
 import type { MetricsInput } from '@metrics/core/adapter';
 import { AgentModels } from './agent-models.js';
+import { keepMastraShapes } from './kept-shapes.js';
 import { exporterRunForCurrentSpan, instrumentedMastras } from './mastra-exporter.js';
 import { registerSinkResolver } from './model-observer.js';
 import { SOURCE, toMetrics } from './options.js';
@@ -19,18 +20,17 @@ import {
 
 const HANDLE = Symbol.for('@metrics/mastra.agent-instrumentation');
 
-/** Recorders started by an instrumented agent (the model wrapper reports only into these). */
-const ours = new WeakSet<InvocationRecorder>();
 let resolverRegistered = false;
 
 function ensureResolver(): void {
   if (resolverRegistered) return;
   resolverRegistered = true;
+  keepMastraShapes();
   registerSinkResolver(
     () => {
       const invocation = getCurrentInvocation();
       if (!invocation || invocation.ended) return undefined;
-      // every recorder in `ours` has its run here (start() adds both)
+      // only recorders started by an instrumented agent have a run here (the wrapper reports only into these)
       return runsByRecorder.get(invocation)?.sink;
     },
     { first: true },
@@ -155,7 +155,6 @@ function start(
     const mastra = target.getMastraInstance?.();
     if (mastra && typeof mastra === 'object' && instrumentedMastras.has(mastra)) return undefined;
     const recorder = startRecorder(metrics, target.name ?? target.id);
-    ours.add(recorder);
     const run = new StandaloneRun(recorder, target, metrics, opts, method === 'stream');
     runsByRecorder.set(recorder, run);
     return run;
@@ -168,9 +167,12 @@ function start(
 /** Starts the run's recorder; an undefined `name` is absent to the recorder (no spread needed). */
 function startRecorder(metrics: Metrics, name: string | undefined): InvocationRecorder {
   const current = getCurrentInvocation();
-  const parent = current && ours.has(current) && !current.ended ? current : undefined;
+  // a recorder is ours when it has a run (start() sets it): no second weak set to add each run to
+  // (a WeakSet add per run, ~1.4 k instructions)
+  const parentRun = current && !current.ended ? runsByRecorder.get(current) : undefined;
+  const parent = parentRun ? current : undefined;
   if (parent) {
-    const kind = runsByRecorder.get(parent)?.hasOpenTool ? 'tool-agent' : 'subagent';
+    const kind = parentRun?.hasOpenTool ? 'tool-agent' : 'subagent';
     return parent.startMemberRun({ kind, name });
   }
   // Called from inside a run that a MetricsExporter records (e.g. from one of its tools)?

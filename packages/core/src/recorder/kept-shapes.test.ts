@@ -1,44 +1,23 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AttemptLog } from '../attempts/attempt-log.js';
 import { currentAttemptLog, runInAttemptScope } from '../attempts/attempt-scope.js';
 import { createMetrics } from '../metrics.js';
+import { traceMajorCollection } from '../testing/major-collection.js';
 import { keepShapes } from './kept-shapes.js';
 import type { InvocationRecord } from './record.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/major-collection-child.ts', import.meta.url));
-
-/** The recorder's functions V8 discarded when a major collection freed the maps they embed. */
-function discardedAfterCollection(output: string): string[] {
-  const after = output.slice(output.indexOf('--- major collection ---'), output.indexOf('--- done ---'));
-  const discarded = after.matchAll(
-    /<SharedFunctionInfo ([\w$ ]+)>\) \(opt id \d+\) for deoptimization, reason: embedded weak objects cleared/g,
-  );
-  const recorderFunctions = [
-    'startModelCall',
-    'build',
-    'settleAttempts',
-    'newToolCall',
-    'summarizeInvocation',
-  ];
-  return [...discarded].map((match) => match[1]!).filter((name) => recorderFunctions.includes(name));
-}
+/** Functions of the recorder's per-run path, each optimized against the maps of a run's objects. */
+const RECORDER = ['startModelCall', 'build', 'settleAttempts', 'newToolCall', 'summarizeInvocation'];
 
 describe('the recorder kept optimized across major collections', () => {
   it('keeps the maps its optimized code embeds alive when no run is', () => {
-    const child = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', '--expose-gc', '--single-threaded', '--trace-opt', '--trace-deopt', CHILD],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
-    expect(child.status).toBe(0);
-    const output = child.stdout;
+    const trace = traceMajorCollection(CHILD);
+    expect(trace.status).toBe(0);
     // the precondition that makes the check mean something: V8 optimized the recorder first
-    const before = output.slice(0, output.indexOf('--- major collection ---'));
-    expect(before).toMatch(/completed compiling [^\n]*<JSFunction startModelCall [^\n]*TURBOFAN/);
-    expect(before).toMatch(/completed compiling [^\n]*<JSFunction build [^\n]*(TURBOFAN|MAGLEV)/);
-    expect(discardedAfterCollection(output)).toEqual([]);
+    expect(trace.optimizedBefore(['startModelCall', 'build'])).toEqual(['startModelCall', 'build']);
+    expect(trace.lostAfter(RECORDER)).toEqual([]);
   });
 
   it('builds its template without touching the caller: no record, no diagnostic, the same attempt scope', () => {

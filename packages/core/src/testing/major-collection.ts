@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+
+/** What a child printed around its forced major collection, read as V8 traced it. */
+export interface MajorCollectionTrace {
+  /** The child's exit status (0 when it ran through). */
+  status: number | null;
+  /** Everything the child wrote to stdout (V8's traces and its own lines). */
+  output: string;
+  /** What it wrote to stderr (empty when nothing went wrong). */
+  stderr: string;
+  /** The names of `names` V8 compiled with an optimizing tier (Maglev or TurboFan) before the collection. */
+  optimizedBefore(names: readonly string[]): string[];
+  /**
+   * The names of `names` V8 gave up after the collection: their optimized code discarded because
+   * it freed a map they named ("embedded weak objects cleared", "dependent field type changed"),
+   * or bailing out later on feedback it cleared ("Insufficient type feedback").
+   */
+  lostAfter(names: readonly string[]): string[];
+}
+
+const COLLECTION = '--- major collection ---';
+const DONE = '--- done ---';
+
+/**
+ * Runs `child` (a script that warms a path, prints `--- major collection ---`, calls `gc()`, runs
+ * the path again and prints `--- done ---`) with V8's optimization traces, and reads them: the
+ * check that a path's optimized code outlives major collections (`keepShapes`). `execArgv` comes
+ * first (default `--import tsx`, for a TypeScript child).
+ */
+export function traceMajorCollection(
+  child: string,
+  options: { execArgv?: readonly string[]; env?: Record<string, string>; timeoutMs?: number } = {},
+): MajorCollectionTrace {
+  const result = spawnSync(
+    process.execPath,
+    [
+      ...(options.execArgv ?? ['--import', 'tsx']),
+      '--expose-gc',
+      '--single-threaded',
+      '--trace-opt',
+      '--trace-deopt',
+      child,
+    ],
+    { encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, env: { ...process.env, ...options.env } },
+  );
+  const output = result.stdout ?? '';
+  const at = output.indexOf(COLLECTION);
+  const before = at < 0 ? output : output.slice(0, at);
+  const after =
+    at < 0 ? '' : output.slice(at, output.indexOf(DONE, at) < 0 ? undefined : output.indexOf(DONE, at));
+  return {
+    status: result.status,
+    output,
+    stderr: result.stderr ?? '',
+    optimizedBefore: (names) =>
+      names.filter((name) =>
+        new RegExp(
+          `completed compiling [^\\n]*<JSFunction ${literally(name)} [^\\n]*\\((target )?(MAGLEV|TURBOFAN)`,
+        ).test(before),
+      ),
+    lostAfter: (names) => {
+      const discarded = after.matchAll(
+        /<SharedFunctionInfo ([\w$#]+)>\) \(opt id \d+\) for deoptimization, reason: (?:embedded weak objects cleared|dependent field type changed)/g,
+      );
+      const bailedOut = after.matchAll(
+        /\[bailout \(kind: [^)]*, reason: Insufficient type feedback[^)]*\): begin\. deoptimizing \S+ <JSFunction ([\w$#]+) /g,
+      );
+      const lost = new Set([...discarded, ...bailedOut].map((match) => match[1]!));
+      return names.filter((name) => lost.has(name));
+    },
+  };
+}
+
+function literally(name: string): string {
+  return name.replace(/[$#]/g, '\\$&');
+}

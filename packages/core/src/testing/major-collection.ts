@@ -45,9 +45,9 @@ export function traceMajorCollection(
   );
   const output = result.stdout ?? '';
   const at = output.indexOf(COLLECTION);
+  const done = output.indexOf(DONE, at);
   const before = at < 0 ? output : output.slice(0, at);
-  const after =
-    at < 0 ? '' : output.slice(at, output.indexOf(DONE, at) < 0 ? undefined : output.indexOf(DONE, at));
+  const after = at < 0 ? '' : output.slice(at, done < 0 ? undefined : done);
   return {
     status: result.status,
     output,

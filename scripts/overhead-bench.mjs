@@ -70,9 +70,10 @@ const WINDOW_PRELOAD = new URL('./callgrind-window.mjs', import.meta.url).href;
  * @typedef {{ adapter: string, floor: string, maxOwnUs: number }} OwnCostBudget
  *   adapter minus floor, µs per model call
  * @typedef {{ adapter: string, floor: string, maxRatio: number, ownFloors?: { adapter: string, peer: string } }} RatioBudget
- *   what the adapter adds over what `floor` (a peer) adds; `ownFloors` (the adapter's same-hooks
- *   floor and the peer's) also prints the like-for-like ratio, own cost over the peer's own cost,
- *   for a path whose floor is the framework's machinery (judged still by the total ratio)
+ *   what the adapter adds over what `floor` (a peer) adds; with `ownFloors` (the adapter's
+ *   same-hooks floor and the peer's), for a path whose floor is the framework's own machinery
+ *   (#19), the verdict is the like-for-like ratio, own cost over the peer's own cost, and the
+ *   total ratio is printed beside it
  * @typedef {{ long: string, short: string, maxRatio: number, longFloor?: string, shortFloor?: string }} RunLengthBudget
  *   µs added per model call in the long run over the short run's. With the two floors (the
  *   same-hooks floor in a long and a short run), own cost over own cost: the budget is about our
@@ -376,15 +377,21 @@ function judge(budget, perRun, addedPerCall, usPerUnit) {
       line: `${budget.adapter}: ${budget.floor} measured within noise of bare; ratio not evaluated`,
     };
   const ratio = adapter / floor;
-  const ok = ratio <= budget.maxRatio;
+  const total = `${budget.adapter} adds ${us(adapter)} per model call, ${ratio.toFixed(2)}x what ${budget.floor} adds (${us(floor)})`;
   const own = budget.ownFloors;
-  const likeForLike =
-    own !== undefined && own.adapter in perRun && own.peer in perRun
-      ? `; like for like, own cost ${us(adapter - addedPerCall(own.adapter))} over the peer's own ${us(floor - addedPerCall(own.peer))} (each over its same-hooks floor): ${((adapter - addedPerCall(own.adapter)) / (floor - addedPerCall(own.peer))).toFixed(2)}x`
-      : '';
+  const ownPeer = own !== undefined && own.peer in perRun ? floor - addedPerCall(own.peer) : Number.NaN;
+  if (own === undefined || !(own.adapter in perRun) || !(ownPeer > 0)) {
+    const ok = ratio <= budget.maxRatio;
+    return { ok, line: `${total}: ${ok ? 'within' : 'OVER'} the budget of ${budget.maxRatio.toFixed(2)}x` };
+  }
+  // #19: a path whose floor is the framework's own machinery (any integration switches it on, the
+  // peer's too) is judged on its own cost, here against the peer's own cost over the peer's floor
+  const ownAdapter = adapter - addedPerCall(own.adapter);
+  const likeForLike = ownAdapter / ownPeer;
+  const ok = likeForLike <= budget.maxRatio;
   return {
     ok,
-    line: `${budget.adapter} adds ${us(adapter)} per model call, ${ratio.toFixed(2)}x what ${budget.floor} adds (${us(floor)}): ${ok ? 'within' : 'OVER'} the budget of ${budget.maxRatio.toFixed(2)}x${likeForLike}`,
+    line: `${total}; like for like, own cost ${us(ownAdapter)} over the peer's own ${us(ownPeer)} (each over its same-hooks floor): ${likeForLike.toFixed(2)}x, ${ok ? 'within' : 'OVER'} the budget of ${budget.maxRatio.toFixed(2)}x (judged like for like: this path's floor is the framework's machinery)`,
   };
 }
 

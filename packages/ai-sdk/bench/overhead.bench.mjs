@@ -233,10 +233,11 @@ await overheadBench({
       floor: 'floor: telemetry, same hooks (times calls, sums usage)',
       maxOwnUs: 10,
     },
-    // at most a third of what the best-known peer adds
-    // the telemetry path's floor is the SDK's own dispatch of the integration's hooks (an event
-    // copied and redacted per hook): one empty onStart alone adds 222 k instructions per model call,
-    // 0.30x the peer; the like-for-like ratio is printed beside the total one
+    // at most a third of what the best-known peer adds. The telemetry path's floor is the SDK's
+    // own dispatch of the integration's hooks (an event copied and redacted per hook, the peer's
+    // too): one empty onStart alone adds 221 k instructions per model call, 0.31x the peer. So, as
+    // #19 says of a path whose floor is the framework's machinery, it is judged like for like: its
+    // own cost over the peer's own cost, each over its hooks left empty (the total is printed)
     {
       adapter: 'adapter: telemetry',
       floor: "peer: AI SDK's OpenTelemetry integration",
@@ -246,7 +247,15 @@ await overheadBench({
         peer: "floor: telemetry, the peer's hooks (empty)",
       },
     },
-    { adapter: 'adapter: both', floor: "peer: AI SDK's OpenTelemetry integration", maxRatio: 1 / 3 },
+    {
+      adapter: 'adapter: both',
+      floor: "peer: AI SDK's OpenTelemetry integration",
+      maxRatio: 1 / 3,
+      ownFloors: {
+        adapter: 'floor: telemetry, same hooks (times calls, sums usage)',
+        peer: "floor: telemetry, the peer's hooks (empty)",
+      },
+    },
     {
       adapter: 'adapter: telemetry',
       floor: "peer: Langfuse (the SDK's OpenTelemetry integration + LangfuseSpanProcessor)",

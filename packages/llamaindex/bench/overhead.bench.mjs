@@ -131,12 +131,12 @@ const floorManual = async (input) => {
 const metrics = llamaindexMetrics({ exporters: [{ export: () => void records++ }], logger: false });
 const instrumented = metrics.instrument(agent({ llm: new FakeLLM(), tools: [add] }));
 // the README's registration: the callback manager in Settings, the agent untouched
-const viaSettings = () => {
+const viaSettings = (calls) => () => {
   Settings.callbackManager = new MetricsCallbackManager({
     exporters: [{ export: () => void records++ }],
     logger: false,
   });
-  const plain = agent({ llm: new FakeLLM(), tools: [add] });
+  const plain = agent({ llm: new FakeLLM(calls), tools: [add] });
   return () => plain.run('what is 1 + 2?');
 };
 const long = (run) => ({ run, modelCallsPerRun: LONG_CALLS, bare: `bare, ${LONG_CALLS} calls` });
@@ -149,7 +149,7 @@ await overheadBench({
     bare: () => () => bare.run('what is 1 + 2?'),
     'floor: per-run callback manager summing usage': () => () => floor('what is 1 + 2?'),
     'floor + manual recording (diagnostic)': () => () => floorManual('what is 1 + 2?'),
-    'adapter: Settings.callbackManager': viaSettings,
+    'adapter: Settings.callbackManager': viaSettings(),
     'adapter: instrument(agent)': () => () => instrumented.run('what is 1 + 2?'),
     [`bare, ${LONG_CALLS} calls`]: long(() => {
       const plain = agent({ llm: new FakeLLM(LONG_CALLS), tools: [add] });
@@ -166,6 +166,7 @@ await overheadBench({
       const agentOf = metrics.instrument(agent({ llm: new FakeLLM(LONG_CALLS), tools: [add] }));
       return () => agentOf.run('what is 1 + 2?');
     }),
+    [`adapter: Settings.callbackManager, ${LONG_CALLS} calls`]: long(viaSettings(LONG_CALLS)),
   },
   budgets: [
     {
@@ -181,6 +182,13 @@ await overheadBench({
     {
       long: `adapter: instrument(agent), ${LONG_CALLS} calls`,
       short: 'adapter: instrument(agent)',
+      longFloor: `floor: per-run callback manager summing usage, ${LONG_CALLS} calls`,
+      shortFloor: 'floor: per-run callback manager summing usage',
+      maxRatio: 1.25,
+    },
+    {
+      long: `adapter: Settings.callbackManager, ${LONG_CALLS} calls`,
+      short: 'adapter: Settings.callbackManager',
       longFloor: `floor: per-run callback manager summing usage, ${LONG_CALLS} calls`,
       shortFloor: 'floor: per-run callback manager summing usage',
       maxRatio: 1.25,

@@ -83,8 +83,8 @@ const add = createTool({
 const newAgent = (model = fakeModel()) =>
   new Agent({ id: 'bench', name: 'bench', instructions: 'x', model, tools: { add } });
 
-function onMastra(exporters) {
-  const agent = newAgent();
+function onMastra(exporters, model = fakeModel()) {
+  const agent = newAgent(model);
   const mastra = new Mastra({
     agents: { bench: agent },
     logger: false,
@@ -185,6 +185,11 @@ const longRun = (factory) => ({
   modelCallsPerRun: LONG_CALLS,
   bare: `standalone: bare, ${LONG_CALLS} calls`,
 });
+const longOnMastra = (factory) => ({
+  run: factory,
+  modelCallsPerRun: LONG_CALLS,
+  bare: `bare, ${LONG_CALLS} calls`,
+});
 const generateLong = (agent) => () => agent.generate('what is 1+2?', { maxSteps: LONG_CALLS + 1 });
 // The run-length budget's pairs: the 2-call and the 50-call run, each bare and with the adapter,
 // every function in V8's baseline tier (bench/fixed-tier.mjs explains why)
@@ -222,6 +227,18 @@ await overheadBench({
     [`adapter: withMetrics(agent), ${LONG_CALLS} calls`]: longRun(() =>
       generateLong(withMetrics(newAgent(fakeModel(LONG_CALLS)), new Metrics({ exporters: [sink] }))),
     ),
+    // the exporter path over a run's length: Mastra's tracing on, bare and with each exporter
+    [`bare, ${LONG_CALLS} calls`]: longOnMastra(() =>
+      generateLong(onMastra(undefined, fakeModel(LONG_CALLS))),
+    ),
+    [`floor: exporter that sums usage, ${LONG_CALLS} calls`]: longOnMastra(() =>
+      generateLong(onMastra([summing], fakeModel(LONG_CALLS))),
+    ),
+    [`adapter: MetricsExporter, ${LONG_CALLS} calls`]: longOnMastra(() =>
+      generateLong(
+        onMastra([new MetricsExporter(new Metrics({ exporters: [sink] }))], fakeModel(LONG_CALLS)),
+      ),
+    ),
     [BARE_FIXED]: fixedTier(() => generate(newAgent())),
     [ADAPTER_FIXED]: fixedTier(() => generate(withMetrics(newAgent(), new Metrics({ exporters: [sink] })))),
     [BARE_LONG_FIXED]: longFixedTier(() => generateLong(newAgent(fakeModel(LONG_CALLS)))),
@@ -239,10 +256,19 @@ await overheadBench({
     // judged in the baseline tier: the tiered 50-call pair is shown, but its difference is
     // within what V8's tiering moves Mastra's own 11 M instructions per model call
     { long: ADAPTER_LONG_FIXED, short: ADAPTER_FIXED, maxRatio: 1.25 },
+    // the exporter's own cost over its floor's, each in a 50-call and a 2-call run: Mastra's
+    // tracing is most of what the path adds, and its own per-call cost may grow with a run
+    {
+      long: `adapter: MetricsExporter, ${LONG_CALLS} calls`,
+      short: 'adapter: MetricsExporter',
+      longFloor: `floor: exporter that sums usage, ${LONG_CALLS} calls`,
+      shortFloor: 'floor: exporter that sums usage',
+      maxRatio: 1.25,
+    },
   ],
   check: (name) => {
     if (name.startsWith('adapter') && records === 0) throw new Error('the adapter recorded nothing');
-    if (name === 'floor: exporter that sums usage' && summing.total === 0)
+    if (name.startsWith('floor: exporter that sums usage') && summing.total === 0)
       throw new Error('the floor exporter summed nothing');
     if (name.includes('timing model') && timing.spent === 0) throw new Error('the floor wrapper did not run');
     if (name.startsWith('by hand') && (manualCalls === 0 || records === 0))

@@ -1,7 +1,10 @@
 import type { ProviderType } from '@metrics/core';
-import { get, isCreateAgent, isGraph } from './langchain-shapes.js';
+import { isCreateAgent, isGraph, langgraphNode } from './langchain-shapes.js';
 import { MIDDLEWARE_NAME } from './middleware-name.js';
 import type { RunNode, RunTree } from './run-tree.js';
+
+/** The metrics middleware's own graph nodes are named `AgentMetrics.<hook>`. */
+const MIDDLEWARE_NODE_PREFIX = `${MIDDLEWARE_NAME}.`;
 
 /** What `handleChainStart` says about a chain, a graph or a graph node. */
 export interface ChainStart {
@@ -30,8 +33,8 @@ export function startChildChain(
   start: ChainStart,
   deferToMiddleware: boolean,
 ): void {
-  const node = get(start.metadata, 'langgraph_node');
-  if (deferToMiddleware && typeof node === 'string' && node.startsWith(`${MIDDLEWARE_NAME}.`))
+  const node = langgraphNode(start.metadata);
+  if (deferToMiddleware && node?.startsWith(MIDDLEWARE_NODE_PREFIX))
     parent.root.ownedByMiddleware = true;
   const { root } = parent;
   if (isGraph(start.chain)) {
@@ -42,6 +45,6 @@ export function startChildChain(
     tree.add(start.runId, { kind: 'chain', root, recorder: member, scan: false, member });
     return;
   }
-  const scan = typeof node === 'string' && node === start.runName;
+  const scan = node !== undefined && node === start.runName;
   tree.add(start.runId, { kind: 'chain', root, recorder: parent.recorder, scan });
 }

@@ -34,8 +34,7 @@ export function startChildChain(
   deferToMiddleware: boolean,
 ): void {
   const node = langgraphNode(start.metadata);
-  if (deferToMiddleware && node?.startsWith(MIDDLEWARE_NODE_PREFIX))
-    parent.root.ownedByMiddleware = true;
+  if (deferToMiddleware && node?.startsWith(MIDDLEWARE_NODE_PREFIX)) parent.root.ownedByMiddleware = true;
   const { root } = parent;
   if (isGraph(start.chain)) {
     const member = parent.recorder.startMemberRun({

@@ -22,6 +22,15 @@ export function startRootChain(tree: RunTree, start: ChainStart): void {
   tree.add(start.runId, { kind: 'chain', root, recorder: root.recorder, scan: false });
 }
 
+/** One of the metrics middleware's own nodes (its first letter checked first: most nodes are not). */
+function isMiddlewareNode(node: string | undefined): boolean {
+  return (
+    node !== undefined &&
+    node.charCodeAt(0) === MIDDLEWARE_NODE_PREFIX.charCodeAt(0) &&
+    node.startsWith(MIDDLEWARE_NODE_PREFIX)
+  );
+}
+
 /**
  * A chain inside an invocation: a nested graph is a member run (`subgraph`/`subagent`); a
  * LangGraph node's output is scanned for error `ToolMessage`s; the metrics middleware's own node
@@ -34,7 +43,7 @@ export function startChildChain(
   deferToMiddleware: boolean,
 ): void {
   const node = langgraphNode(start.metadata);
-  if (deferToMiddleware && node?.startsWith(MIDDLEWARE_NODE_PREFIX)) parent.root.ownedByMiddleware = true;
+  if (deferToMiddleware && isMiddlewareNode(node)) parent.root.ownedByMiddleware = true;
   const { root } = parent;
   if (isGraph(start.chain)) {
     const member = parent.recorder.startMemberRun({

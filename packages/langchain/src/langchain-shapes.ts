@@ -251,7 +251,8 @@ function collectPlain(value: unknown, out: object[], depth: number): object[] {
   if (depth > MAX_DEPTH || out.length >= MAX_TOOL_MESSAGES || value === null || typeof value !== 'object')
     return out;
   const v = value as Loose;
-  if (v?.type === 'tool' || (typeof v?._getType === 'function' && v.tool_call_id !== undefined)) {
+  // isToolMessage's test, its `tool_call_id` read first (most messages have none)
+  if (v?.type === 'tool' || (v?.tool_call_id !== undefined && typeof v?._getType === 'function')) {
     out.push(value);
     return out;
   }

@@ -9,9 +9,7 @@ export interface RootRun {
   readonly recorder: InvocationRecorder;
   /** Its entry in the core's open runs (set once it is added). */
   handle: OpenRun<string> | undefined;
-  /** The ids of its child runs (ended ones included), to forget the open ones when it ends first. */
-  readonly children: string[];
-  /** How many of its child runs are open. */
+  /** How many of its child runs are open (their ids are attached to `handle`). */
   openChildren: number;
   /** Tool call ids whose tool callbacks fired (so error `ToolMessage`s are not counted twice). */
   readonly seenToolCalls: Set<string>;
@@ -103,7 +101,6 @@ export class RunTree {
     const root: RootRun = {
       id: runId,
       handle: undefined,
-      children: [],
       openChildren: 0,
       seenToolCalls: new Set(),
       ownedByMiddleware: false,
@@ -134,10 +131,9 @@ export class RunTree {
   add(runId: string, node: RunNode): void {
     this.nodes.set(runId, node);
     const { root } = node;
-    if (runId === root.id) return;
-    root.children.push(runId);
+    if (runId === root.id || !root.handle) return;
+    this.open.attach(root.handle, runId);
     root.openChildren++;
-    if (root.handle) this.open.attach(root.handle, runId);
   }
 
   /** Forgets a run that ended (its invocation stays open). */
@@ -157,7 +153,8 @@ export class RunTree {
 
   private end(root: RootRun, options: { error?: unknown; countError?: boolean } = {}): void {
     this.forget(root, root.id);
-    if (root.openChildren > 0) for (const id of root.children) this.forget(root, id);
+    if (root.openChildren > 0 && root.handle)
+      for (const id of this.open.attachedKeys(root.handle)) this.forget(root, id);
     root.openChildren = 0;
     guard(this.metrics.diagnostics, SOURCE, () => root.recorder.end(options));
   }

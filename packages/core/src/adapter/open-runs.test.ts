@@ -120,7 +120,9 @@ describe('OpenRuns handles', () => {
   it("attached keys are never looked up, and the evicted run's late events under them are dropped", () => {
     const runs = new OpenRuns<string, string>(() => {}, diagnostics, 'test', { openRunTimeoutMs: 1000 });
     const handle = runs.add('root', 'run');
+    expect(runs.attachedKeys(handle)).toEqual([]);
     runs.attach(handle, 'child');
+    expect(runs.attachedKeys(handle)).toEqual(['child']);
     expect([runs.get('child'), runs.wasEvicted('child')]).toEqual([undefined, false]);
     vi.advanceTimersByTime(1500);
     runs.sweep();

@@ -20,6 +20,8 @@ export interface OpenRunsOptions {
 
 export const OPEN_RUNS_DEFAULTS = Object.freeze({ openRunTimeoutMs: 600_000, maxOpenRuns: 100_000 });
 
+const NO_KEYS: readonly never[] = Object.freeze([]);
+
 /** Keys of evicted runs remembered so their late events are dropped instead of starting new records. */
 const MAX_EVICTED_KEYS = 10_000;
 
@@ -103,6 +105,11 @@ export class OpenRuns<K, V> {
     const entry = run as Entry<K, V>;
     entry.attached ??= [];
     entry.attached.push(key);
+  }
+
+  /** The keys attached to a run, in the order attached (to forget the adapter's index entries of a run that ended). */
+  attachedKeys(run: OpenRun<K>): readonly K[] {
+    return (run as Entry<K, V>).attached ?? NO_KEYS;
   }
 
   /**

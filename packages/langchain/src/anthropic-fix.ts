@@ -1,6 +1,6 @@
 import type { Usage } from '@metrics/core';
 import { subtractUsage } from '@metrics/core/adapter';
-import { get } from './langchain-shapes.js';
+import { type Loose, get } from './langchain-shapes.js';
 
 /**
  * `@langchain/anthropic` adds the placeholder `output_tokens` of the streamed `message_start`
@@ -25,6 +25,18 @@ const STREAMED_PLACEHOLDER = { outputTokens: 1, totalTokens: 1 } as const;
 
 /** The `@langchain/anthropic` version a chat model start reports, if any. */
 export function anthropicVersion(serialized: unknown, metadata: unknown): string | undefined {
+  try {
+    const id = (serialized as Loose)?.id;
+    const isAnthropic =
+      (Array.isArray(id) && id.includes('ChatAnthropic')) || (metadata as Loose)?.ls_provider === 'anthropic';
+    if (!isAnthropic) return undefined;
+  } catch {
+    return anthropicVersionGuarded(serialized, metadata);
+  }
+  return anthropicVersionGuarded(serialized, metadata);
+}
+
+function anthropicVersionGuarded(serialized: unknown, metadata: unknown): string | undefined {
   const id = get(serialized, 'id');
   const isAnthropic =
     (Array.isArray(id) && id.includes('ChatAnthropic')) || get(metadata, 'ls_provider') === 'anthropic';

@@ -1,7 +1,10 @@
 import type { ProviderType } from '@metrics/core';
-import { get, isCreateAgent, isGraph } from './langchain-shapes.js';
+import { isCreateAgent, isGraph, langgraphNode } from './langchain-shapes.js';
 import { MIDDLEWARE_NAME } from './middleware-name.js';
 import type { RunNode, RunTree } from './run-tree.js';
+
+/** The metrics middleware's own graph nodes are named `AgentMetrics.<hook>`. */
+const MIDDLEWARE_NODE_PREFIX = `${MIDDLEWARE_NAME}.`;
 
 /** What `handleChainStart` says about a chain, a graph or a graph node. */
 export interface ChainStart {
@@ -19,6 +22,15 @@ export function startRootChain(tree: RunTree, start: ChainStart): void {
   tree.add(start.runId, { kind: 'chain', root, recorder: root.recorder, scan: false });
 }
 
+/** One of the metrics middleware's own nodes (its first letter checked first: most nodes are not). */
+function isMiddlewareNode(node: string | undefined): boolean {
+  return (
+    node !== undefined &&
+    node.charCodeAt(0) === MIDDLEWARE_NODE_PREFIX.charCodeAt(0) &&
+    node.startsWith(MIDDLEWARE_NODE_PREFIX)
+  );
+}
+
 /**
  * A chain inside an invocation: a nested graph is a member run (`subgraph`/`subagent`); a
  * LangGraph node's output is scanned for error `ToolMessage`s; the metrics middleware's own node
@@ -30,9 +42,8 @@ export function startChildChain(
   start: ChainStart,
   deferToMiddleware: boolean,
 ): void {
-  const node = get(start.metadata, 'langgraph_node');
-  if (deferToMiddleware && typeof node === 'string' && node.startsWith(`${MIDDLEWARE_NAME}.`))
-    parent.root.ownedByMiddleware = true;
+  const node = langgraphNode(start.metadata);
+  if (deferToMiddleware && isMiddlewareNode(node)) parent.root.ownedByMiddleware = true;
   const { root } = parent;
   if (isGraph(start.chain)) {
     const member = parent.recorder.startMemberRun({
@@ -42,6 +53,6 @@ export function startChildChain(
     tree.add(start.runId, { kind: 'chain', root, recorder: member, scan: false, member });
     return;
   }
-  const scan = typeof node === 'string' && node === start.runName;
+  const scan = node !== undefined && node === start.runName;
   tree.add(start.runId, { kind: 'chain', root, recorder: parent.recorder, scan });
 }

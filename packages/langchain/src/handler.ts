@@ -4,11 +4,13 @@ import { type AttemptLog, adapterOptions, attemptFetch, toMetrics } from '@metri
 import {
   collectToolMessages,
   detectToolType,
-  get,
   isFirstToken,
   isFirstTokenEvent,
   isRunId,
   runIdArg,
+  serializedName,
+  toolMessageFields,
+  toolMessageStatus,
 } from './langchain-shapes.js';
 import { startChildChain, startRootChain } from './chain-runs.js';
 import { ModelRuns } from './model-runs.js';
@@ -148,7 +150,8 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
       // tool calls that failed without a tool callback (unknown tool, invalid arguments)
       if (run.scan)
         for (const message of collectToolMessages(outputs))
-          recordUnseenToolMessage(run.recorder, run.root.seenToolCalls, message);
+          if (toolMessageStatus(message) === 'error')
+            recordUnseenToolMessage(run.recorder, run.root.seenToolCalls, toolMessageFields(message));
       this.endChain(run, runId);
     } catch (fault) {
       this.failed('handleChainEnd', fault);
@@ -282,9 +285,7 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
       const owner = this.ownerFor(runId, parentRunId, runName);
       if (!owner) return;
       const { root, recorder } = owner;
-      const id = get(tool, 'id');
-      const name =
-        runName ?? (Array.isArray(id) && typeof id[id.length - 1] === 'string' ? id[id.length - 1] : 'tool');
+      const name = runName ?? serializedName(tool);
       if (toolCallId) root.seenToolCalls.add(toolCallId);
       const call = recorder.startToolCall({
         name,

@@ -25,9 +25,40 @@ export interface ModelOutput {
 
 /**
  * Usage from `generations[i][j].message.usage_metadata`, summed over generations. Never
- * `llmOutput` (an estimate on some paths, a duplicate on the others).
+ * `llmOutput` (an estimate on some paths, a duplicate on the others). Read with plain accesses;
+ * read again field by field with `get` when one of them threw.
  */
 export function readModelOutput(output: unknown): ModelOutput {
+  try {
+    return readOutputPlain(output as Loose);
+  } catch {
+    return readOutputGuarded(output);
+  }
+}
+
+function readOutputPlain(output: Loose): ModelOutput {
+  let usage: Usage | undefined;
+  let model: string | undefined;
+  let chunked = false;
+  const generations = output?.generations;
+  if (Array.isArray(generations)) {
+    for (const batch of generations) {
+      if (!Array.isArray(batch)) continue;
+      for (const generation of batch as Loose[]) {
+        const message: Loose = generation?.message;
+        if (message === undefined) continue;
+        usage = addUsage(usage, fromLangChainUsageMetadata(message?.usage_metadata));
+        const metadata: Loose = message?.response_metadata;
+        model ??= str(metadata?.model_name) ?? str(metadata?.model);
+        model ??= str(generation?.generationInfo?.model_name);
+        if (!chunked && Array.isArray(message?.tool_call_chunks)) chunked = true;
+      }
+    }
+  }
+  return { usage, model, chunked };
+}
+
+function readOutputGuarded(output: unknown): ModelOutput {
   let usage: Usage | undefined;
   let model: string | undefined;
   let chunked = false;
@@ -51,6 +82,20 @@ export function readModelOutput(output: unknown): ModelOutput {
 
 /** The model id a chat model start reports (invocation params, else LangSmith metadata). */
 export function readRequestedModel(extraParams: unknown, metadata: unknown): string | undefined {
+  try {
+    const params: Loose = (extraParams as Loose)?.invocation_params;
+    return (
+      str(params?.model) ??
+      str(params?.model_name) ??
+      str(params?.modelName) ??
+      str((metadata as Loose)?.ls_model_name)
+    );
+  } catch {
+    return readRequestedModelGuarded(extraParams, metadata);
+  }
+}
+
+function readRequestedModelGuarded(extraParams: unknown, metadata: unknown): string | undefined {
   const params = get(extraParams, 'invocation_params');
   return (
     str(get(params, 'model')) ??
@@ -58,6 +103,24 @@ export function readRequestedModel(extraParams: unknown, metadata: unknown): str
     str(get(params, 'modelName')) ??
     str(get(metadata, 'ls_model_name'))
   );
+}
+
+/** The provider LangSmith's metadata of a model start names (`ls_provider`), if any. */
+export function lsProvider(metadata: unknown): unknown {
+  try {
+    return (metadata as Loose)?.ls_provider;
+  } catch {
+    return get(metadata, 'ls_provider');
+  }
+}
+
+/** A model end served from LangChain's cache (`extraParams.cached`): no model was called. */
+export function isCached(extraParams: unknown): boolean {
+  try {
+    return (extraParams as Loose)?.cached === true;
+  } catch {
+    return get(extraParams, 'cached') === true;
+  }
 }
 
 /** A streamed chunk carries a first token: non-empty text, or a tool-call delta. */
@@ -98,10 +161,32 @@ export function detectToolType(metadata: unknown): ToolType {
   return 'api';
 }
 
+/** The class name a serialized runnable (a tool) carries last in its `id`; `'tool'` without one. */
+export function serializedName(serialized: unknown): string {
+  const id = get(serialized, 'id');
+  return Array.isArray(id) && typeof id[id.length - 1] === 'string' ? id[id.length - 1] : 'tool';
+}
+
 /** A LangGraph compiled graph (a `createAgent` agent is one too). */
 export function isGraph(serialized: unknown): boolean {
-  const id = get(serialized, 'id');
+  let id: unknown;
+  try {
+    id = (serialized as Loose)?.id;
+  } catch {
+    id = get(serialized, 'id');
+  }
   return Array.isArray(id) && id[0] === 'langgraph' && id[1] === 'pregel';
+}
+
+/** The LangGraph node a chain runs in (`metadata.langgraph_node`), if any. */
+export function langgraphNode(metadata: unknown): string | undefined {
+  let node: unknown;
+  try {
+    node = (metadata as Loose)?.langgraph_node;
+  } catch {
+    node = get(metadata, 'langgraph_node');
+  }
+  return typeof node === 'string' ? node : undefined;
 }
 
 export function isCreateAgent(metadata: unknown): boolean {
@@ -139,40 +224,65 @@ export function toolMessageFields(message: object): ToolMessageLike {
   };
 }
 
-export function asToolMessage(value: unknown): ToolMessageLike | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  return isToolMessage(value, get(value, 'type')) ? toolMessageFields(value) : undefined;
-}
-
-/** Whether a tool's result is an error `ToolMessage` (`asToolMessage(value)?.status === 'error'`, its status read alone). */
+/** Whether a tool's result is an error `ToolMessage` (its status read alone). */
 export function isErrorToolMessage(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   return isToolMessage(value, get(value, 'type')) && toolMessageStatus(value) === 'error';
 }
 
 /**
- * Every `ToolMessage` in a node's output (a state update, a list of updates, a `Command`).
- * Bounded: a node output is small; the depth and count caps keep a hostile value cheap.
+ * Every `ToolMessage` in a node's output (a state update, a list of updates, a `Command`), as
+ * found (read its status with `toolMessageStatus`, its fields with `toolMessageFields`).
+ * Bounded: a node output is small; the depth and count caps keep a hostile value cheap. Walked
+ * with plain accesses; walked again with `get` when one of them threw.
  */
-export function collectToolMessages(
-  value: unknown,
-  out: ToolMessageLike[] = [],
-  depth = 0,
-): ToolMessageLike[] {
-  if (depth > 4 || out.length >= 256 || value === null || typeof value !== 'object') return out;
-  const message = asToolMessage(value);
-  if (message) {
-    out.push(message);
+export function collectToolMessages(value: unknown): object[] {
+  try {
+    return collectPlain(value, [], 0);
+  } catch {
+    return collectGuarded(value, [], 0);
+  }
+}
+
+const MAX_TOOL_MESSAGES = 256;
+const MAX_DEPTH = 4;
+
+function collectPlain(value: unknown, out: object[], depth: number): object[] {
+  if (depth > MAX_DEPTH || out.length >= MAX_TOOL_MESSAGES || value === null || typeof value !== 'object')
+    return out;
+  const v = value as Loose;
+  // isToolMessage's test, its `tool_call_id` read first (most messages have none)
+  if (v?.type === 'tool' || (v?.tool_call_id !== undefined && typeof v?._getType === 'function')) {
+    out.push(value);
     return out;
   }
   if (Array.isArray(value)) {
-    for (const item of value.slice(0, 256)) collectToolMessages(item, out, depth + 1);
+    const n = Math.min(value.length, MAX_TOOL_MESSAGES);
+    for (let i = 0; i < n; i++) collectPlain(value[i], out, depth + 1);
+    return out;
+  }
+  const messages = v?.messages;
+  if (messages !== undefined) collectPlain(messages, out, depth + 1);
+  const update = v?.update;
+  if (update !== undefined) collectPlain(update, out, depth + 1);
+  return out;
+}
+
+function collectGuarded(value: unknown, out: object[], depth: number): object[] {
+  if (depth > MAX_DEPTH || out.length >= MAX_TOOL_MESSAGES || value === null || typeof value !== 'object')
+    return out;
+  if (isToolMessage(value, get(value, 'type'))) {
+    out.push(value);
+    return out;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value.slice(0, MAX_TOOL_MESSAGES)) collectGuarded(item, out, depth + 1);
     return out;
   }
   const messages = get(value, 'messages');
-  if (messages !== undefined) collectToolMessages(messages, out, depth + 1);
+  if (messages !== undefined) collectGuarded(messages, out, depth + 1);
   const update = get(value, 'update');
-  if (update !== undefined) collectToolMessages(update, out, depth + 1);
+  if (update !== undefined) collectGuarded(update, out, depth + 1);
   return out;
 }
 

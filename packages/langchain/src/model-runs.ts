@@ -2,7 +2,7 @@ import { type Diagnostics, type InvocationRecorder, type RecordedModelCall, now 
 import { AttemptLog } from '@metrics/core/adapter';
 import { anthropicVersion, correctedUsage } from './anthropic-fix.js';
 import { type AttemptSource, unwatchAttempts, watchAttempts } from './attempt-resolver.js';
-import { get, readModelOutput, readRequestedModel } from './langchain-shapes.js';
+import { isCached, lsProvider, readModelOutput, readRequestedModel } from './langchain-shapes.js';
 import { SOURCE } from './options.js';
 import type { ModelRun, RootRun } from './run-tree.js';
 
@@ -11,7 +11,8 @@ import type { ModelRun, RootRun } from './run-tree.js';
  * end, and, by parent run id, the HTTP attempts LangChain's own retries make.
  */
 export class ModelRuns implements AttemptSource {
-  private readonly byParent = new Map<string, Set<ModelRun>>();
+  /** The open runs by parent run id: the run itself while it is the only one (the usual case), else a set. */
+  private readonly byParent = new Map<string, ModelRun | Set<ModelRun>>();
   private count = 0;
 
   constructor(
@@ -36,7 +37,7 @@ export class ModelRuns implements AttemptSource {
     };
     const model = readRequestedModel(start.extraParams, start.metadata);
     if (model !== undefined) run.model = model;
-    const provider = get(start.metadata, 'ls_provider');
+    const provider = lsProvider(start.metadata);
     if (typeof provider === 'string') run.provider = provider;
     const anthropic = anthropicVersion(start.llm, start.metadata);
     if (anthropic !== undefined) run.anthropicVersion = anthropic;
@@ -53,7 +54,7 @@ export class ModelRuns implements AttemptSource {
   /** `handleLLMEnd`: one model call, with its usage (a cache hit, `extraParams.cached`, called no model). */
   end(run: ModelRun, output: unknown, extraParams: unknown): void {
     this.close(run);
-    if (get(extraParams, 'cached') === true) return;
+    if (isCached(extraParams)) return;
     const result = readModelOutput(output);
     const usage = correctedUsage(result.usage, {
       enabled: this.fixAnthropic,
@@ -96,10 +97,14 @@ export class ModelRuns implements AttemptSource {
   attemptsUnder(parentRunId: unknown): AttemptLog | undefined {
     if (typeof parentRunId === 'string') {
       const under = this.byParent.get(parentRunId);
+      if (under !== undefined && !(under instanceof Set)) return under.attempts;
       if (under?.size === 1) return under.values().next().value?.attempts;
     }
     if (this.count === 1)
-      for (const runs of this.byParent.values()) for (const run of runs) return run.attempts;
+      for (const runs of this.byParent.values()) {
+        if (!(runs instanceof Set)) return runs.attempts;
+        for (const run of runs) return run.attempts;
+      }
     if (this.count > 1)
       this.diagnostics.emit({
         type: 'langchain.attempt-unattributed',
@@ -112,12 +117,10 @@ export class ModelRuns implements AttemptSource {
 
   private open(run: ModelRun): void {
     const key = run.parentRunId ?? '';
-    let runs = this.byParent.get(key);
-    if (!runs) {
-      runs = new Set();
-      this.byParent.set(key, runs);
-    }
-    runs.add(run);
+    const runs = this.byParent.get(key);
+    if (runs === undefined) this.byParent.set(key, run);
+    else if (runs instanceof Set) runs.add(run);
+    else this.byParent.set(key, new Set([runs, run]));
     if (this.count++ === 0) watchAttempts(this);
   }
 
@@ -125,8 +128,10 @@ export class ModelRuns implements AttemptSource {
   close(run: ModelRun): void {
     const key = run.parentRunId ?? '';
     const runs = this.byParent.get(key);
-    if (!runs?.delete(run)) return;
-    if (runs.size === 0) this.byParent.delete(key);
+    if (runs === run) this.byParent.delete(key);
+    else if (runs instanceof Set && runs.delete(run)) {
+      if (runs.size === 0) this.byParent.delete(key);
+    } else return;
     if (--this.count === 0) unwatchAttempts(this);
   }
 }

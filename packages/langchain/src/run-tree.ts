@@ -1,5 +1,5 @@
 import { InvocationRecorder, type Metrics, type ProviderType, type ToolCall, guard } from '@metrics/core';
-import { type AttemptLog, OpenRuns, type OpenRunsOptions } from '@metrics/core/adapter';
+import { type AttemptLog, type OpenRun, OpenRuns, type OpenRunsOptions } from '@metrics/core/adapter';
 import { SOURCE } from './options.js';
 import { failedRunEnd } from './run-errors.js';
 
@@ -7,8 +7,10 @@ import { failedRunEnd } from './run-errors.js';
 export interface RootRun {
   readonly id: string;
   readonly recorder: InvocationRecorder;
-  /** Every open LangChain run of this invocation, by run id (the root's own included). */
-  readonly nodes: Map<string, RunNode>;
+  /** Its entry in the core's open runs (set once it is added). */
+  handle: OpenRun<string> | undefined;
+  /** How many of its child runs are open (their ids are attached to `handle`). */
+  openChildren: number;
   /** Tool call ids whose tool callbacks fired (so error `ToolMessage`s are not counted twice). */
   readonly seenToolCalls: Set<string>;
   /** The run is measured by the metrics middleware: the handler's record is dropped. */
@@ -50,13 +52,16 @@ export interface ChainRun {
 export type RunNode = ModelRun | ToolRun | ChainRun;
 
 /**
- * The open invocations of a handler (shared by every copy of it), on the core's `OpenRuns`: each
- * invocation under its root run id, every child run id linked to it, so concurrent invocations
- * never mix. A live invocation is never evicted; one silent for `openRunTimeoutMs` (or past the
- * `maxOpenRuns` memory bound) is finished as it stands and its late events are dropped.
+ * The open invocations of a handler (shared by every copy of it): every open LangChain run by its
+ * run id in one map, each tied to its invocation, so concurrent invocations never mix; the
+ * invocations themselves on the core's `OpenRuns`. A live invocation is never evicted; one silent
+ * for `openRunTimeoutMs` (or past the `maxOpenRuns` memory bound) is finished as it stands and
+ * its late events (its child runs' included) are dropped.
  */
 export class RunTree {
   private readonly open: OpenRuns<string, RootRun>;
+  /** Every open run of every open invocation (each invocation's own run included), by run id. */
+  private readonly nodes = new Map<string, RunNode>();
 
   constructor(
     private readonly metrics: Metrics,
@@ -71,14 +76,20 @@ export class RunTree {
     return this.open.size;
   }
 
-  /** The open run `runId`, if its invocation is open. */
+  /** The open run `runId` (its invocation marked as seen); a late event of an evicted invocation is counted. */
   node(runId: string): RunNode | undefined {
-    return this.open.get(runId)?.nodes.get(runId);
+    const node = this.nodes.get(runId);
+    if (node === undefined) {
+      this.open.get(runId);
+      return undefined;
+    }
+    if (node.root.handle) this.open.seen(node.root.handle);
+    return node;
   }
 
   /** The open invocation run `runId` belongs to. */
   rootOf(runId: string): RootRun | undefined {
-    return this.open.get(runId);
+    return this.node(runId)?.root;
   }
 
   /** Whether run `runId` belonged to an evicted invocation (its events are dropped). */
@@ -89,12 +100,13 @@ export class RunTree {
   startRoot(runId: string, providerType: ProviderType, name: string | undefined): RootRun {
     const root: RootRun = {
       id: runId,
-      nodes: new Map(),
+      handle: undefined,
+      openChildren: 0,
       seenToolCalls: new Set(),
       ownedByMiddleware: false,
       recorder: this.recorder(providerType, name, () => root),
     };
-    this.open.add(runId, root);
+    root.handle = this.open.add(runId, root);
     return root;
   }
 
@@ -117,14 +129,17 @@ export class RunTree {
   }
 
   add(runId: string, node: RunNode): void {
-    node.root.nodes.set(runId, node);
-    if (runId !== node.root.id) this.open.link(runId, node.root.id);
+    this.nodes.set(runId, node);
+    const { root } = node;
+    if (runId === root.id || !root.handle) return;
+    this.open.attach(root.handle, runId);
+    root.openChildren++;
   }
 
-  /** Forgets a child run that ended (its invocation stays open). */
+  /** Forgets a run that ended (its invocation stays open). */
   remove(runId: string, node: RunNode): void {
-    node.root.nodes.delete(runId);
-    if (runId !== node.root.id) this.open.unlink(runId);
+    if (!this.nodes.delete(runId) || runId === node.root.id) return;
+    node.root.openChildren--;
   }
 
   /**
@@ -137,9 +152,19 @@ export class RunTree {
   }
 
   private end(root: RootRun, options: { error?: unknown; countError?: boolean } = {}): void {
-    for (const node of root.nodes.values()) this.onForget(node);
-    root.nodes.clear();
+    this.forget(root, root.id);
+    if (root.openChildren > 0 && root.handle)
+      for (const id of this.open.attachedKeys(root.handle)) this.forget(root, id);
+    root.openChildren = 0;
     guard(this.metrics.diagnostics, SOURCE, () => root.recorder.end(options));
+  }
+
+  /** Forgets run `runId` if it is still open in `root`. */
+  private forget(root: RootRun, runId: string): void {
+    const node = this.nodes.get(runId);
+    if (node?.root !== root) return;
+    this.nodes.delete(runId);
+    this.onForget(node);
   }
 
   /** Closes every open invocation (process shutdown). */

@@ -98,3 +98,41 @@ describe('OpenRuns links', () => {
     expect([runs.get('child'), runs.wasEvicted('child'), runs.size]).toEqual([undefined, false, 0]);
   });
 });
+
+describe('OpenRuns handles', () => {
+  it('seen(handle) keeps a run alive like an event looked up by key', () => {
+    const finished: string[] = [];
+    const runs = new OpenRuns<string, string>((value) => finished.push(value), diagnostics, 'test', {
+      openRunTimeoutMs: 1000,
+    });
+    const handle = runs.add('root', 'run');
+    expect(handle.key).toBe('root');
+    vi.advanceTimersByTime(800);
+    runs.seen(handle);
+    vi.advanceTimersByTime(800);
+    runs.sweep();
+    expect([finished, runs.size]).toEqual([[], 1]);
+    vi.advanceTimersByTime(300);
+    runs.sweep();
+    expect([finished, runs.size]).toEqual([['run'], 0]);
+  });
+
+  it("attached keys are never looked up, and the evicted run's late events under them are dropped", () => {
+    const runs = new OpenRuns<string, string>(() => {}, diagnostics, 'test', { openRunTimeoutMs: 1000 });
+    const handle = runs.add('root', 'run');
+    expect(runs.attachedKeys(handle)).toEqual([]);
+    runs.attach(handle, 'child');
+    expect(runs.attachedKeys(handle)).toEqual(['child']);
+    expect([runs.get('child'), runs.wasEvicted('child')]).toEqual([undefined, false]);
+    vi.advanceTimersByTime(1500);
+    runs.sweep();
+    expect([runs.get('child'), runs.wasEvicted('child'), runs.lateEvents]).toEqual([undefined, true, 1]);
+  });
+
+  it('a normal end leaves no attached key behind as evicted', () => {
+    const runs = new OpenRuns<string, string>(() => {}, diagnostics, 'test');
+    runs.attach(runs.add('root', 'run'), 'child');
+    runs.delete('root');
+    expect([runs.wasEvicted('child'), runs.wasEvicted('root'), runs.size]).toEqual([false, false, 0]);
+  });
+});

@@ -20,15 +20,27 @@ export interface OpenRunsOptions {
 
 export const OPEN_RUNS_DEFAULTS = Object.freeze({ openRunTimeoutMs: 600_000, maxOpenRuns: 100_000 });
 
+const NO_KEYS: readonly never[] = Object.freeze([]);
+
 /** Keys of evicted runs remembered so their late events are dropped instead of starting new records. */
 const MAX_EVICTED_KEYS = 10_000;
 
-interface Entry<K, V> {
+interface Entry<K, V> extends OpenRun<K> {
   key: K;
   value: V;
   lastSeenAt: number;
   /** Other keys that lead to this run (the framework's ids of its child runs, spans, steps). */
   links: K[] | undefined;
+  /** Keys the adapter tracks itself and `attach`ed to this run: dropped, not looked up, once it is evicted. */
+  attached: K[] | undefined;
+}
+
+/**
+ * An open run's handle (`add` returns it): an adapter that keeps its own index of a run's child
+ * keys marks the run as seen (`seen`) and ties child keys to it (`attach`) without a lookup.
+ */
+export interface OpenRun<K> {
+  readonly key: K;
 }
 
 /**
@@ -65,13 +77,39 @@ export class OpenRuns<K, V> {
     return this.runs.size;
   }
 
-  /** Opens a run. Sweeps silent runs now and then (amortized: at most once per quarter timeout). */
-  add(key: K, value: V): void {
+  /**
+   * Opens a run and returns its handle. Sweeps silent runs now and then (amortized: at most once
+   * per quarter timeout).
+   */
+  add(key: K, value: V): OpenRun<K> {
     const at = Date.now();
     this.evicted.delete(key);
-    this.runs.set(key, { key, value, lastSeenAt: at, links: undefined });
+    const entry: Entry<K, V> = { key, value, lastSeenAt: at, links: undefined, attached: undefined };
+    this.runs.set(key, entry);
     if (at - this.lastSweepAt >= this.timeoutMs / 4) this.sweep(at);
     if (this.runs.size > this.max) this.evictLongestSilent();
+    return entry;
+  }
+
+  /** Marks the run as seen (an event of it the adapter found through its own index). */
+  seen(run: OpenRun<K>): void {
+    (run as Entry<K, V>).lastSeenAt = Date.now();
+  }
+
+  /**
+   * Ties `key` (a child run the adapter indexes itself) to the run: once the run is evicted, the
+   * late events of `key` are dropped like the run's own (`wasEvicted`, `get`). Costs no lookup;
+   * the adapter forgets its own index entry when the child ends.
+   */
+  attach(run: OpenRun<K>, key: K): void {
+    const entry = run as Entry<K, V>;
+    entry.attached ??= [];
+    entry.attached.push(key);
+  }
+
+  /** The keys attached to a run, in the order attached (to forget the adapter's index entries of a run that ended). */
+  attachedKeys(run: OpenRun<K>): readonly K[] {
+    return (run as Entry<K, V>).attached ?? NO_KEYS;
   }
 
   /**
@@ -166,6 +204,7 @@ export class OpenRuns<K, V> {
     this.forget(entry);
     this.remember(entry.key);
     if (entry.links) for (const link of entry.links) this.remember(link);
+    if (entry.attached) for (const key of entry.attached) this.remember(key);
     this.evictions++;
     this.diagnostics.emit({
       type: 'runs.evicted',

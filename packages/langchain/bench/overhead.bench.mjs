@@ -208,6 +208,13 @@ await overheadBench({
     createMetricsMiddleware: agentWith({ middleware: [createMetricsMiddleware({ logger: false })] }),
     'wrapModelCall-only timer (reference)': agentWith({ middleware: [timing] }),
     [`bare, ${LONG_CALLS} calls`]: long(agentWith({}, {}, LONG_CALLS)),
+    [`handler floor, same hooks (times runs, sums usage), ${LONG_CALLS} calls`]: long(
+      agentWith({}, { callbacks: [sameHooks] }, LONG_CALLS),
+    ),
+    [`MetricsCallbackHandler, ${LONG_CALLS} calls`]: long(() => {
+      handler = new MetricsCallbackHandler({ logger: false });
+      return agentWith({}, { callbacks: [handler] }, LONG_CALLS)();
+    }),
     [`createMetricsMiddleware, ${LONG_CALLS} calls`]: long(
       agentWith({ middleware: [createMetricsMiddleware({ logger: false })] }, {}, LONG_CALLS),
     ),
@@ -233,6 +240,15 @@ await overheadBench({
       floor: 'middleware floor (times model + tool calls)',
       maxOwnUs: 10,
     },
+    // the handler's own cost over its same-hooks floor's, each in a 50-call and a 2-call run:
+    // LangChain's callback machinery is nearly all the path adds
+    {
+      long: `MetricsCallbackHandler, ${LONG_CALLS} calls`,
+      short: 'MetricsCallbackHandler',
+      longFloor: `handler floor, same hooks (times runs, sums usage), ${LONG_CALLS} calls`,
+      shortFloor: 'handler floor, same hooks (times runs, sums usage)',
+      maxRatio: 1.25,
+    },
     {
       long: `createMetricsMiddleware, ${LONG_CALLS} calls`,
       short: 'createMetricsMiddleware',
@@ -255,7 +271,7 @@ await overheadBench({
       throw new Error('the floor middleware did not run');
     if (variant.startsWith('peer:') && spansExported === 0)
       throw new Error(`${variant}: no span was exported`);
-    if (variant === 'MetricsCallbackHandler' && handler.tree.openInvocations !== 0)
+    if (variant.startsWith('MetricsCallbackHandler') && handler.tree.openInvocations !== 0)
       throw new Error('the handler left invocations open');
   },
 });

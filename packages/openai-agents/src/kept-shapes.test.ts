@@ -29,12 +29,10 @@ describe('the adapter kept optimized across major collections', () => {
       'readModelSpan',
       'spanName',
     ];
-    expect(trace.optimizedBefore(['TraceRun', 'spanStarted', 'spanEnded', 'modelRequestEnded'])).toEqual([
-      'TraceRun',
-      'spanStarted',
-      'spanEnded',
-      'modelRequestEnded',
-    ]);
+    // the precondition names the readers called for every span: `TraceRun`'s constructor runs once
+    // per trace, near V8's tier-up threshold after 1,000 traces, and once stayed unoptimized in CI
+    const hot = ['spanStarted', 'spanEnded', 'modelRequestEnded'];
+    expect(trace.optimizedBefore(hot)).toEqual(hot);
     expect(trace.lostAfter(names)).toEqual([]);
     expect(trace.output).toContain('--- done --- 1001');
   });

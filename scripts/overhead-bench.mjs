@@ -346,6 +346,12 @@ function judge(budget, perRun, addedPerCall, usPerUnit) {
     }
     const ownLong = addedPerCall(budget.long) - addedPerCall(budget.longFloor);
     const ownShort = addedPerCall(budget.short) - addedPerCall(budget.shortFloor);
+    // an own cost at or below its floor in the short run leaves no ratio to judge (the floor's noise)
+    if (!(ownShort > 0))
+      return {
+        ok: true,
+        line: `${addedLine}; own cost in the short run ${us(ownShort)}, at or below its floor: ratio not evaluated`,
+      };
     const ratio = ownLong / ownShort;
     const ok = ratio <= budget.maxRatio;
     return {

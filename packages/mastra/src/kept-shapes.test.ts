@@ -10,8 +10,9 @@ describe("the exporter's recording kept optimized across major collections", () 
   it("keeps the map of a Mastra span's usage alive when no run is", () => {
     const trace = traceMajorCollection(CHILD);
     expect(trace.status).toBe(0);
-    // the precondition that makes the check mean something: V8 optimized the recording first
-    expect(trace.optimizedBefore(RECORDING)).toEqual(RECORDING);
+    // the precondition that makes the check mean something: V8 optimized some of the recording
+    // first (which functions by then varies between runs: `build` once was not, in CI)
+    expect(trace.optimizedBefore(RECORDING)).not.toEqual([]);
     expect(trace.lostAfter(RECORDING)).toEqual([]);
   });
 });

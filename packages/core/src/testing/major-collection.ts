@@ -8,7 +8,11 @@ export interface MajorCollectionTrace {
   output: string;
   /** What it wrote to stderr (empty when nothing went wrong). */
   stderr: string;
-  /** The names of `names` V8 compiled with an optimizing tier (Maglev or TurboFan) before the collection. */
+  /**
+   * The names of `names` V8 compiled with an optimizing tier (Maglev or TurboFan) before the
+   * collection. Which of them it has optimized by then varies between runs (three CI rehearsals
+   * each found one missing), so a test asks for some, and `lostAfter` checks every one that was.
+   */
   optimizedBefore(names: readonly string[]): string[];
   /**
    * The names of `names` V8 gave up after the collection: their optimized code discarded because

@@ -25,3 +25,5 @@ export { SMITHY_ATTEMPTS_MIDDLEWARE, addSmithyAttemptsMiddleware } from './attem
 export type { SmithyClient } from './attempts/smithy-attempts.js';
 export { classifyHttpStatus } from './errors/classify-error.js';
 export { subtractUsage } from './usage/subtract-usage.js';
+export { isObject, readFields } from './usage/read-fields.js';
+export type { Fields, FieldsRead } from './usage/read-fields.js';

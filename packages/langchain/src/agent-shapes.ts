@@ -1,4 +1,5 @@
 import type { InvocationRecorder } from '@metrics/core';
+import { type Fields, isObject, readFields } from '@metrics/core/adapter';
 import { type Loose, get, isToolMessage, toolMessageFields, toolMessageStatus } from './langchain-shapes.js';
 import { recordUnseenToolMessage } from './tool-messages.js';
 
@@ -10,22 +11,22 @@ export function toolErrorContent(error: unknown): string {
 
 /** The model id: from the response's metadata, else the request's model. */
 export function readModel(message: unknown, request: unknown): string | undefined {
-  let fromResponse: unknown;
-  let configured: unknown;
-  try {
-    const metadata = (message as Loose)?.response_metadata;
-    fromResponse = metadata?.model_name ?? metadata?.model;
-    if (typeof fromResponse === 'string' && fromResponse) return fromResponse;
-    const model = (request as Loose)?.model;
-    configured = model?.model ?? model?.modelName;
-  } catch {
-    const metadata = get(message, 'response_metadata');
-    fromResponse = get(metadata, 'model_name') ?? get(metadata, 'model');
-    if (typeof fromResponse === 'string' && fromResponse) return fromResponse;
-    const model = get(request, 'model');
-    configured = get(model, 'model') ?? get(model, 'modelName');
-  }
-  return typeof configured === 'string' && configured ? configured : undefined;
+  const answered = isObject(message) ? readFields(message, readAnsweredModel).model : undefined;
+  return answered ?? (isObject(request) ? readFields(request, readConfiguredModel).model : undefined);
+}
+
+function readAnsweredModel(message: Fields): { model: string | undefined } {
+  const metadata: Fields | undefined = message.response_metadata;
+  return { model: nonEmpty(metadata?.model_name ?? metadata?.model) };
+}
+
+function readConfiguredModel(request: Fields): { model: string | undefined } {
+  const model: Fields | undefined = request.model;
+  return { model: nonEmpty(model?.model ?? model?.modelName) };
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
 }
 
 /**

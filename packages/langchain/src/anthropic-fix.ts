@@ -1,6 +1,6 @@
 import type { Usage } from '@metrics/core';
-import { subtractUsage } from '@metrics/core/adapter';
-import { type Loose, get } from './langchain-shapes.js';
+import { type Fields, isObject, readFields, subtractUsage } from '@metrics/core/adapter';
+import { get } from './langchain-shapes.js';
 
 /**
  * `@langchain/anthropic` adds the placeholder `output_tokens` of the streamed `message_start`
@@ -23,27 +23,23 @@ export function isAffectedVersion(version: string | undefined): boolean {
 /** The placeholder token a streamed call of an affected version over-reports. */
 const STREAMED_PLACEHOLDER = { outputTokens: 1, totalTokens: 1 } as const;
 
-/** The `@langchain/anthropic` version a chat model start reports, if any. */
+/** The `@langchain/anthropic` version a chat model start reports, if any (`'unknown'` when it names none). */
 export function anthropicVersion(serialized: unknown, metadata: unknown): string | undefined {
-  try {
-    const id = (serialized as Loose)?.id;
-    const isAnthropic =
-      (Array.isArray(id) && id.includes('ChatAnthropic')) || (metadata as Loose)?.ls_provider === 'anthropic';
-    if (!isAnthropic) return undefined;
-  } catch {
-    return anthropicVersionGuarded(serialized, metadata);
-  }
-  return anthropicVersionGuarded(serialized, metadata);
+  const named = isObject(serialized) && readFields(serialized, readAnthropicId).anthropic;
+  const fromMetadata = isObject(metadata) ? readFields(metadata, readAnthropicMetadata) : undefined;
+  if (!named && fromMetadata?.anthropic !== true) return undefined;
+  return fromMetadata?.version ?? 'unknown';
 }
 
-function anthropicVersionGuarded(serialized: unknown, metadata: unknown): string | undefined {
-  const id = get(serialized, 'id');
-  const isAnthropic =
-    (Array.isArray(id) && id.includes('ChatAnthropic')) || get(metadata, 'ls_provider') === 'anthropic';
-  if (!isAnthropic) return undefined;
-  const versions = get(metadata, 'versions');
-  const version = get(versions, '@langchain/anthropic');
-  return typeof version === 'string' ? version : 'unknown';
+function readAnthropicId(serialized: Fields): { anthropic: boolean } {
+  const id = serialized.id;
+  return { anthropic: Array.isArray(id) && id.includes('ChatAnthropic') };
+}
+
+function readAnthropicMetadata(metadata: Fields): { anthropic: boolean; version: string | undefined } {
+  const anthropic = metadata.ls_provider === 'anthropic';
+  const version = metadata.versions?.['@langchain/anthropic'];
+  return { anthropic, version: typeof version === 'string' ? version : undefined };
 }
 
 /** The `@langchain/anthropic` version in a model object's own metadata (the middleware's request), if any. */

@@ -49,6 +49,30 @@ describe('hostile LangChain objects', () => {
     expect(events.filter((e) => e.level === 'error')).toEqual([]);
   });
 
+  it("a model start whose getters throw still gives the call's model, provider and Anthropic fix", () => {
+    const { exporter, events, handler } = setup();
+    const llm = throwing({}, 'id');
+    const extraParams = throwing({}, 'invocation_params');
+    const metadata = {
+      ls_model_name: 'claude-from-metadata',
+      ls_provider: 'anthropic',
+      versions: { '@langchain/anthropic': '1.5.0' },
+    };
+    handler.handleChatModelStart(llm, [], id(1), undefined, extraParams, undefined, metadata);
+    handler.handleLLMNewToken('Hi', { prompt: 0, completion: 0 }, id(1));
+    const message = { usage_metadata: { input_tokens: 5, output_tokens: 4, total_tokens: 9 } };
+    handler.handleLLMEnd({ generations: [[{ text: 'Hi', message }]] }, id(1));
+    const call = exporter.records[0]?.modelCalls[0];
+    // streamed on an affected @langchain/anthropic: its placeholder output token is taken off
+    expect([call?.model, call?.provider, call?.usage?.outputTokens, call?.usage?.totalTokens]).toEqual([
+      'claude-from-metadata',
+      'anthropic',
+      3,
+      8,
+    ]);
+    expect(events.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
   it('a node output whose getter throws still gives its error ToolMessage, counted once', () => {
     const { exporter, handler } = setup();
     handler.handleChainStart(GRAPH, {}, id(1));

@@ -1,15 +1,11 @@
 import { type ToolType, type Usage, addUsage, fromLangChainUsageMetadata, readField } from '@metrics/core';
+import { type Fields, isObject, readFields } from '@metrics/core/adapter';
 
 /** Reads a property without trusting the object (hostile getters, proxies): core's `readField`. */
 export const get = readField;
 
-/**
- * What the hot paths read with plain property accesses inside a `try`, going back to `get` for
- * each field only when one of them threw (the same values, read twice then). `get` is a call and a
- * generic keyed lookup per field, about 250 instructions in V8's baseline tier; a plain access has
- * its own inline cache.
- */
-export type Loose = { readonly [key: string]: any } | null | undefined;
+/** A LangChain object read with plain accesses (inside a `try`, or through `readFields`). */
+export type Loose = Fields | null | undefined;
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
@@ -23,32 +19,32 @@ export interface ModelOutput {
   chunked: boolean;
 }
 
+const NO_OUTPUT: ModelOutput = { usage: undefined, model: undefined, chunked: false };
+
 /**
  * Usage from `generations[i][j].message.usage_metadata`, summed over generations. Never
- * `llmOutput` (an estimate on some paths, a duplicate on the others). Read with plain accesses;
- * read again field by field with `get` when one of them threw.
+ * `llmOutput` (an estimate on some paths, a duplicate on the others).
+ *
+ * LangChain's objects are read here and below with the core's `readFields`: plain accesses, read
+ * again through a guarded view only when a getter threw.
  */
 export function readModelOutput(output: unknown): ModelOutput {
-  try {
-    return readOutputPlain(output as Loose);
-  } catch {
-    return readOutputGuarded(output);
-  }
+  return isObject(output) ? readFields(output, readOutput) : NO_OUTPUT;
 }
 
-function readOutputPlain(output: Loose): ModelOutput {
+function readOutput(output: Fields): ModelOutput {
   let usage: Usage | undefined;
   let model: string | undefined;
   let chunked = false;
-  const generations = output?.generations;
+  const generations = output.generations;
   if (Array.isArray(generations)) {
     for (const batch of generations) {
       if (!Array.isArray(batch)) continue;
-      for (const generation of batch as Loose[]) {
-        const message: Loose = generation?.message;
+      for (const generation of batch as (Fields | null | undefined)[]) {
+        const message: Fields | undefined = generation?.message;
         if (message === undefined) continue;
         usage = addUsage(usage, fromLangChainUsageMetadata(message?.usage_metadata));
-        const metadata: Loose = message?.response_metadata;
+        const metadata: Fields | undefined = message?.response_metadata;
         model ??= str(metadata?.model_name) ?? str(metadata?.model);
         model ??= str(generation?.generationInfo?.model_name);
         if (!chunked && Array.isArray(message?.tool_call_chunks)) chunked = true;
@@ -58,70 +54,33 @@ function readOutputPlain(output: Loose): ModelOutput {
   return { usage, model, chunked };
 }
 
-function readOutputGuarded(output: unknown): ModelOutput {
-  let usage: Usage | undefined;
-  let model: string | undefined;
-  let chunked = false;
-  const generations = get(output, 'generations');
-  if (Array.isArray(generations)) {
-    for (const batch of generations) {
-      if (!Array.isArray(batch)) continue;
-      for (const generation of batch) {
-        const message = get(generation, 'message');
-        if (message === undefined) continue;
-        usage = addUsage(usage, fromLangChainUsageMetadata(get(message, 'usage_metadata')));
-        const metadata = get(message, 'response_metadata');
-        model ??= str(get(metadata, 'model_name')) ?? str(get(metadata, 'model'));
-        model ??= str(get(get(generation, 'generationInfo'), 'model_name'));
-        if (!chunked && Array.isArray(get(message, 'tool_call_chunks'))) chunked = true;
-      }
-    }
-  }
-  return { usage, model, chunked };
-}
-
 /** The model id a chat model start reports (invocation params, else LangSmith metadata). */
 export function readRequestedModel(extraParams: unknown, metadata: unknown): string | undefined {
-  try {
-    const params: Loose = (extraParams as Loose)?.invocation_params;
-    return (
-      str(params?.model) ??
-      str(params?.model_name) ??
-      str(params?.modelName) ??
-      str((metadata as Loose)?.ls_model_name)
-    );
-  } catch {
-    return readRequestedModelGuarded(extraParams, metadata);
-  }
+  const asked = isObject(extraParams) ? readFields(extraParams, readInvocationModel).model : undefined;
+  return asked ?? (isObject(metadata) ? readFields(metadata, readStartMetadata).model : undefined);
 }
 
-function readRequestedModelGuarded(extraParams: unknown, metadata: unknown): string | undefined {
-  const params = get(extraParams, 'invocation_params');
-  return (
-    str(get(params, 'model')) ??
-    str(get(params, 'model_name')) ??
-    str(get(params, 'modelName')) ??
-    str(get(metadata, 'ls_model_name'))
-  );
+function readInvocationModel(extraParams: Fields): { model: string | undefined } {
+  const params: Fields | undefined = extraParams.invocation_params;
+  return { model: str(params?.model) ?? str(params?.model_name) ?? str(params?.modelName) };
+}
+
+/** What LangSmith's metadata of a model start says: the model (`ls_model_name`), the provider (`ls_provider`). */
+function readStartMetadata(metadata: Fields): { model: string | undefined; provider: unknown } {
+  return { model: str(metadata.ls_model_name), provider: metadata.ls_provider };
 }
 
 /** The provider LangSmith's metadata of a model start names (`ls_provider`), if any. */
 export function lsProvider(metadata: unknown): unknown {
-  try {
-    return (metadata as Loose)?.ls_provider;
-  } catch {
-    return get(metadata, 'ls_provider');
-  }
+  return isObject(metadata) ? readFields(metadata, readStartMetadata).provider : undefined;
 }
 
 /** A model end served from LangChain's cache (`extraParams.cached`): no model was called. */
 export function isCached(extraParams: unknown): boolean {
-  try {
-    return (extraParams as Loose)?.cached === true;
-  } catch {
-    return get(extraParams, 'cached') === true;
-  }
+  return isObject(extraParams) && readFields(extraParams, readCached).cached;
 }
+
+const readCached = (extraParams: Fields) => ({ cached: extraParams.cached === true });
 
 /** A streamed chunk carries a first token: non-empty text, or a tool-call delta. */
 export function isFirstToken(token: unknown, fields: unknown): boolean {
@@ -169,24 +128,22 @@ export function serializedName(serialized: unknown): string {
 
 /** A LangGraph compiled graph (a `createAgent` agent is one too). */
 export function isGraph(serialized: unknown): boolean {
-  let id: unknown;
-  try {
-    id = (serialized as Loose)?.id;
-  } catch {
-    id = get(serialized, 'id');
-  }
-  return Array.isArray(id) && id[0] === 'langgraph' && id[1] === 'pregel';
+  return isObject(serialized) && readFields(serialized, readGraphId).graph;
+}
+
+function readGraphId(serialized: Fields): { graph: boolean } {
+  const id = serialized.id;
+  return { graph: Array.isArray(id) && id[0] === 'langgraph' && id[1] === 'pregel' };
 }
 
 /** The LangGraph node a chain runs in (`metadata.langgraph_node`), if any. */
 export function langgraphNode(metadata: unknown): string | undefined {
-  let node: unknown;
-  try {
-    node = (metadata as Loose)?.langgraph_node;
-  } catch {
-    node = get(metadata, 'langgraph_node');
-  }
-  return typeof node === 'string' ? node : undefined;
+  return isObject(metadata) ? readFields(metadata, readGraphNode).node : undefined;
+}
+
+function readGraphNode(metadata: Fields): { node: string | undefined } {
+  const node = metadata.langgraph_node;
+  return { node: typeof node === 'string' ? node : undefined };
 }
 
 export function isCreateAgent(metadata: unknown): boolean {
@@ -233,56 +190,35 @@ export function isErrorToolMessage(value: unknown): boolean {
 /**
  * Every `ToolMessage` in a node's output (a state update, a list of updates, a `Command`), as
  * found (read its status with `toolMessageStatus`, its fields with `toolMessageFields`).
- * Bounded: a node output is small; the depth and count caps keep a hostile value cheap. Walked
- * with plain accesses; walked again with `get` when one of them threw.
+ * Bounded: a node output is small; the depth and count caps keep a hostile value cheap.
  */
 export function collectToolMessages(value: unknown): object[] {
-  try {
-    return collectPlain(value, [], 0);
-  } catch {
-    return collectGuarded(value, [], 0);
-  }
+  return isObject(value) ? readFields(value, readToolMessages).found : [];
 }
+
+const readToolMessages = (value: Fields) => ({ found: collect(value, [], 0) });
 
 const MAX_TOOL_MESSAGES = 256;
 const MAX_DEPTH = 4;
 
-function collectPlain(value: unknown, out: object[], depth: number): object[] {
+function collect(value: unknown, out: object[], depth: number): object[] {
   if (depth > MAX_DEPTH || out.length >= MAX_TOOL_MESSAGES || value === null || typeof value !== 'object')
     return out;
-  const v = value as Loose;
+  const v = value as Fields;
   // isToolMessage's test, its `tool_call_id` read first (most messages have none)
-  if (v?.type === 'tool' || (v?.tool_call_id !== undefined && typeof v?._getType === 'function')) {
+  if (v.type === 'tool' || (v.tool_call_id !== undefined && typeof v._getType === 'function')) {
     out.push(value);
     return out;
   }
   if (Array.isArray(value)) {
     const n = Math.min(value.length, MAX_TOOL_MESSAGES);
-    for (let i = 0; i < n; i++) collectPlain(value[i], out, depth + 1);
+    for (let i = 0; i < n; i++) collect(value[i], out, depth + 1);
     return out;
   }
-  const messages = v?.messages;
-  if (messages !== undefined) collectPlain(messages, out, depth + 1);
-  const update = v?.update;
-  if (update !== undefined) collectPlain(update, out, depth + 1);
-  return out;
-}
-
-function collectGuarded(value: unknown, out: object[], depth: number): object[] {
-  if (depth > MAX_DEPTH || out.length >= MAX_TOOL_MESSAGES || value === null || typeof value !== 'object')
-    return out;
-  if (isToolMessage(value, get(value, 'type'))) {
-    out.push(value);
-    return out;
-  }
-  if (Array.isArray(value)) {
-    for (const item of value.slice(0, MAX_TOOL_MESSAGES)) collectGuarded(item, out, depth + 1);
-    return out;
-  }
-  const messages = get(value, 'messages');
-  if (messages !== undefined) collectGuarded(messages, out, depth + 1);
-  const update = get(value, 'update');
-  if (update !== undefined) collectGuarded(update, out, depth + 1);
+  const messages = v.messages;
+  if (messages !== undefined) collect(messages, out, depth + 1);
+  const update = v.update;
+  if (update !== undefined) collect(update, out, depth + 1);
   return out;
 }
 

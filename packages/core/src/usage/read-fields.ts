@@ -19,6 +19,12 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export type Fields = { readonly [key: string]: any };
 
 /**
+ * What `readFields` hands back: a field the reader copied straight from the source (typed `any`)
+ * reads as `unknown`; a field the reader computed keeps its type (`Usage | undefined`, `boolean`).
+ */
+export type FieldsRead<T> = { [P in keyof T]: unknown extends T[P] ? unknown : T[P] };
+
+/**
  * Reads the fields a `read` function names, as plain property accesses, never throwing.
  *
  * Why not `readField(source, key)` for each: one shared function that reads every key of every
@@ -31,15 +37,15 @@ export type Fields = { readonly [key: string]: any };
  * one bad field costs only itself; its key is added to `unreadable` when given. `read` must only
  * read: it may run twice.
  */
-export function readFields<K extends string>(
+export function readFields<T extends object>(
   source: object,
-  read: (source: Fields) => { [P in K]: unknown },
+  read: (source: Fields) => T,
   unreadable?: string[],
-): { [P in K]: unknown } {
+): FieldsRead<T> {
   try {
-    return read(source as Fields);
+    return read(source as Fields) as FieldsRead<T>;
   } catch {
-    return read(guarded(source, unreadable));
+    return read(guarded(source, unreadable)) as FieldsRead<T>;
   }
 }
 

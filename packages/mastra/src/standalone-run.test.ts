@@ -1,8 +1,10 @@
 import { Agent } from '@mastra/core/agent';
 import { noopLogger } from '@mastra/core/logger';
+import { createTool } from '@mastra/core/tools';
 import { InMemoryExporter } from '@metrics/core/testing';
 import { MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { instrumentAgent } from './standalone.js';
 
 /**
@@ -95,5 +97,68 @@ describe('StandaloneRun options', () => {
     expect(record?.modelCalls[0]?.streamed).toBe(true);
     expect(record?.summary.usage?.inputTokens).toBe(7);
     expect(record?.summary.usage?.outputTokens).toBe(2);
+  });
+});
+
+describe('StandaloneRun tool types', () => {
+  const tool = (id: string) =>
+    createTool({ id, description: id, inputSchema: z.object({}), execute: async () => ({ ok: id }) });
+
+  /** Calls every tool it is given a name of in its first step, then answers. */
+  function callingModel(names: string[]): MockLanguageModelV4 {
+    let calls = 0;
+    return new MockLanguageModelV4({
+      modelId: 'mock',
+      doGenerate: async () => {
+        calls++;
+        if (calls === 1)
+          return {
+            content: names.map((name, i) => ({
+              type: 'tool-call' as const,
+              toolCallId: `c${i}`,
+              toolName: name,
+              input: '{}',
+            })),
+            finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
+            usage,
+            warnings: [],
+          };
+        return {
+          content: [{ type: 'text', text: 'done' }],
+          finishReason: { unified: 'stop', raw: 'stop' },
+          usage,
+          warnings: [],
+        };
+      },
+    });
+  }
+
+  it("a call's toolset overrides the agent's tool of the same name; MCP tools read as mcp", async () => {
+    const records = new InMemoryExporter();
+    // what Mastra's MCP client sets on the tools it serves
+    const remote = Object.assign(tool('lookup'), {
+      mcpMetadata: { serverName: 'docs', serverVersion: '1.0.0' },
+    });
+    const agent = new Agent({
+      id: 'a',
+      name: 'a',
+      instructions: 'x',
+      model: callingModel(['local', 'lookup', 'remote']) as unknown as Agent['model'],
+      tools: { local: tool('local'), lookup: tool('lookup') },
+    });
+    agent.__setLogger(noopLogger);
+    instrumentAgent(agent, { exporters: [records], logger: false });
+    const result = await agent.generate('go', {
+      toolsets: { first: { remote: tool('remote') }, last: { lookup: remote } },
+    });
+    expect(result.text).toBe('done');
+    const [record] = await records.waitFor(1);
+    expect(record?.toolCalls.map((call) => [call.name, call.type, call.outcome])).toEqual([
+      ['local', 'api', 'success'],
+      ['lookup', 'mcp', 'success'],
+      ['remote', 'api', 'success'],
+    ]);
+    expect(record?.modelCalls).toHaveLength(2);
+    expect(record?.summary.usage?.inputTokens).toBe(14);
   });
 });

@@ -10,7 +10,7 @@ export interface AgentLike {
   generate: (...args: unknown[]) => Promise<unknown>;
   stream: (...args: unknown[]) => Promise<unknown>;
   getMastraInstance?: () => unknown;
-  listTools?: (options?: { requestContext?: unknown }) => unknown;
+  listTools?: (options?: { requestContext?: unknown; resolveWebSearch?: boolean }) => unknown;
 }
 
 export interface ExecutionOptions {
@@ -198,11 +198,11 @@ export class StandaloneRun {
         this.recorder.recordGuardrailTrip({ name, kind: 'processor', at: endedAt });
       }
       if (this.tools.size > 0) {
-        const types = await this.toolTypes();
+        const tools = await this.listTools();
         for (const tool of this.tools.values()) {
           this.recorder.recordToolCall({
             name: tool.name,
-            type: types.get(tool.name) ?? 'api',
+            type: toolType(tool.name, tools, this.options?.toolsets),
             callId: tool.callId,
             startedAt: tool.startedAt,
             endedAt: tool.endedAt ?? endedAt,
@@ -225,25 +225,45 @@ export class StandaloneRun {
     }
   }
 
-  /** Which of the agent's tools (and the call's toolsets) are served over MCP. */
-  private async toolTypes(): Promise<Map<string, ToolType>> {
-    const types = new Map<string, ToolType>();
-    const add = (tools: unknown) => {
-      if (!tools || typeof tools !== 'object') return;
-      for (const [name, tool] of Object.entries(tools as Record<string, unknown>)) {
-        const isMcp =
-          typeof tool === 'object' && tool !== null && 'mcpMetadata' in tool && !!tool.mcpMetadata;
-        types.set(name, isMcp ? 'mcp' : 'api');
-      }
-    };
+  /**
+   * The agent's tools as Mastra resolves them for this call's request context. Without resolving
+   * web search: that reads the agent's model to swap in the provider's tool, which is never an
+   * MCP tool either way.
+   */
+  private async listTools(): Promise<unknown> {
     try {
-      add(await this.agent.listTools?.({ requestContext: this.options?.requestContext }));
+      return await this.agent.listTools?.({
+        requestContext: this.options?.requestContext,
+        resolveWebSearch: false,
+      });
     } catch (error) {
       this.metrics.diagnostics.reportError(SOURCE, error, 'listing the agent tools failed');
+      return undefined;
     }
-    for (const toolset of Object.values(this.options?.toolsets ?? {})) add(toolset);
-    return types;
   }
+}
+
+/**
+ * A called tool's type: `mcp` for a tool served over MCP (Mastra's MCP client sets
+ * `mcpMetadata`), else `api`. The call's toolsets override the agent's tools of the same name, the
+ * last toolset first. Only the called tools are looked up: listing every tool of every set cost a
+ * `Map` and an entry array per run.
+ */
+function toolType(name: string, agentTools: unknown, toolsets: ExecutionOptions['toolsets']): ToolType {
+  const sets = toolsets ? Object.values(toolsets) : [];
+  for (let i = sets.length - 1; i >= 0; i--) {
+    const set = sets[i];
+    if (set && typeof set === 'object' && Object.hasOwn(set, name)) return isMcpTool(set[name]);
+  }
+  if (agentTools && typeof agentTools === 'object' && Object.hasOwn(agentTools, name))
+    return isMcpTool((agentTools as Record<string, unknown>)[name]);
+  return 'api';
+}
+
+function isMcpTool(tool: unknown): ToolType {
+  return typeof tool === 'object' && tool !== null && 'mcpMetadata' in tool && tool.mcpMetadata
+    ? 'mcp'
+    : 'api';
 }
 
 export const runsByRecorder = new WeakMap<InvocationRecorder, StandaloneRun>();

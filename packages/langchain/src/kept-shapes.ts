@@ -21,13 +21,10 @@ export function keepLangChainShapes(create: () => MetricsCallbackHandler): void 
 
 let templateHandler: (() => MetricsCallbackHandler) | undefined;
 
-// The framework's values are stand-ins of shapes of their own (no `lc`/`type` on the serialized
-// runnables, no `text` beside a generation's message, no `messages` on node outputs), so the
-// template keeps the handler's objects alive, not LangChain's.
-const GRAPH = { id: ['langgraph', 'pregel', 'CompiledStateGraph'] };
-const NODE = { id: ['langchain_core', 'runnables', 'RunnableCallable'] };
-const MODEL = { id: ['langchain', 'chat_models', 'openai', 'ChatOpenAI'] };
-const TOOL = { id: ['langchain', 'tools', 'DynamicStructuredTool'] };
+const GRAPH = { lc: 1, type: 'not_implemented', id: ['langgraph', 'pregel', 'CompiledStateGraph'] };
+const NODE = { lc: 1, type: 'not_implemented', id: ['langchain_core', 'runnables', 'RunnableCallable'] };
+const MODEL = { lc: 1, type: 'not_implemented', id: ['langchain', 'chat_models', 'openai', 'ChatOpenAI'] };
+const TOOL = { lc: 1, type: 'not_implemented', id: ['langchain', 'tools', 'DynamicStructuredTool'] };
 const AGENT_METADATA = { ls_integration: 'langchain_create_agent' };
 const MODEL_METADATA = { ls_provider: 'openai', ls_model_name: 'model', langgraph_node: 'model_request' };
 
@@ -55,7 +52,7 @@ export function runTemplate(handler: MetricsCallbackHandler): unknown[] {
     output(withDetails(10, 5), [{ name: 'tool', args: {}, id: 'call', type: 'tool_call' }]),
     firstModel,
   );
-  handler.handleChainEnd({}, firstNode);
+  handler.handleChainEnd({ messages: [] }, firstNode);
   // the tool turn
   startNode(handler, tools, root, 'tools');
   node(tools);
@@ -63,15 +60,15 @@ export function runTemplate(handler: MetricsCallbackHandler): unknown[] {
   node(tool);
   const toolMessage = { type: 'tool', tool_call_id: 'call', name: 'tool', status: 'success', content: 'ok' };
   handler.handleToolEnd(toolMessage, tool);
-  handler.handleChainEnd([toolMessage], tools);
+  handler.handleChainEnd({ messages: [toolMessage] }, tools);
   // a streamed answer
   startNode(handler, lastNode, root, 'model_request');
   startModel(handler, lastModel, lastNode);
   handler.handleLLMNewToken('answer', { prompt: 0, completion: 0 }, lastModel);
   node(lastModel);
   handler.handleLLMEnd(output({ input_tokens: 20, output_tokens: 3, total_tokens: 23 }, []), lastModel);
-  handler.handleChainEnd({}, lastNode);
-  handler.handleChainEnd({}, root);
+  handler.handleChainEnd({ messages: [] }, lastNode);
+  handler.handleChainEnd({ messages: [] }, root);
   return kept;
 }
 
@@ -109,5 +106,5 @@ function output(usage: object, toolCalls: object[]) {
     usage_metadata: usage,
     response_metadata: { model_name: 'model' },
   };
-  return { generations: [[{ message }]] };
+  return { generations: [[{ text: '', message }]] };
 }

@@ -13,7 +13,6 @@ import {
   toolMessageStatus,
 } from './langchain-shapes.js';
 import { startChildChain, startRootChain } from './chain-runs.js';
-import { keepLangChainShapes } from './kept-shapes.js';
 import { ModelRuns } from './model-runs.js';
 import { type LangChainAdapterOptions, type LangChainMetricsOptions, SOURCE } from './options.js';
 import { type ChainRun, type RootRun, type RunNode, RunTree } from './run-tree.js';
@@ -49,7 +48,6 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
       if (node.kind === 'model') this.models.close(node);
     });
     this.deferToMiddleware = opts.deferToMiddleware !== false;
-    keepLangChainShapes(templateHandler);
   }
 
   /** LangChain copies handlers in some paths; a copy must share the run tree. */
@@ -323,9 +321,4 @@ export class MetricsCallbackHandler extends BaseCallbackHandler {
       this.failed('handleToolError', fault);
     }
   }
-}
-
-/** The private handler `keepLangChainShapes` drives through a template run (no exporter, no logger). */
-function templateHandler(): MetricsCallbackHandler {
-  return new MetricsCallbackHandler({ logger: false });
 }

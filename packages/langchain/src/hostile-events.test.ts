@@ -52,7 +52,7 @@ describe('hostile LangChain objects', () => {
   it("a model start whose getters throw still gives the call's model, provider and Anthropic fix", () => {
     const { exporter, events, handler } = setup();
     const llm = throwing({}, 'id');
-    const extraParams = throwing({}, 'invocation_params');
+    const extraParams = throwing({}, 'invocation_params') as Record<string, unknown>;
     const metadata = {
       ls_model_name: 'claude-from-metadata',
       ls_provider: 'anthropic',

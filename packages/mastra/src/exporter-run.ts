@@ -1,6 +1,13 @@
 import { type InvocationRecorder, fromMastraSpanUsage } from '@metrics/core';
 import { type AttemptSink, type ModelAttempt, recordAttempt } from './model-observer.js';
-import { type Inference, type SpanLike, processorName, spanError, toolName } from './span-reading.js';
+import {
+  type Inference,
+  type SpanLike,
+  processorName,
+  spanError,
+  stepWasStreamed,
+  toolName,
+} from './span-reading.js';
 
 const MAX_PENDING_ATTEMPTS = 64;
 /** Slack (ms) when matching the model wrapper's requests to Mastra's spans (clock rounding). */
@@ -80,10 +87,13 @@ export class ExporterRun {
     else this.recorder.end({ endedAt });
   }
 
-  /** Records one model call from an inference span, matched with what the model wrapper saw. */
+  /**
+   * Records one model call from an inference span, matched with what the model wrapper saw;
+   * `stepMetadata` (the step span's) is read only when there is no match.
+   */
   recordInference(
     inference: Inference,
-    streamedHint: boolean | undefined,
+    stepMetadata: Record<string, unknown> | undefined,
     firstToolStart: number | undefined,
   ): void {
     const usage = fromMastraSpanUsage(inference.usage);
@@ -92,7 +102,7 @@ export class ExporterRun {
       return;
     }
     const attempt = this.takeAttempt(inference);
-    const timing = attempt ?? this.fromSpan(inference, streamedHint, firstToolStart);
+    const timing = attempt ?? this.fromSpan(inference, stepMetadata, firstToolStart);
     // one literal; fields left undefined are absent to the recorder (model-observer.ts)
     this.recorder.recordModelCall({
       startedAt: timing.startedAt,
@@ -130,7 +140,7 @@ export class ExporterRun {
   /** Times from the span alone: it also covers backoff before a retry and the step's tool calls. */
   private fromSpan(
     inference: Inference,
-    streamedHint: boolean | undefined,
+    stepMetadata: Record<string, unknown> | undefined,
     firstToolStart: number | undefined,
   ): Timing {
     let startedAt = inference.startedAt;
@@ -139,7 +149,7 @@ export class ExporterRun {
     if (failedEnd !== undefined && failedEnd > startedAt && failedEnd < endedAt) startedAt = failedEnd;
     if (firstToolStart !== undefined && firstToolStart > startedAt && firstToolStart < endedAt)
       endedAt = firstToolStart;
-    const streamed = streamedHint ?? inference.completionStartTime !== undefined;
+    const streamed = stepWasStreamed(stepMetadata) ?? inference.completionStartTime !== undefined;
     const cst = inference.completionStartTime;
     const firstTokenAt =
       streamed && cst !== undefined && cst >= startedAt && cst <= endedAt ? cst : undefined;

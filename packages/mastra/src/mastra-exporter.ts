@@ -6,7 +6,7 @@ import { ExporterRun } from './exporter-run.js';
 import { keepMastraShapes } from './kept-shapes.js';
 import { type AttemptSink, registerSinkResolver } from './model-observer.js';
 import { type MetricsExporterOptions, SOURCE, normalizeOptions } from './options.js';
-import { type SpanLike, readInference, stepWasStreamed, stringField } from './span-reading.js';
+import { type SpanLike, readInference, stringField } from './span-reading.js';
 import { type Trace, Traces } from './traces.js';
 
 /** Mastra instances an exporter of this package was registered on (the standalone wrapper defers to it). */
@@ -136,7 +136,7 @@ export class MetricsExporter implements ObservabilityExporter {
       this.startRun(span);
       return;
     }
-    const trace = this.traces.get(span.traceId);
+    const trace = this.traces.forStart(span.traceId);
     const owner = trace && span.parentSpanId ? trace.owners.get(span.parentSpanId) : undefined;
     if (!trace || !owner || !this.traces.own(trace, span.id, owner)) return;
     if (span.type === 'model_generation') {
@@ -252,7 +252,7 @@ export class MetricsExporter implements ObservabilityExporter {
       inference = readInference(span, startedAt, endedAt, run.generation);
     if (!inference) return;
     run.inferences.delete(span.id);
-    run.recordInference(inference, stepWasStreamed(span.metadata), run.firstToolStart.get(span.id));
+    run.recordInference(inference, span.metadata, run.firstToolStart.get(span.id));
     run.firstToolStart.delete(span.id);
   }
 
@@ -289,7 +289,7 @@ export class MetricsExporter implements ObservabilityExporter {
   private currentRun(): { run: ExporterRun; inTool: boolean } | undefined {
     if (this.traces.size === 0) return undefined;
     let live = currentSpan();
-    const trace = live?.traceId ? this.traces.get(live.traceId) : undefined;
+    const trace = live?.traceId ? this.traces.peek(live.traceId) : undefined;
     if (!trace) return undefined;
     for (let i = 0; live && i < MAX_SPAN_CHAIN; i++, live = live.parent) {
       const run = live.id ? trace.owners.get(live.id) : undefined;

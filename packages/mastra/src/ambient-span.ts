@@ -47,11 +47,5 @@ export function currentSpan(): LiveSpan | undefined {
   }
 }
 
-/** The span and its ancestors, nearest first (at most `limit`). */
-export function* spanChain(span: LiveSpan | undefined, limit = 64): Generator<LiveSpan> {
-  let current = span;
-  for (let i = 0; current && i < limit; i++) {
-    yield current;
-    current = current.parent;
-  }
-}
+/** How many of a live span's ancestors are looked at, at most (a bound against a cyclic chain). */
+export const MAX_SPAN_CHAIN = 64;

@@ -1,11 +1,11 @@
 import { type InvocationRecorder, fromMastraSpanUsage } from '@metrics/core';
-import { type ModelAttempt, recordAttempt } from './model-observer.js';
+import { type AttemptSink, type ModelAttempt, recordAttempt } from './model-observer.js';
 import {
   type Inference,
   type SpanLike,
-  modelIds,
   processorName,
   spanError,
+  stepWasStreamed,
   toolName,
 } from './span-reading.js';
 
@@ -26,6 +26,8 @@ export class ExporterRun {
   private trips = 0;
   /** model and provider of the current generation span */
   generation: { model?: string; provider?: string } | undefined;
+  /** where the model wrapper reports this run's requests (made by the exporter on the first) */
+  sink: AttemptSink | undefined;
 
   constructor(
     readonly recorder: InvocationRecorder,
@@ -50,15 +52,18 @@ export class ExporterRun {
 
   recordTool(span: SpanLike, startedAt: number | undefined, endedAt: number): void {
     const error = spanError(span);
-    const failed = span.attributes?.success === false || error !== undefined;
+    const attributes = span.attributes;
+    const callId = attributes?.toolCallId;
+    // one literal; fields left undefined are absent to the recorder (a spread of a conditional
+    // literal per field cost ~2 k instructions per tool call)
     this.recorder.recordToolCall({
       name: toolName(span),
       type: span.type === 'mcp_tool_call' ? 'mcp' : 'api',
-      ...(typeof span.attributes?.toolCallId === 'string' ? { callId: span.attributes.toolCallId } : {}),
+      callId: typeof callId === 'string' ? callId : undefined,
       startedAt: startedAt ?? endedAt,
       endedAt,
-      outcome: failed ? 'failure' : 'success',
-      ...(error ? { error } : {}),
+      outcome: attributes?.success === false || error !== undefined ? 'failure' : 'success',
+      error,
     });
   }
 
@@ -82,10 +87,13 @@ export class ExporterRun {
     else this.recorder.end({ endedAt });
   }
 
-  /** Records one model call from an inference span, matched with what the model wrapper saw. */
+  /**
+   * Records one model call from an inference span, matched with what the model wrapper saw;
+   * `stepMetadata` (the step span's) is read only when there is no match.
+   */
   recordInference(
     inference: Inference,
-    streamedHint: boolean | undefined,
+    stepMetadata: Record<string, unknown> | undefined,
     firstToolStart: number | undefined,
   ): void {
     const usage = fromMastraSpanUsage(inference.usage);
@@ -94,12 +102,17 @@ export class ExporterRun {
       return;
     }
     const attempt = this.takeAttempt(inference);
-    const call = attempt ? fromAttempt(attempt) : this.fromSpan(inference, streamedHint, firstToolStart);
+    const timing = attempt ?? this.fromSpan(inference, stepMetadata, firstToolStart);
+    // one literal; fields left undefined are absent to the recorder (model-observer.ts)
     this.recorder.recordModelCall({
-      ...call,
-      ...modelIds(inference),
-      ...(usage ? { usage } : {}),
-      ...(attempt?.attempts ? { attempts: attempt.attempts } : {}),
+      startedAt: timing.startedAt,
+      endedAt: timing.endedAt,
+      streamed: timing.streamed,
+      firstTokenAt: timing.firstTokenAt,
+      model: inference.model,
+      provider: inference.provider,
+      usage,
+      attempts: attempt?.attempts,
     });
   }
 
@@ -111,7 +124,8 @@ export class ExporterRun {
     this.recorder.recordModelCall({
       startedAt: inference.startedAt,
       endedAt: inference.endedAt,
-      ...modelIds(inference),
+      model: inference.model,
+      provider: inference.provider,
       error: { name: 'ModelCallError', message: 'the model call failed' },
     });
   }
@@ -126,7 +140,7 @@ export class ExporterRun {
   /** Times from the span alone: it also covers backoff before a retry and the step's tool calls. */
   private fromSpan(
     inference: Inference,
-    streamedHint: boolean | undefined,
+    stepMetadata: Record<string, unknown> | undefined,
     firstToolStart: number | undefined,
   ): Timing {
     let startedAt = inference.startedAt;
@@ -135,27 +149,18 @@ export class ExporterRun {
     if (failedEnd !== undefined && failedEnd > startedAt && failedEnd < endedAt) startedAt = failedEnd;
     if (firstToolStart !== undefined && firstToolStart > startedAt && firstToolStart < endedAt)
       endedAt = firstToolStart;
-    const streamed = streamedHint ?? inference.completionStartTime !== undefined;
+    const streamed = stepWasStreamed(stepMetadata) ?? inference.completionStartTime !== undefined;
     const cst = inference.completionStartTime;
-    const timing: Timing = { startedAt, endedAt, streamed };
-    if (streamed && cst !== undefined && cst >= startedAt && cst <= endedAt) timing.firstTokenAt = cst;
-    return timing;
+    const firstTokenAt =
+      streamed && cst !== undefined && cst >= startedAt && cst <= endedAt ? cst : undefined;
+    return { startedAt, endedAt, streamed, firstTokenAt };
   }
 }
 
+/** A model call's times, from the model wrapper's attempt or from the span alone. */
 interface Timing {
-  startedAt: number;
-  endedAt: number;
-  streamed: boolean;
-  firstTokenAt?: number;
-}
-
-function fromAttempt(attempt: ModelAttempt): Timing {
-  const timing: Timing = {
-    startedAt: attempt.startedAt,
-    endedAt: attempt.endedAt,
-    streamed: attempt.streamed,
-  };
-  if (attempt.firstTokenAt !== undefined) timing.firstTokenAt = attempt.firstTokenAt;
-  return timing;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly streamed: boolean;
+  readonly firstTokenAt?: number | undefined;
 }

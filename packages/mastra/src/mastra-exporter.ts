@@ -1,12 +1,12 @@
 import type { InitExporterOptions, ObservabilityExporter, TracingEvent } from '@mastra/core/observability';
 import { type InvocationRecorder, type Metrics, guard, now, toEpochMs } from '@metrics/core';
 import { AgentModels } from './agent-models.js';
-import { currentSpan, loadAmbientSpan, spanChain } from './ambient-span.js';
+import { MAX_SPAN_CHAIN, currentSpan, loadAmbientSpan } from './ambient-span.js';
 import { ExporterRun } from './exporter-run.js';
 import { keepMastraShapes } from './kept-shapes.js';
 import { type AttemptSink, registerSinkResolver } from './model-observer.js';
 import { type MetricsExporterOptions, SOURCE, normalizeOptions } from './options.js';
-import { type SpanLike, readInference, stepWasStreamed, stringField } from './span-reading.js';
+import { type SpanLike, readInference, stringField } from './span-reading.js';
 import { type Trace, Traces } from './traces.js';
 
 /** Mastra instances an exporter of this package was registered on (the standalone wrapper defers to it). */
@@ -28,6 +28,9 @@ interface MastraLike {
   listAgents?: () => unknown;
   getAgentById?: (id: string) => unknown;
 }
+
+/** What `exportTracingEvent` answers: the event is handled synchronously. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 /** Agent ids whose model was looked at, at most (agents are few). */
 const MAX_OBSERVED_IDS = 10_000;
@@ -75,8 +78,13 @@ export class MetricsExporter implements ObservabilityExporter {
     });
   }
 
-  async exportTracingEvent(event: TracingEvent): Promise<void> {
+  /**
+   * Not `async`: Mastra calls this on every span event (~12 per model call), and an async
+   * function's own promise costs more than the answer, which is always the same settled promise.
+   */
+  exportTracingEvent(event: TracingEvent): Promise<void> {
     this.handle(event);
+    return SETTLED;
   }
 
   async flush(options?: { timeoutMs?: number }): Promise<void> {
@@ -97,22 +105,29 @@ export class MetricsExporter implements ObservabilityExporter {
     await this.metrics.shutdown(options);
   }
 
-  /** Synchronous entry point, also usable directly with recorded events. */
+  /**
+   * Synchronous entry point, also usable directly with recorded events. Never throws: a fault of
+   * the adapter becomes a diagnostic (a `try` here, not `guard`'s closure per event).
+   */
   handle(event: { type: string; exportedSpan: unknown }): void {
-    const span = event?.exportedSpan as SpanLike | undefined;
-    if (
-      !span ||
-      span.type === 'model_chunk' ||
-      typeof span.id !== 'string' ||
-      typeof span.traceId !== 'string'
-    )
-      return;
-    if (event.type === 'span_started') {
-      if (span.type !== 'agent_run' && this.traces.size === 0) return;
-      this.guard(() => this.started(span));
-    } else if (event.type === 'span_ended') {
-      if (this.traces.size === 0) return;
-      this.guard(() => this.ended(span));
+    try {
+      const span = event?.exportedSpan as SpanLike | undefined;
+      if (
+        !span ||
+        span.type === 'model_chunk' ||
+        typeof span.id !== 'string' ||
+        typeof span.traceId !== 'string'
+      )
+        return;
+      if (event.type === 'span_started') {
+        if (span.type !== 'agent_run' && this.traces.size === 0) return;
+        this.started(span);
+      } else if (event.type === 'span_ended') {
+        if (this.traces.size === 0) return;
+        this.ended(span);
+      }
+    } catch (error) {
+      this.metrics.diagnostics.reportError(SOURCE, error);
     }
   }
 
@@ -121,15 +136,13 @@ export class MetricsExporter implements ObservabilityExporter {
       this.startRun(span);
       return;
     }
-    const trace = this.traces.get(span.traceId);
+    const trace = this.traces.forStart(span.traceId);
     const owner = trace && span.parentSpanId ? trace.owners.get(span.parentSpanId) : undefined;
     if (!trace || !owner || !this.traces.own(trace, span.id, owner)) return;
     if (span.type === 'model_generation') {
-      const model = stringField(span.attributes, 'model');
-      const provider = stringField(span.attributes, 'provider');
       owner.generation = {
-        ...(model !== undefined ? { model } : {}),
-        ...(provider !== undefined ? { provider } : {}),
+        model: stringField(span.attributes, 'model'),
+        provider: stringField(span.attributes, 'provider'),
       };
     } else if (span.type === 'tool_call' || span.type === 'mcp_tool_call') {
       trace.toolSpans.add(span.id);
@@ -144,10 +157,11 @@ export class MetricsExporter implements ObservabilityExporter {
     const startedAt = toEpochMs(span.startTime);
     const name = span.entityName ?? span.entityId;
     if (parent && trace) {
+      // fields left undefined are absent to the recorder
       const recorder = parent.recorder.startMemberRun({
         kind: parentIsTool ? 'tool-agent' : 'subagent',
-        ...(name !== undefined ? { name } : {}),
-        ...(startedAt !== undefined ? { startedAt } : {}),
+        name,
+        startedAt,
       });
       trace.owners.set(span.id, new ExporterRun(recorder, false));
       return;
@@ -155,12 +169,7 @@ export class MetricsExporter implements ObservabilityExporter {
     const top = trace ?? this.traces.open(span.traceId);
     const sessionId =
       stringField(span.metadata, 'threadId') ?? stringField(span.attributes, 'conversationId');
-    const recorder = this.metrics.startInvocation({
-      providerType: 'MASTRA',
-      ...(name !== undefined ? { name } : {}),
-      ...(sessionId !== undefined ? { sessionId } : {}),
-      ...(startedAt !== undefined ? { startedAt } : {}),
-    });
+    const recorder = this.metrics.startInvocation({ providerType: 'MASTRA', name, sessionId, startedAt });
     top.owners.set(span.id, new ExporterRun(recorder, true));
     top.openTop++;
   }
@@ -175,7 +184,8 @@ export class MetricsExporter implements ObservabilityExporter {
     const parent = trace && span.parentSpanId ? trace.owners.get(span.parentSpanId) : undefined;
     if (parent)
       return { trace, parent, parentIsTool: trace?.toolSpans.has(span.parentSpanId as string) === true };
-    for (const live of spanChain(currentSpan())) {
+    let live = currentSpan();
+    for (let i = 0; live && i < MAX_SPAN_CHAIN; i++, live = live.parent) {
       const candidate = live.traceId ? this.traces.peek(live.traceId) : undefined;
       const run = live.id ? candidate?.owners.get(live.id) : undefined;
       if (!candidate || !run) continue;
@@ -242,7 +252,7 @@ export class MetricsExporter implements ObservabilityExporter {
       inference = readInference(span, startedAt, endedAt, run.generation);
     if (!inference) return;
     run.inferences.delete(span.id);
-    run.recordInference(inference, stepWasStreamed(span.metadata), run.firstToolStart.get(span.id));
+    run.recordInference(inference, span.metadata, run.firstToolStart.get(span.id));
     run.firstToolStart.delete(span.id);
   }
 
@@ -255,10 +265,17 @@ export class MetricsExporter implements ObservabilityExporter {
 
   /** The model wrapper's sink for the run whose span Mastra is executing right now. */
   private sinkForCurrentSpan(): AttemptSink | undefined {
-    const found = this.currentRun();
-    if (!found) return undefined;
-    const { run } = found;
-    return (attempt) => this.guard(() => run.onAttempt(attempt));
+    const run = this.currentRun()?.run;
+    if (!run) return undefined;
+    // one sink per run, not a closure (and a guard closure) per request
+    run.sink ??= (attempt) => {
+      try {
+        run.onAttempt(attempt);
+      } catch (error) {
+        this.metrics.diagnostics.reportError(SOURCE, error);
+      }
+    };
+    return run.sink;
   }
 
   /** @internal the run whose span Mastra is executing now, for `withMetrics` agents called inside it */
@@ -271,12 +288,12 @@ export class MetricsExporter implements ObservabilityExporter {
 
   private currentRun(): { run: ExporterRun; inTool: boolean } | undefined {
     if (this.traces.size === 0) return undefined;
-    const live = currentSpan();
-    const trace = live?.traceId ? this.traces.get(live.traceId) : undefined;
+    let live = currentSpan();
+    const trace = live?.traceId ? this.traces.peek(live.traceId) : undefined;
     if (!trace) return undefined;
-    for (const span of spanChain(live)) {
-      const run = span.id ? trace.owners.get(span.id) : undefined;
-      if (run) return { run, inTool: trace.toolSpans.has(span.id as string) };
+    for (let i = 0; live && i < MAX_SPAN_CHAIN; i++, live = live.parent) {
+      const run = live.id ? trace.owners.get(live.id) : undefined;
+      if (run) return { run, inTool: trace.toolSpans.has(live.id as string) };
     }
     return undefined;
   }

@@ -170,6 +170,34 @@ describe('observeModel', () => {
     expect(isObservableModel(model)).toBe(true);
   });
 
+  it('runs the original methods on the original model: its private fields work, its state stays its own', async () => {
+    const attempts = capture();
+    const result = { content: [], finishReason: { unified: 'stop', raw: 'stop' }, usage, warnings: [] };
+    class PrivateStateModel {
+      readonly specificationVersion = 'v4';
+      readonly provider = 'private.chat';
+      readonly modelId = 'private-1';
+      readonly supportedUrls = {};
+      #calls = 0;
+      calls = 0;
+      async doGenerate() {
+        this.#calls++;
+        this.calls = this.#calls;
+        return result;
+      }
+      async doStream(): Promise<never> {
+        throw new Error('not used');
+      }
+    }
+    const base = new PrivateStateModel();
+    const model = observeModel(base);
+    expect(await model.doGenerate()).toBe(result);
+    expect(base.calls).toBe(1);
+    expect(model.calls).toBe(1);
+    expect(model).toBeInstanceOf(PrivateStateModel);
+    expect(attempts).toEqual([expect.objectContaining({ model: 'private-1', provider: 'private.chat' })]);
+  });
+
   it('wraps every form a Mastra model setting can take, and leaves router ids alone', async () => {
     const base = new MockLanguageModelV4();
     expect(observeModelConfig('openai/gpt-4o')).toBe('openai/gpt-4o');

@@ -88,28 +88,40 @@ type StreamResult = { stream: ReadableStream<StreamPart> } & Record<string, unkn
 /**
  * Wraps an AI SDK language model (the object given to Mastra as `model`) so that every request
  * Mastra sends through it — each retry attempt included — is reported with its timing, first
- * token, usage and error. The wrapper is a `Proxy`: everything but `doGenerate`/`doStream` is the
- * original model, and the original's results and errors pass through untouched.
+ * token, usage and error. The original's results and errors pass through untouched.
+ *
+ * The wrapper is an object whose prototype is the original model, with its own `doGenerate` and
+ * `doStream`: every other property (`modelId`, `provider`, `specificationVersion`,
+ * `supportedUrls`, getters included) is read from the original through the prototype chain, which
+ * the engine's inline caches make as cheap as a read of the model itself. A `Proxy` did the same
+ * through a `get` trap on each read: Mastra reads the model ~20 times per model call, ~9 k
+ * instructions per model call under callgrind (2026-12-07). The original methods run with the
+ * original model as `this` (the wrapper holds none of its state, private fields included).
  */
 export function observeModel<T>(model: T): T {
   if (!isObservableModel(model) || model[OBSERVED] === true) return model;
   const target = model;
   const doGenerate = target.doGenerate as (options: unknown) => Promise<GenerateResult>;
   const doStream = target.doStream as (options: unknown) => Promise<StreamResult>;
+  const observed: Model = Object.create(target);
+  const self = (receiver: unknown): unknown =>
+    receiver === observed || receiver === undefined || receiver === null ? target : receiver;
   function observedGenerate(this: unknown, options: unknown): Promise<GenerateResult> {
-    return generateObserved(target, () => doGenerate.call(this ?? target, options));
+    const receiver = self(this);
+    return generateObserved(target, () => doGenerate.call(receiver, options));
   }
   function observedStream(this: unknown, options: unknown): Promise<StreamResult> {
-    return streamObserved(target, () => doStream.call(this ?? target, options));
+    const receiver = self(this);
+    return streamObserved(target, () => doStream.call(receiver, options));
   }
-  return new Proxy(target, {
-    get(obj, key, receiver) {
-      if (key === 'doGenerate') return observedGenerate;
-      if (key === 'doStream') return observedStream;
-      if (key === OBSERVED) return true;
-      return Reflect.get(obj, key, receiver);
-    },
-  }) as T;
+  Object.defineProperty(observed, 'doGenerate', {
+    value: observedGenerate,
+    writable: true,
+    configurable: true,
+  });
+  Object.defineProperty(observed, 'doStream', { value: observedStream, writable: true, configurable: true });
+  Object.defineProperty(observed, OBSERVED, { value: true });
+  return observed as T;
 }
 
 // The observers below run on every model request: one attempt object literal per request, with

@@ -101,13 +101,6 @@ export function readInference(
   return inference;
 }
 
-export function modelIds(inference: Inference): { model?: string; provider?: string } {
-  return {
-    ...(inference.model !== undefined ? { model: inference.model } : {}),
-    ...(inference.provider !== undefined ? { provider: inference.provider } : {}),
-  };
-}
-
 export function processorName(span: SpanLike, trip: { processorId?: unknown }): string {
   if (typeof trip.processorId === 'string' && trip.processorId) return trip.processorId;
   const name = span.name ?? 'processor';

@@ -36,6 +36,14 @@ export class Traces {
     return this.runs.get(traceId);
   }
 
+  /**
+   * The open trace under `traceId` for a span's start, without reading the clock to mark it as
+   * seen: the span's end (`get`) does that (a late span of an evicted trace is still counted).
+   */
+  forStart(traceId: string): Trace | undefined {
+    return this.runs.peek(traceId) ?? this.runs.get(traceId);
+  }
+
   /** The open trace without marking it as seen (an ambient span lookup, not an event of it). */
   peek(traceId: string): Trace | undefined {
     return this.runs.peek(traceId);

@@ -60,7 +60,8 @@ export class MetricsExporter implements ObservabilityExporter {
     this.traces = new Traces(this.metrics.diagnostics, normalized.openRuns);
     void loadAmbientSpan();
     keepMastraShapes();
-    this.unregister = registerSinkResolver(() => this.sinkForCurrentSpan());
+    // the exporter records a successful request's usage from its span, never the wrapper's
+    this.unregister = registerSinkResolver(() => this.sinkForCurrentSpan(), { usage: false });
     liveExporters.add(this);
   }
 

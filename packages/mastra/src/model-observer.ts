@@ -34,25 +34,42 @@ export type AttemptSink = (attempt: ModelAttempt) => void;
 /** Finds the sink of the current run, or `undefined` when no run is being measured. */
 export type SinkResolver = () => AttemptSink | undefined;
 
-let resolvers: SinkResolver[] = [];
+interface RegisteredResolver {
+  readonly resolve: SinkResolver;
+  /** Its sinks read a successful request's usage (the exporter's do not: it records the span's). */
+  readonly usage: boolean;
+}
+
+let resolvers: RegisteredResolver[] = [];
+/** Whether the sink `resolveSink` last returned reads a successful request's usage (read at once by its caller). */
+let resolvedSinkReadsUsage = true;
 
 /**
  * Registers a way to find the run a model request belongs to (the standalone wrapper's async
  * context, an exporter's open traces); the first resolver that answers wins, and `first` ones
- * (the most specific: an explicit async context) are asked before the others.
+ * (the most specific: an explicit async context) are asked before the others. `usage: false`
+ * says its sinks never read a successful `doGenerate` request's usage, so the wrapper does not
+ * convert it (about 2 k instructions per model call).
  */
-export function registerSinkResolver(resolver: SinkResolver, options: { first?: boolean } = {}): () => void {
-  resolvers = options.first ? [resolver, ...resolvers] : [...resolvers, resolver];
+export function registerSinkResolver(
+  resolver: SinkResolver,
+  options: { first?: boolean; usage?: boolean } = {},
+): () => void {
+  const entry: RegisteredResolver = { resolve: resolver, usage: options.usage !== false };
+  resolvers = options.first ? [entry, ...resolvers] : [...resolvers, entry];
   return () => {
-    resolvers = resolvers.filter((r) => r !== resolver);
+    resolvers = resolvers.filter((r) => r !== entry);
   };
 }
 
 function resolveSink(): AttemptSink | undefined {
   for (const resolver of resolvers) {
     try {
-      const sink = resolver();
-      if (sink) return sink;
+      const sink = resolver.resolve();
+      if (sink) {
+        resolvedSinkReadsUsage = resolver.usage;
+        return sink;
+      }
     } catch {
       // a failing resolver is skipped
     }
@@ -132,6 +149,7 @@ export function observeModel<T>(model: T): T {
 async function generateObserved(target: Model, call: () => Promise<GenerateResult>): Promise<GenerateResult> {
   const sink = resolvers.length === 0 ? undefined : resolveSink();
   if (!sink) return call();
+  const readsUsage = resolvedSinkReadsUsage;
   const startedAt = now();
   observeHttpAttempts();
   const log = new AttemptLog();
@@ -147,7 +165,7 @@ async function generateObserved(target: Model, call: () => Promise<GenerateResul
   try {
     const response = result.response as { modelId?: unknown } | undefined;
     if (typeof response?.modelId === 'string') model = response.modelId;
-    usage = fromAiSdkProviderUsage(result.usage);
+    if (readsUsage) usage = fromAiSdkProviderUsage(result.usage);
   } catch {
     // a response that cannot be read is not reported; the result passes through untouched
     log.close();

@@ -1,6 +1,6 @@
 import type { Usage } from '@metrics/core';
 import { type Fields, isObject, readFields, subtractUsage } from '@metrics/core/adapter';
-import { get } from './langchain-shapes.js';
+import { type StartMetadata, get } from './langchain-shapes.js';
 
 /**
  * `@langchain/anthropic` adds the placeholder `output_tokens` of the streamed `message_start`
@@ -24,22 +24,15 @@ export function isAffectedVersion(version: string | undefined): boolean {
 const STREAMED_PLACEHOLDER = { outputTokens: 1, totalTokens: 1 } as const;
 
 /** The `@langchain/anthropic` version a chat model start reports, if any (`'unknown'` when it names none). */
-export function anthropicVersion(serialized: unknown, metadata: unknown): string | undefined {
+export function anthropicVersion(serialized: unknown, metadata: StartMetadata): string | undefined {
   const named = isObject(serialized) && readFields(serialized, readAnthropicId).anthropic;
-  const fromMetadata = isObject(metadata) ? readFields(metadata, readAnthropicMetadata) : undefined;
-  if (!named && fromMetadata?.anthropic !== true) return undefined;
-  return fromMetadata?.version ?? 'unknown';
+  if (!named && metadata.provider !== 'anthropic') return undefined;
+  return metadata.anthropicVersion ?? 'unknown';
 }
 
 function readAnthropicId(serialized: Fields): { anthropic: boolean } {
   const id = serialized.id;
   return { anthropic: Array.isArray(id) && id.includes('ChatAnthropic') };
-}
-
-function readAnthropicMetadata(metadata: Fields): { anthropic: boolean; version: string | undefined } {
-  const anthropic = metadata.ls_provider === 'anthropic';
-  const version = metadata.versions?.['@langchain/anthropic'];
-  return { anthropic, version: typeof version === 'string' ? version : undefined };
 }
 
 /** The `@langchain/anthropic` version in a model object's own metadata (the middleware's request), if any. */

@@ -54,25 +54,40 @@ function readOutput(output: Fields): ModelOutput {
   return { usage, model, chunked };
 }
 
-/** The model id a chat model start reports (invocation params, else LangSmith metadata). */
-export function readRequestedModel(extraParams: unknown, metadata: unknown): string | undefined {
+/** What a chat model start's LangSmith metadata says, read once per model call. */
+export interface StartMetadata {
+  /** `ls_model_name` */
+  model: string | undefined;
+  /** `ls_provider` */
+  provider: unknown;
+  /** `versions['@langchain/anthropic']` */
+  anthropicVersion: string | undefined;
+}
+
+const NO_METADATA: StartMetadata = { model: undefined, provider: undefined, anthropicVersion: undefined };
+
+export function readStartMetadata(metadata: unknown): StartMetadata {
+  return isObject(metadata) ? readFields(metadata, readMetadataFields) : NO_METADATA;
+}
+
+function readMetadataFields(metadata: Fields): StartMetadata {
+  const version = metadata.versions?.['@langchain/anthropic'];
+  return {
+    model: str(metadata.ls_model_name),
+    provider: metadata.ls_provider,
+    anthropicVersion: typeof version === 'string' ? version : undefined,
+  };
+}
+
+/** The model id a chat model start asks for (invocation params, else LangSmith's metadata). */
+export function readRequestedModel(extraParams: unknown, metadata: StartMetadata): string | undefined {
   const asked = isObject(extraParams) ? readFields(extraParams, readInvocationModel).model : undefined;
-  return asked ?? (isObject(metadata) ? readFields(metadata, readStartMetadata).model : undefined);
+  return asked ?? metadata.model;
 }
 
 function readInvocationModel(extraParams: Fields): { model: string | undefined } {
   const params: Fields | undefined = extraParams.invocation_params;
   return { model: str(params?.model) ?? str(params?.model_name) ?? str(params?.modelName) };
-}
-
-/** What LangSmith's metadata of a model start says: the model (`ls_model_name`), the provider (`ls_provider`). */
-function readStartMetadata(metadata: Fields): { model: string | undefined; provider: unknown } {
-  return { model: str(metadata.ls_model_name), provider: metadata.ls_provider };
-}
-
-/** The provider LangSmith's metadata of a model start names (`ls_provider`), if any. */
-export function lsProvider(metadata: unknown): unknown {
-  return isObject(metadata) ? readFields(metadata, readStartMetadata).provider : undefined;
 }
 
 /** A model end served from LangChain's cache (`extraParams.cached`): no model was called. */

@@ -2,7 +2,7 @@ import { type Diagnostics, type InvocationRecorder, type RecordedModelCall, now 
 import { AttemptLog } from '@metrics/core/adapter';
 import { anthropicVersion, correctedUsage } from './anthropic-fix.js';
 import { type AttemptSource, unwatchAttempts, watchAttempts } from './attempt-resolver.js';
-import { isCached, lsProvider, readModelOutput, readRequestedModel } from './langchain-shapes.js';
+import { isCached, readModelOutput, readRequestedModel, readStartMetadata } from './langchain-shapes.js';
 import { SOURCE } from './options.js';
 import type { ModelRun, RootRun } from './run-tree.js';
 
@@ -35,11 +35,11 @@ export class ModelRuns implements AttemptSource {
       streamed: false,
       attempts: new AttemptLog(),
     };
-    const model = readRequestedModel(start.extraParams, start.metadata);
+    const metadata = readStartMetadata(start.metadata);
+    const model = readRequestedModel(start.extraParams, metadata);
     if (model !== undefined) run.model = model;
-    const provider = lsProvider(start.metadata);
-    if (typeof provider === 'string') run.provider = provider;
-    const anthropic = anthropicVersion(start.llm, start.metadata);
+    if (typeof metadata.provider === 'string') run.provider = metadata.provider;
+    const anthropic = anthropicVersion(start.llm, metadata);
     if (anthropic !== undefined) run.anthropicVersion = anthropic;
     this.open(run);
     return run;

@@ -1,5 +1,6 @@
 import { type InvocationRecorder, fromMastraSpanUsage } from '@metrics/core';
 import { type AttemptSink, type ModelAttempt, recordAttempt } from './model-observer.js';
+import { PendingSteps } from './pending-steps.js';
 import {
   type Inference,
   type SpanLike,
@@ -15,10 +16,8 @@ const SLACK_MS = 5;
 
 /** One agent run (top-level invocation or member run) being assembled from Mastra's spans. */
 export class ExporterRun {
-  /** inference spans that ended, by their step span id, until the step ends */
-  readonly inferences = new Map<string, Inference>();
-  /** first tool start per step span id (Mastra's inference span also covers the step's tools) */
-  readonly firstToolStart = new Map<string, number>();
+  /** model steps whose spans have not ended: the inference span that ended in each, its first tool start */
+  readonly steps = new PendingSteps();
   /** successful requests the model wrapper saw, not yet matched to an inference span */
   private readonly attempts: ModelAttempt[] = [];
   private lastFailedAttemptEnd: number | undefined;
@@ -46,8 +45,8 @@ export class ExporterRun {
   }
 
   toolStarted(stepSpanId: string, at: number): void {
-    const first = this.firstToolStart.get(stepSpanId);
-    if (first === undefined || at < first) this.firstToolStart.set(stepSpanId, at);
+    const step = this.steps.open(stepSpanId);
+    if (step.firstToolStart === undefined || at < step.firstToolStart) step.firstToolStart = at;
   }
 
   recordTool(span: SpanLike, startedAt: number | undefined, endedAt: number): void {
@@ -76,9 +75,8 @@ export class ExporterRun {
 
   /** Ends the run from its `agent_run` span, recording the inferences still pending. */
   end(span: SpanLike, endedAt: number): void {
-    for (const [key, inference] of this.inferences)
-      this.recordInference(inference, undefined, this.firstToolStart.get(key));
-    this.inferences.clear();
+    for (const step of this.steps.takeAll())
+      if (step.inference) this.recordInference(step.inference, undefined, step.firstToolStart);
     const trip = span.attributes?.tripwireAbort as { processorId?: unknown } | undefined;
     if (trip && this.trips === 0)
       this.recorder.recordGuardrailTrip({ name: processorName(span, trip), kind: 'processor', at: endedAt });
@@ -130,11 +128,19 @@ export class ExporterRun {
     });
   }
 
+  /** The first request that started within the inference span (a loop: `findIndex` made a closure per call). */
   private takeAttempt(inference: Inference): ModelAttempt | undefined {
-    const index = this.attempts.findIndex(
-      (a) => a.startedAt >= inference.startedAt - SLACK_MS && a.startedAt <= inference.endedAt + SLACK_MS,
-    );
-    return index >= 0 ? this.attempts.splice(index, 1)[0] : undefined;
+    const attempts = this.attempts;
+    const from = inference.startedAt - SLACK_MS;
+    const to = inference.endedAt + SLACK_MS;
+    for (let i = 0; i < attempts.length; i++) {
+      const attempt = attempts[i]!;
+      if (attempt.startedAt < from || attempt.startedAt > to) continue;
+      if (attempts.length === 1) attempts.pop();
+      else attempts.splice(i, 1);
+      return attempt;
+    }
+    return undefined;
   }
 
   /** Times from the span alone: it also covers backoff before a retry and the step's tool calls. */

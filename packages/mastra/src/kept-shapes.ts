@@ -53,9 +53,13 @@ function buildTemplates(): unknown[] {
     },
   };
   const inference = readInference(span, startedAt, now(), { model: 'model', provider: 'provider' });
-  run.recordInference(inference, undefined, undefined);
+  // the step it ended in, with a tool call started, as the exporter holds it until the step ends
+  run.toolStarted('step', startedAt);
+  run.steps.open('step').inference = inference;
+  const step = run.steps.take('step');
+  run.recordInference(inference, undefined, step?.firstToolStart);
   run.end({ ...span, type: 'agent_run' }, now());
-  return [recorder, run, log, attempts, inference, span];
+  return [recorder, run, log, attempts, inference, span, step];
 }
 
 const TEMPLATE_MODEL = { modelId: 'model', provider: 'provider' };

@@ -117,4 +117,50 @@ describe('MastraMetricsExporter on recorded span events', () => {
     expect(record?.outcome).toBe('success');
     void exporter.shutdown();
   });
+  it('a second inference span in one step records the first; a step that never ends is recorded with the run', () => {
+    const records = new InMemoryExporter();
+    const exporter = new MastraMetricsExporter({ exporters: [records], logger: false });
+    const send = (type: 'span_started' | 'span_ended', s: ReturnType<typeof span>) =>
+      exporter.handle({ type, exportedSpan: s });
+    const inferenceOf = (inputTokens: number, outputTokens: number) => ({
+      attributes: { model: 'm', usage: { inputTokens, outputTokens }, finishReason: 'stop' },
+    });
+    const run = span('run', 'agent_run', undefined, 0, 200);
+    const gen = span('gen', 'model_generation', 'run', 1, 190, { attributes: { model: 'm' } });
+    const step = span('step', 'model_step', 'gen', 2, 150, { attributes: { finishReason: 'tool-calls' } });
+    const first = span('inf1', 'model_inference', 'step', 3, 30, inferenceOf(5, 1));
+    const second = span('inf2', 'model_inference', 'step', 40, 100, inferenceOf(7, 2));
+    const tool = span('tool', 'tool_call', 'step', 60, 90, {
+      entityName: 'add',
+      attributes: { success: true },
+    });
+    const step2 = span('step2', 'model_step', 'gen', 110, undefined);
+    const third = span('inf3', 'model_inference', 'step2', 120, 140, inferenceOf(11, 3));
+    const tool2 = span('tool2', 'tool_call', 'step2', 130, 135, {
+      entityName: 'add',
+      attributes: { success: true },
+    });
+    for (const s of [run, gen, step, first]) send('span_started', s);
+    send('span_ended', first);
+    send('span_started', second);
+    send('span_started', tool);
+    send('span_ended', tool);
+    send('span_ended', second);
+    send('span_ended', step);
+    for (const s of [step2, third, tool2]) send('span_started', s);
+    send('span_ended', tool2);
+    send('span_ended', third);
+    send('span_ended', gen);
+    send('span_ended', run); // step2 never ended
+    const [record] = records.records;
+    // the first inference as it stands; the second and third end where their step's first tool started
+    expect(record?.modelCalls.map((c) => [c.startedAt - T, c.endedAt - T, c.usage?.inputTokens])).toEqual([
+      [3, 30, 5],
+      [40, 60, 7],
+      [120, 130, 11],
+    ]);
+    expect(record?.summary.usage).toMatchObject({ inputTokens: 23, outputTokens: 6 });
+    expect([record?.summary.modelCalls, record?.toolCalls.length]).toEqual([3, 2]);
+    void exporter.shutdown();
+  });
 });

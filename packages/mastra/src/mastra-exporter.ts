@@ -238,23 +238,20 @@ export class MetricsExporter implements ObservabilityExporter {
     }
   }
 
+  /** An inference span ended: its model call waits for its step's end (a second one in the same step records the first). */
   private inferenceEnded(run: ExporterRun, span: SpanLike, startedAt: number, endedAt: number): void {
-    const inference = readInference(span, startedAt, endedAt, run.generation);
-    const key = span.parentSpanId ?? span.id;
-    const previous = run.inferences.get(key);
-    if (previous) run.recordInference(previous, undefined, undefined);
-    run.inferences.set(key, inference);
+    const step = run.steps.open(span.parentSpanId ?? span.id);
+    if (step.inference) run.recordInference(step.inference, undefined, undefined);
+    step.inference = readInference(span, startedAt, endedAt, run.generation);
   }
 
-  /** Mastra versions without inference spans: the step (same usage) stands in for it. */
+  /** Records the step's inference; Mastra versions without inference spans: the step (same usage) stands in for it. */
   private stepEnded(run: ExporterRun, span: SpanLike, startedAt: number, endedAt: number): void {
-    let inference = run.inferences.get(span.id);
+    const step = run.steps.take(span.id);
+    let inference = step?.inference;
     if (!inference && typeof span.attributes?.finishReason === 'string')
       inference = readInference(span, startedAt, endedAt, run.generation);
-    if (!inference) return;
-    run.inferences.delete(span.id);
-    run.recordInference(inference, span.metadata, run.firstToolStart.get(span.id));
-    run.firstToolStart.delete(span.id);
+    if (inference) run.recordInference(inference, span.metadata, step?.firstToolStart);
   }
 
   private endRun(trace: Trace, run: ExporterRun, span: SpanLike, endedAt: number): void {

@@ -28,12 +28,12 @@
 // triggered by the compiler's allocations) are not counted twice.
 import { readFileSync } from 'node:fs';
 
-const COMPILE_ENTRY =
+export const COMPILE_ENTRY =
   /Runtime_(CompileLazy|CompileOptimized|CompileBaseline|InstallBaselineCode|Optimize\w*|\w*OSR\w*|HandleOsr\w*)\b/;
 
 // the collector's entry points from the mutator: a collection (not the lambdas inside one, which
 // share its name), incremental marking's allocation step, and the collector's own tasks
-const COLLECT_ENTRY =
+export const COLLECT_ENTRY =
   /^v8::internal::(Heap::(CollectGarbage|CollectAllGarbage|PreciseCollectAllGarbage)\((?!.*\{lambda)|IncrementalMarking::Observer::Step\(|(MinorGCJob|IncrementalMarkingJob|ScavengeJob|MemoryReducer::TimerTask)\S*::RunInternal\()/;
 
 /**

@@ -39,17 +39,25 @@
 //   ratios (peer, run length) need no conversion. CPU time on a loaded machine errs high, so the
 //   fastest of three processes is taken.
 //
+// BENCH_OWN_CODE=1 (with the instructions meter) also counts our own code directly, by function
+// (scripts/callgrind-own-code.mjs), in every variant's window, and shows what each adds over its
+// bare run's: node runs with `--perf-basic-prof` to name its JIT code, in every variant alike.
+// Where the framework's own count moves between processes by more than the budget, this is the
+// figure that resolves it.
+//
 // A bench file calls `overheadBench(...)` at top level; the same file is the child (it sees
 // OVERHEAD_BENCH_VARIANT and measures that variant). Exits 1 when a budget is exceeded.
 // Profiling: OVERHEAD_BENCH_VARIANT=<name> node --cpu-prof <bench file> measures one variant.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import process from 'node:process';
 import { readCallgrindCounts } from './callgrind-jit.mjs';
+import { readOwnCodeInstructions } from './callgrind-own-code.mjs';
 
 const CHILD_ENV = 'OVERHEAD_BENCH_VARIANT';
 const RUNS_ENV = 'OVERHEAD_BENCH_RUNS';
@@ -60,6 +68,13 @@ const V8_FLAGS = ['--single-threaded', '--max-semi-space-size=64'];
 const DETERMINISTIC_FLAGS = ['--random-seed=1', '--hash-seed=1', '--no-memory-reducer'];
 // makes callgrind count only the measured window (see the file)
 const WINDOW_PRELOAD = new URL('./callgrind-window.mjs', import.meta.url).href;
+// our code: the packages' built files in this repository (the adapter and the core), not the
+// testkit's (its model server is the far end the benches run against)
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+const OUR_CODE = new RegExp(
+  `file://${REPO_ROOT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/packages/(?!testkit/)[^/]+/dist/`,
+);
+const ownCode = process.env.BENCH_OWN_CODE === '1';
 
 /**
  * @typedef {() => (() => Promise<unknown>) | Promise<() => Promise<unknown>>} RunFactory
@@ -159,6 +174,7 @@ function runChild(name, { runs, warmup, underCallgrind, fenced = underCallgrind 
         node[0],
         `--import=${WINDOW_PRELOAD}`,
         ...DETERMINISTIC_FLAGS,
+        ...(ownCode ? ['--perf-basic-prof', `--perf-basic-prof-path=${tmpdir()}`] : []),
         ...node.slice(1),
       ]
     : fenced
@@ -190,7 +206,12 @@ function runChild(name, { runs, warmup, underCallgrind, fenced = underCallgrind 
         // compilation and garbage collection inside the window are left out (see the file and
         // scripts/callgrind-jit.mjs)
         const { instructions, compiling, collecting } = readCallgrindCounts(counts);
+        const perfMap = join(tmpdir(), `perf-${child.pid}.map`);
+        const own =
+          ownCode && existsSync(perfMap) ? readOwnCodeInstructions(counts, perfMap, OUR_CODE) : undefined;
+        if (ownCode) rmSync(perfMap, { force: true });
         resolve({
+          own,
           cpuUsPerRun,
           instructions: instructions - compiling - collecting,
           everyInstruction: instructions,
@@ -212,6 +233,8 @@ const compilingPerRun = new Map();
 const collectingPerRun = new Map();
 /** Every instruction per run of each variant's windows, compiling and collecting included (the rate's). */
 const everyInstructionPerRun = new Map();
+/** Our own code's instructions per run in each variant's windows (BENCH_OWN_CODE=1). */
+const ownCodePerRun = new Map();
 
 /** A variant with more model calls per run makes fewer runs: every variant makes about as many calls. */
 const scaled = (spec, name, runs) =>
@@ -228,6 +251,10 @@ async function measure(spec, name, meter, allRuns) {
   collectingPerRun.set(name, counted.collecting / runs);
   if (!everyInstructionPerRun.has(name)) everyInstructionPerRun.set(name, []);
   everyInstructionPerRun.get(name).push(counted.everyInstruction / runs);
+  if (counted.own !== undefined) {
+    if (!ownCodePerRun.has(name)) ownCodePerRun.set(name, []);
+    ownCodePerRun.get(name).push(counted.own / runs);
+  }
   return counted.instructions / runs;
 }
 
@@ -294,6 +321,7 @@ async function coordinate(spec) {
             'instr added/model call': addedPerCall(name).toFixed(0),
             'compiling left out/run': (compilingPerRun.get(name) ?? 0).toFixed(0),
             'GC left out/run': (collectingPerRun.get(name) ?? 0).toFixed(0),
+            ...(ownCode ? { 'own code added/model call': ownCodePerCall(spec, name)?.toFixed(0) ?? '' } : {}),
           }),
       'µs added/model call': (addedPerCall(name) * usPerUnit).toFixed(1),
       'per process': results[name].map((value) => value.toFixed(0)).join(' '),
@@ -301,7 +329,7 @@ async function coordinate(spec) {
   );
   let over = false;
   for (const budget of spec.budgets ?? []) {
-    const verdict = judge(budget, perRun, addedPerCall, usPerUnit);
+    const verdict = judge(budget, perRun, addedPerCall, usPerUnit, spec);
     if (!verdict) continue;
     over ||= !verdict.ok;
     console.log(verdict.line);
@@ -329,8 +357,19 @@ async function fastestBare(spec, runs) {
   return fastest;
 }
 
+/**
+ * Our own code's instructions per model call that a variant adds over its bare run (medians over
+ * their processes; a bench's bare run may use the core itself), if counted.
+ */
+function ownCodePerCall(spec, name) {
+  const values = ownCodePerRun.get(name);
+  const bare = ownCodePerRun.get(bareOf(spec, name));
+  if (values === undefined || bare === undefined) return undefined;
+  return (median(values) - median(bare)) / callsOf(spec, name);
+}
+
 /** One budget's verdict, or undefined when a variant it names was not measured. */
-function judge(budget, perRun, addedPerCall, usPerUnit) {
+function judge(budget, perRun, addedPerCall, usPerUnit, spec) {
   const us = (units) => `${(units * usPerUnit).toFixed(1)} µs`;
   if ('long' in budget) {
     if (!(budget.long in perRun) || !(budget.short in perRun)) return undefined;
@@ -372,9 +411,14 @@ function judge(budget, perRun, addedPerCall, usPerUnit) {
     const own = (adapter - (below ? 0 : floor)) * usPerUnit;
     const ok = own <= budget.maxOwnUs;
     const floorText = below ? `${us(floor)}, below bare, so counted as 0` : us(floor);
+    const byFunction = ownCodePerCall(spec, budget.adapter);
+    const direct =
+      byFunction === undefined
+        ? ''
+        : `; our own code by function ${(byFunction / 1000).toFixed(1)} k instructions per model call (${(byFunction * usPerUnit).toFixed(1)} µs)`;
     return {
       ok,
-      line: `${budget.adapter}: own cost ${own.toFixed(1)} µs per model call (${us(adapter)} added, its same-hooks floor ${budget.floor} ${floorText}): ${ok ? 'within' : 'OVER'} the budget of ${budget.maxOwnUs} µs`,
+      line: `${budget.adapter}: own cost ${own.toFixed(1)} µs per model call (${us(adapter)} added, its same-hooks floor ${budget.floor} ${floorText}): ${ok ? 'within' : 'OVER'} the budget of ${budget.maxOwnUs} µs${direct}`,
     };
   }
   if (!(floor > 0))

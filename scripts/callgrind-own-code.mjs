@@ -1,0 +1,111 @@
+// Our own code's instructions in a callgrind output file of a bench child run with node's
+// `--perf-basic-prof` (scripts/overhead-bench.mjs with BENCH_OWN_CODE=1): a direct count, where
+// the bench's "own cost" is a difference of two whole processes.
+//
+// Why: where the framework spends millions of instructions per model call, its own count moves
+// between processes and runs by far more than our budget (measured 2026-12-07: Mastra's exporter
+// floor in two modes 250 k per model call apart, LangChain's handler floor by 300 k between two
+// runs of the same code when V8 kept re-tiering the framework inside the window), while our code
+// read 18-33 k per model call in every profile. The difference cannot resolve 10 µs there; this
+// count can.
+//
+// What counts as ours: the self cost of every JavaScript function whose script is in this
+// repository's `packages/*/dist/` (the adapter and the core), named from V8's perf map, plus the
+// inclusive cost of each call from one of them into a callee that is not JavaScript (V8's
+// built-ins and runtime, Node's C++: map and set operations, `Object.freeze`, the clock). Calls
+// through a trampoline into JavaScript (call and construct stubs, promise and async built-ins)
+// are left out: the JavaScript callee is counted on its own, ours or not; so are V8's compiling and
+// collecting, as in the whole count. So it undercounts what
+// Node's own JavaScript does for us (`AsyncLocalStorage`, `randomUUID`'s JavaScript part), and the
+// framework's work our code causes (a callback the framework awaits) is not in it at all.
+import { readFileSync } from 'node:fs';
+import { COLLECT_ENTRY, COMPILE_ENTRY } from './callgrind-jit.mjs';
+
+// V8's compiling and collecting, left out here as from the whole count (callgrind-jit.mjs): the
+// built-ins that enter the compiler from JavaScript code, and the runtime's entry points
+const COMPILING_BUILTIN = /^Builtins_(Optimize|CompileLazy|InstallBaselineCode|\w*OnStackReplacement)/;
+
+// built-ins that call into JavaScript: their inclusive cost holds a JavaScript callee's
+const TRAMPOLINE =
+  /^Builtins_(Call|Construct|JSConstruct|JSBuiltinsConstruct|BaselineOutOfLinePrologue|BaselineLeaveFrame|InterpreterEntry|InterpreterPushArgs|ArgumentsAdaptor|AsyncFunction|PromiseConstructor|ResolvePromise|RunMicrotasks|FulfillPromise|PerformPromiseThen|PromiseThen|AsyncGenerator|GeneratorPrototype)/;
+
+/** JIT code ranges from a perf map (`/tmp/perf-<pid>.map`: start, size and name in hex). */
+function readPerfMap(file) {
+  const ranges = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line);
+    if (match)
+      ranges.push({
+        start: Number.parseInt(match[1], 16),
+        size: Number.parseInt(match[2], 16),
+        name: match[3],
+      });
+  }
+  ranges.sort((a, b) => a.start - b.start);
+  return (address) => {
+    let low = 0;
+    let high = ranges.length - 1;
+    let best;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (ranges[middle].start <= address) {
+        best = ranges[middle];
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return best && address < best.start + best.size ? best.name : undefined;
+  };
+}
+
+/**
+ * @param {string} file a callgrind output file
+ * @param {string} perfMap the perf map node wrote for that process
+ * @param {RegExp} ours matches the name (`JS:*'fn file:///…/packages/x/dist/…`) of a function of ours
+ * @returns {number} the instructions of our own code in the counted window
+ */
+export function readOwnCodeInstructions(file, perfMap, ours) {
+  const jitName = readPerfMap(perfMap);
+  const names = new Map();
+  const resolved = new Map();
+  const nameOf = (id) => {
+    let name = resolved.get(id);
+    if (name !== undefined) return name;
+    name = names.get(id) ?? id;
+    const address = /^0x([0-9a-f]+)$/i.exec(name);
+    if (address) name = jitName(Number.parseInt(address[1], 16)) ?? '';
+    resolved.set(id, name);
+    return name;
+  };
+  const isJavaScript = (name) => name.startsWith('JS:') || name === '';
+  let caller = '';
+  let callee = '';
+  let afterCalls = false;
+  let own = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const fn = /^(c?fn)=\((\d+)\)(?: (.*))?$/.exec(line);
+    if (fn) {
+      const [, kind, id, name] = fn;
+      if (name !== undefined) names.set(id, name);
+      if (kind === 'fn') caller = id;
+      else callee = id;
+      continue;
+    }
+    if (line.startsWith('calls=')) {
+      afterCalls = true;
+      continue;
+    }
+    const first = line.charCodeAt(0);
+    if (!((first >= 48 && first <= 57) || line[0] === '+' || line[0] === '-' || line[0] === '*')) continue;
+    const cost = Number(line.split(' ')[1] ?? 0);
+    const inCall = afterCalls;
+    afterCalls = false;
+    if (!ours.test(nameOf(caller))) continue;
+    if (!inCall) own += cost;
+    else {
+      const to = nameOf(callee);
+      if (isJavaScript(to) || TRAMPOLINE.test(to) || COMPILING_BUILTIN.test(to)) continue;
+      if (!COMPILE_ENTRY.test(to) && !COLLECT_ENTRY.test(to)) own += cost;
+    }
+  }
+  return own;
+}

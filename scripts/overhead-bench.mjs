@@ -303,7 +303,7 @@ async function coordinate(spec) {
   const unit = meter === 'cpu' ? 'CPU µs (user+system)' : 'instructions (callgrind)';
   console.log(
     `${spec.title}: ${processes} process(es) per variant x ${runs} runs, one variant per process; ` +
-      `${unit}, medians over processes; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      `${unit}, medians over processes; node ${process.version}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
   if (meter === 'instructions')
     console.log(

@@ -25,9 +25,10 @@ import { COLLECT_ENTRY, COMPILE_ENTRY } from './callgrind-jit.mjs';
 // built-ins that enter the compiler from JavaScript code, and the runtime's entry points
 const COMPILING_BUILTIN = /^Builtins_(Optimize|CompileLazy|InstallBaselineCode|\w*OnStackReplacement)/;
 
-// built-ins that call into JavaScript: their inclusive cost holds a JavaScript callee's
+// built-ins that can call into JavaScript (a callee, a getter, a callback, a proxy trap): their
+// inclusive cost holds that JavaScript's, which is counted on its own (ours or not)
 const TRAMPOLINE =
-  /^Builtins_(Call|Construct|JSConstruct|JSBuiltinsConstruct|BaselineOutOfLinePrologue|BaselineLeaveFrame|InterpreterEntry|InterpreterPushArgs|ArgumentsAdaptor|AsyncFunction|PromiseConstructor|ResolvePromise|RunMicrotasks|FulfillPromise|PerformPromiseThen|PromiseThen|AsyncGenerator|GeneratorPrototype)/;
+  /^Builtins_(Call|Construct|JSConstruct|JSBuiltinsConstruct|BaselineOutOfLinePrologue|BaselineLeaveFrame|InterpreterEntry|InterpreterPushArgs|ArgumentsAdaptor|AsyncFunction|PromiseConstructor|ResolvePromise|RunMicrotasks|FulfillPromise|PerformPromiseThen|PromiseThen|PromisePrototype|AsyncGenerator|GeneratorPrototype|Reflect|FunctionPrototype(Apply|Call|Bind)|Proxy|ArrayForEach|ArrayMap|ArrayFilter|ArrayFind|ArraySome|ArrayEvery|ArrayReduce|ArrayPrototype(ForEach|Map|Filter|Find|Some|Every|Reduce|Sort))/;
 
 /** JIT code ranges from a perf map (`/tmp/perf-<pid>.map`: start, size and name in hex). */
 function readPerfMap(file) {

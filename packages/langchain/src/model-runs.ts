@@ -11,7 +11,13 @@ import type { ModelRun, RootRun } from './run-tree.js';
  * end, and, by parent run id, the HTTP attempts LangChain's own retries make.
  */
 export class ModelRuns implements AttemptSource {
-  /** The open runs by parent run id: the run itself while it is the only one (the usual case), else a set. */
+  /**
+   * The only open run while there is one (the usual case), kept out of `byParent`: a map entry
+   * made and deleted on every model call emptied the map each time, and V8 shrinks an emptied
+   * `Map`'s table (a runtime call and a new table).
+   */
+  private single: ModelRun | undefined;
+  /** The open runs by parent run id while two or more are open: the run itself while it is the only one under its parent, else a set. */
   private readonly byParent = new Map<string, ModelRun | Set<ModelRun>>();
   private count = 0;
 
@@ -95,6 +101,7 @@ export class ModelRuns implements AttemptSource {
 
   /** @internal The attempts of the open model run under LangChain's current parent run, else of the only one open. */
   attemptsUnder(parentRunId: unknown): AttemptLog | undefined {
+    if (this.single !== undefined) return this.single.attempts;
     if (typeof parentRunId === 'string') {
       const under = this.byParent.get(parentRunId);
       if (under !== undefined && !(under instanceof Set)) return under.attempts;
@@ -116,22 +123,37 @@ export class ModelRuns implements AttemptSource {
   }
 
   private open(run: ModelRun): void {
+    if (this.count === 0) this.single = run;
+    else {
+      if (this.single !== undefined) this.index(this.single);
+      this.single = undefined;
+      this.index(run);
+    }
+    if (this.count++ === 0) watchAttempts(this);
+  }
+
+  private index(run: ModelRun): void {
     const key = run.parentRunId ?? '';
     const runs = this.byParent.get(key);
     if (runs === undefined) this.byParent.set(key, run);
     else if (runs instanceof Set) runs.add(run);
     else this.byParent.set(key, new Set([runs, run]));
-    if (this.count++ === 0) watchAttempts(this);
   }
 
   /** The call ended, or its invocation was finished without it (eviction, `flush()`). */
   close(run: ModelRun): void {
+    if (this.single === run) this.single = undefined;
+    else if (!this.unindex(run)) return;
+    if (--this.count === 0) unwatchAttempts(this);
+  }
+
+  private unindex(run: ModelRun): boolean {
     const key = run.parentRunId ?? '';
     const runs = this.byParent.get(key);
     if (runs === run) this.byParent.delete(key);
     else if (runs instanceof Set && runs.delete(run)) {
       if (runs.size === 0) this.byParent.delete(key);
-    } else return;
-    if (--this.count === 0) unwatchAttempts(this);
+    } else return false;
+    return true;
   }
 }

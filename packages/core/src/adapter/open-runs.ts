@@ -83,7 +83,8 @@ export class OpenRuns<K, V> {
    */
   add(key: K, value: V): OpenRun<K> {
     const at = Date.now();
-    this.evicted.delete(key);
+    // a key reused after its run was evicted starts a run again (checked only when any was evicted)
+    if (this.evicted.size > 0) this.evicted.delete(key);
     const entry: Entry<K, V> = { key, value, lastSeenAt: at, links: undefined, attached: undefined };
     this.runs.set(key, entry);
     if (at - this.lastSweepAt >= this.timeoutMs / 4) this.sweep(at);

@@ -37,18 +37,18 @@ export const COLLECT_ENTRY =
   /^v8::internal::(Heap::(CollectGarbage|CollectAllGarbage|PreciseCollectAllGarbage)\((?!.*\{lambda)|IncrementalMarking::Observer::Step\(|(MinorGCJob|IncrementalMarkingJob|ScavengeJob|MemoryReducer::TimerTask)\S*::RunInternal\()/;
 
 /**
- * @param {string} file a callgrind output file (`--callgrind-out-file`)
- * @returns {{ instructions: number, compiling: number, collecting: number }} every instruction
- *   counted, the part spent compiling and the part spent collecting garbage
+ * Walks a callgrind output file's cost lines: `self(fn, cost)` for a function's own instructions,
+ * `call(fn, callee, cost)` for the inclusive cost of a call from `fn` to `callee`. Functions are
+ * the file's ids; `nameOf(id)` gives the name the file declared for one.
+ * @param {string} file
+ * @param {{ self: (fn: string, cost: number) => void, call: (fn: string, callee: string, cost: number) => void }} visit
+ * @returns {(id: string) => string} nameOf
  */
-export function readCallgrindCounts(file) {
+export function walkCallgrindCosts(file, visit) {
   const names = new Map();
   let caller = '';
   let callee = '';
   let afterCalls = false;
-  let instructions = 0;
-  let compiling = 0;
-  let collecting = 0;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const fn = /^(c?fn)=\((\d+)\)(?: (.*))?$/.exec(line);
     if (fn) {
@@ -68,14 +68,37 @@ export function readCallgrindCounts(file) {
     const cost = Number(line.split(' ')[1] ?? 0);
     if (afterCalls) {
       afterCalls = false;
-      const from = names.get(caller) ?? '';
-      if (COMPILE_ENTRY.test(from) || COLLECT_ENTRY.test(from)) continue;
-      const to = names.get(callee) ?? '';
-      if (COMPILE_ENTRY.test(to)) compiling += cost;
-      else if (COLLECT_ENTRY.test(to)) collecting += cost;
-    } else {
+      visit.call(caller, callee, cost);
+    } else visit.self(caller, cost);
+  }
+  return (id) => names.get(id) ?? '';
+}
+
+/**
+ * @param {string} file a callgrind output file (`--callgrind-out-file`)
+ * @returns {{ instructions: number, compiling: number, collecting: number }} every instruction
+ *   counted, the part spent compiling and the part spent collecting garbage
+ */
+export function readCallgrindCounts(file) {
+  let instructions = 0;
+  let compiling = 0;
+  let collecting = 0;
+  // names are declared before their first use, so a callback can read them as the walk goes
+  const calls = [];
+  const nameOf = walkCallgrindCosts(file, {
+    self: (_fn, cost) => {
       instructions += cost;
-    }
+    },
+    call: (fn, callee, cost) => {
+      calls.push(fn, callee, cost);
+    },
+  });
+  for (let i = 0; i < calls.length; i += 3) {
+    const from = nameOf(calls[i]);
+    if (COMPILE_ENTRY.test(from) || COLLECT_ENTRY.test(from)) continue;
+    const to = nameOf(calls[i + 1]);
+    if (COMPILE_ENTRY.test(to)) compiling += calls[i + 2];
+    else if (COLLECT_ENTRY.test(to)) collecting += calls[i + 2];
   }
   return { instructions, compiling, collecting };
 }

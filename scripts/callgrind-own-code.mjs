@@ -19,7 +19,7 @@
 // Node's own JavaScript does for us (`AsyncLocalStorage`, `randomUUID`'s JavaScript part), and the
 // framework's work our code causes (a callback the framework awaits) is not in it at all.
 import { readFileSync } from 'node:fs';
-import { COLLECT_ENTRY, COMPILE_ENTRY } from './callgrind-jit.mjs';
+import { COLLECT_ENTRY, COMPILE_ENTRY, walkCallgrindCosts } from './callgrind-jit.mjs';
 
 // V8's compiling and collecting, left out here as from the whole count (callgrind-jit.mjs): the
 // built-ins that enter the compiler from JavaScript code, and the runtime's entry points
@@ -66,47 +66,32 @@ function readPerfMap(file) {
  */
 export function readOwnCodeInstructions(file, perfMap, ours) {
   const jitName = readPerfMap(perfMap);
-  const names = new Map();
+  const self = new Map();
+  const calls = [];
+  const declared = walkCallgrindCosts(file, {
+    self: (fn, cost) => self.set(fn, (self.get(fn) ?? 0) + cost),
+    call: (fn, callee, cost) => {
+      calls.push(fn, callee, cost);
+    },
+  });
   const resolved = new Map();
   const nameOf = (id) => {
     let name = resolved.get(id);
     if (name !== undefined) return name;
-    name = names.get(id) ?? id;
+    name = declared(id);
     const address = /^0x([0-9a-f]+)$/i.exec(name);
     if (address) name = jitName(Number.parseInt(address[1], 16)) ?? '';
     resolved.set(id, name);
     return name;
   };
   const isJavaScript = (name) => name.startsWith('JS:') || name === '';
-  let caller = '';
-  let callee = '';
-  let afterCalls = false;
   let own = 0;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const fn = /^(c?fn)=\((\d+)\)(?: (.*))?$/.exec(line);
-    if (fn) {
-      const [, kind, id, name] = fn;
-      if (name !== undefined) names.set(id, name);
-      if (kind === 'fn') caller = id;
-      else callee = id;
-      continue;
-    }
-    if (line.startsWith('calls=')) {
-      afterCalls = true;
-      continue;
-    }
-    const first = line.charCodeAt(0);
-    if (!((first >= 48 && first <= 57) || line[0] === '+' || line[0] === '-' || line[0] === '*')) continue;
-    const cost = Number(line.split(' ')[1] ?? 0);
-    const inCall = afterCalls;
-    afterCalls = false;
-    if (!ours.test(nameOf(caller))) continue;
-    if (!inCall) own += cost;
-    else {
-      const to = nameOf(callee);
-      if (isJavaScript(to) || TRAMPOLINE.test(to) || COMPILING_BUILTIN.test(to)) continue;
-      if (!COMPILE_ENTRY.test(to) && !COLLECT_ENTRY.test(to)) own += cost;
-    }
+  for (const [fn, cost] of self) if (ours.test(nameOf(fn))) own += cost;
+  for (let i = 0; i < calls.length; i += 3) {
+    if (!ours.test(nameOf(calls[i]))) continue;
+    const to = nameOf(calls[i + 1]);
+    if (isJavaScript(to) || TRAMPOLINE.test(to) || COMPILING_BUILTIN.test(to)) continue;
+    if (!COMPILE_ENTRY.test(to) && !COLLECT_ENTRY.test(to)) own += calls[i + 2];
   }
   return own;
 }

@@ -1,6 +1,6 @@
 import { type InvocationRecorder, fromMastraSpanUsage } from '@metrics/core';
 import { type AttemptSink, type ModelAttempt, recordAttempt } from './model-observer.js';
-import { PendingSteps } from './pending-steps.js';
+import { PendingSteps, removeAt } from './pending-steps.js';
 import {
   type Inference,
   type SpanLike,
@@ -136,8 +136,7 @@ export class ExporterRun {
     for (let i = 0; i < attempts.length; i++) {
       const attempt = attempts[i]!;
       if (attempt.startedAt < from || attempt.startedAt > to) continue;
-      if (attempts.length === 1) attempts.pop();
-      else attempts.splice(i, 1);
+      removeAt(attempts, i);
       return attempt;
     }
     return undefined;

@@ -33,8 +33,7 @@ export class PendingSteps {
     for (let i = steps.length - 1; i >= 0; i--) {
       const step = steps[i]!;
       if (step.id !== id) continue;
-      if (i === steps.length - 1) steps.pop();
-      else steps.splice(i, 1);
+      removeAt(steps, i);
       return step;
     }
     return undefined;
@@ -44,4 +43,10 @@ export class PendingSteps {
   takeAll(): PendingStep[] {
     return this.steps.splice(0, this.steps.length);
   }
+}
+
+/** Removes item `i` of a short list: the last one (the usual case) without a `splice` call. */
+export function removeAt(list: unknown[], i: number): void {
+  if (i === list.length - 1) list.pop();
+  else list.splice(i, 1);
 }

@@ -171,6 +171,10 @@ function runChild(name, { runs, warmup, underCallgrind, fenced = underCallgrind 
         '--tool=callgrind',
         '--instr-atstart=no',
         `--callgrind-out-file=${counts}`,
+        // the one C entry stub every runtime call goes through, split by its caller: a built-in's
+        // slow path (an allocation that starts a collection) is then told apart from a runtime
+        // call of its own (scripts/callgrind-own-code.mjs)
+        ...(ownCode ? ['--separate-callers2=Builtins_CEntry*'] : []),
         node[0],
         `--import=${WINDOW_PRELOAD}`,
         ...DETERMINISTIC_FLAGS,

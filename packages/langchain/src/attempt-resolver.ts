@@ -1,5 +1,5 @@
 import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
-import { type AttemptLog, addAttemptLogResolver } from '@metrics/core/adapter';
+import { type AttemptLog, addAttemptLogResolver, removeAt } from '@metrics/core/adapter';
 import { get } from './langchain-shapes.js';
 
 /** A handler that can name the model call an HTTP request belongs to. */
@@ -8,8 +8,12 @@ export interface AttemptSource {
   attemptsUnder(parentRunId: unknown): AttemptLog | undefined;
 }
 
-/** Handlers with a model call open: the resolver asks these, so its work is bounded by the calls in flight. */
-const sources = new Set<AttemptSource>();
+/**
+ * Handlers with a model call open: the resolver asks these, so its work is bounded by the calls in
+ * flight. A short list, not a `Set`: sequential model calls take it from empty to one handler and
+ * back on every call, and V8 rebuilds an emptied `Set`'s table each time.
+ */
+const sources: AttemptSource[] = [];
 let removeResolver: (() => void) | undefined;
 
 /**
@@ -18,6 +22,13 @@ let removeResolver: (() => void) | undefined;
  * manager's parent run is the parent of the model run that `handleChatModelStart` saw.
  */
 function resolveAttempts(): AttemptLog | undefined {
+  if (sources.length === 0) {
+    // no model call open: the resolver leaves now, on a request that is not a model call, rather
+    // than when every call ends (sequential calls would register and remove it on each call)
+    removeResolver?.();
+    removeResolver = undefined;
+    return undefined;
+  }
   const config = AsyncLocalStorageProviderSingleton.getRunnableConfig();
   const parentRunId = get(get(config, 'callbacks'), '_parentRunId');
   for (const source of sources) {
@@ -29,14 +40,12 @@ function resolveAttempts(): AttemptLog | undefined {
 
 /** `source` has a model call open: ask it from now on. */
 export function watchAttempts(source: AttemptSource): void {
-  sources.add(source);
+  sources.push(source);
   removeResolver ??= addAttemptLogResolver(resolveAttempts);
 }
 
-/** `source` has no model call open any more. */
+/** `source` has no model call open any more (the resolver itself leaves at the next request without one). */
 export function unwatchAttempts(source: AttemptSource): void {
-  sources.delete(source);
-  if (sources.size > 0 || !removeResolver) return;
-  removeResolver();
-  removeResolver = undefined;
+  const i = sources.lastIndexOf(source);
+  if (i >= 0) removeAt(sources, i);
 }

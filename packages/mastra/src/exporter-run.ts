@@ -1,6 +1,7 @@
 import { type InvocationRecorder, fromMastraSpanUsage } from '@metrics/core';
+import { removeAt } from '@metrics/core/adapter';
 import { type AttemptSink, type ModelAttempt, recordAttempt } from './model-observer.js';
-import { PendingSteps, removeAt } from './pending-steps.js';
+import { PendingSteps } from './pending-steps.js';
 import {
   type Inference,
   type SpanLike,

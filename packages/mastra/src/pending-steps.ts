@@ -1,3 +1,4 @@
+import { removeAt } from '@metrics/core/adapter';
 import type { Inference } from './span-reading.js';
 
 /** What a run holds for one model step until the step's span ends. */
@@ -43,10 +44,4 @@ export class PendingSteps {
   takeAll(): PendingStep[] {
     return this.steps.splice(0, this.steps.length);
   }
-}
-
-/** Removes item `i` of a short list: the last one (the usual case) without a `splice` call. */
-export function removeAt(list: unknown[], i: number): void {
-  if (i === list.length - 1) list.pop();
-  else list.splice(i, 1);
 }

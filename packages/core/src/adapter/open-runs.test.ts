@@ -83,8 +83,10 @@ describe('OpenRuns links', () => {
     expect(runs.link('child', 'root')).toBe(true);
     expect(runs.link('grandchild', 'child')).toBe(true);
     expect(runs.link('orphan', 'nowhere')).toBe(false);
-    expect(runs.get('grandchild')).toBe('run');
-    vi.advanceTimersByTime(1500);
+    expect(runs.get('grandchild')).toBe('run'); // seen: no clock read
+    vi.advanceTimersByTime(200);
+    runs.sweep(); // the first reading after that event
+    vi.advanceTimersByTime(1000);
     runs.sweep();
     expect(finished).toEqual(['run']);
     expect([runs.get('child'), runs.wasEvicted('grandchild'), runs.lateEvents]).toEqual([undefined, true, 1]);
@@ -100,7 +102,7 @@ describe('OpenRuns links', () => {
 });
 
 describe('OpenRuns handles', () => {
-  it('seen(handle) keeps a run alive like an event looked up by key', () => {
+  it('seen(handle) keeps a run alive like an event looked up by key: evicted a full timeout after the first mark that covers it', () => {
     const finished: string[] = [];
     const runs = new OpenRuns<string, string>((value) => finished.push(value), diagnostics, 'test', {
       openRunTimeoutMs: 1000,
@@ -108,13 +110,86 @@ describe('OpenRuns handles', () => {
     const handle = runs.add('root', 'run');
     expect(handle.key).toBe('root');
     vi.advanceTimersByTime(800);
-    runs.seen(handle);
+    runs.seen(handle); // at 800
     vi.advanceTimersByTime(800);
-    runs.sweep();
+    runs.sweep(); // at 1600: a mark covering the event at 800
     expect([finished, runs.size]).toEqual([[], 1]);
     vi.advanceTimersByTime(300);
-    runs.sweep();
+    runs.sweep(); // at 1900: silent 1,100 ms, but known silent only since 1600
+    expect([finished, runs.size]).toEqual([[], 1]);
+    vi.advanceTimersByTime(700);
+    runs.sweep(); // at 2600
     expect([finished, runs.size]).toEqual([['run'], 0]);
+  });
+
+  it('never evicts early: a run seen 1 ms before a sweep outlives one silent since it was added', () => {
+    const finished: string[] = [];
+    const runs = new OpenRuns<string, string>((value) => finished.push(value), diagnostics, 'test', {
+      openRunTimeoutMs: 1000,
+    });
+    const busy = runs.add('busy', 'busy');
+    runs.add('idle', 'idle');
+    vi.advanceTimersByTime(200);
+    runs.sweep(); // at 200: both added by now
+    vi.advanceTimersByTime(999);
+    runs.seen(busy); // at 1199
+    vi.advanceTimersByTime(1);
+    runs.sweep(); // at 1200: idle known silent since 200
+    expect(finished).toEqual(['idle']);
+    for (let at = 1300; at < 2200; at += 100) {
+      vi.advanceTimersByTime(100);
+      runs.sweep(); // busy's event is covered from 1200 on: never evicted before 2200
+    }
+    expect(finished).toEqual(['idle']);
+    vi.advanceTimersByTime(100);
+    runs.sweep(); // at 2200
+    expect(finished).toEqual(['idle', 'busy']);
+  });
+
+  it('on a busy process, a silent run is finished at most three eighths of the timeout late', () => {
+    const finished: number[] = [];
+    const runs = new OpenRuns<number, number>((value) => finished.push(value), diagnostics, 'test', {
+      openRunTimeoutMs: 8000,
+    });
+    vi.advanceTimersByTime(50);
+    const silentFrom = Date.now();
+    runs.add(-1, -1); // the run that goes silent
+    let finishedAt = -1;
+    for (let i = 0; i < 2000 && finishedAt < 0; i++) {
+      vi.advanceTimersByTime(7); // a new run every 7 ms; each one ends before the next
+      if (i > 0) runs.delete(i - 1);
+      runs.add(i, i);
+      if (finished.includes(-1)) finishedAt = Date.now() - silentFrom;
+    }
+    expect(finished).toEqual([-1]);
+    expect(finishedAt).toBeGreaterThanOrEqual(8000);
+    expect(finishedAt).toBeLessThanOrEqual(8000 * (1 + 3 / 8));
+  });
+
+  it('past the memory bound, the order of silence is exact even within one millisecond', () => {
+    const finished: string[] = [];
+    const runs = new OpenRuns<string, string>((value) => finished.push(value), diagnostics, 'test', {
+      maxOpenRuns: 2,
+    });
+    const first = runs.add('first', 'first');
+    runs.add('second', 'second');
+    runs.seen(first);
+    runs.add('third', 'third');
+    expect(finished).toEqual(['second']);
+    expect(runs.get('first')).toBe('first');
+    runs.add('fourth', 'fourth');
+    expect(finished).toEqual(['second', 'third']);
+  });
+
+  it('keeps few marks however long the process runs', () => {
+    const runs = new OpenRuns<number, number>(() => {}, diagnostics, 'test', { openRunTimeoutMs: 1000 });
+    for (let i = 0; i < 10_000; i++) {
+      vi.advanceTimersByTime(50);
+      runs.add(i, i);
+      if (i > 0) runs.delete(i - 1);
+    }
+    expect((runs as unknown as { marks: unknown[] }).marks.length).toBeLessThanOrEqual(12);
+    expect(runs.size).toBe(1);
   });
 
   it("attached keys are never looked up, and the evicted run's late events under them are dropped", () => {

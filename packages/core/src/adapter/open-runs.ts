@@ -3,7 +3,9 @@ import type { Diagnostics } from '../diagnostics.js';
 export interface OpenRunsOptions {
   /**
    * A run that has been silent (no event) this long is taken to be abandoned: its record is
-   * finished as it stands and its later events are dropped. Default 10 minutes.
+   * finished as it stands and its later events are dropped. Default 10 minutes. A sweep finishes it
+   * (on an add at most once per quarter of this timeout, or the adapter's own timer): never early,
+   * and up to about three eighths of the timeout late on a busy process.
    */
   openRunTimeoutMs?: number;
   /**
@@ -13,10 +15,16 @@ export interface OpenRunsOptions {
   maxOpenRuns?: number;
 }
 
-// The clock of silence is `Date.now()`, not the recorder's `now()`: a run is marked as seen on
-// every event the adapter maps, several per model call, and the monotonic clock costs four times
-// as much per read in the engine's baseline tier (1.9 k instructions against 0.4 k); minutes of
-// silence need no sub-millisecond precision.
+// Marking a run as seen reads no clock. The adapter does it on every event it maps (about twenty
+// per model call on a LangChain agent, where a `Date.now()` each cost 2.3 k instructions per model
+// call), so it takes the next number of an event counter instead. The clock is read when a run is
+// added and at a sweep, and such a reading is a mark: "every event numbered up to n happened at or
+// before time t". A sweep evicts the runs whose last event is covered by a mark a full timeout
+// old, so a run is never evicted before it has been silent for the timeout. The marks kept are the
+// last reading before each gap of an eighth of the timeout since the last one kept: every two span
+// at least that much, so a few dozen cover a timeout. The counter also gives the exact order of
+// silence the memory bound needs (the clock's milliseconds tied). The clock is `Date.now()`, not
+// the recorder's `now()`: minutes of silence need no sub-millisecond precision.
 
 export const OPEN_RUNS_DEFAULTS = Object.freeze({ openRunTimeoutMs: 600_000, maxOpenRuns: 100_000 });
 
@@ -25,10 +33,17 @@ const NO_KEYS: readonly never[] = Object.freeze([]);
 /** Keys of evicted runs remembered so their late events are dropped instead of starting new records. */
 const MAX_EVICTED_KEYS = 10_000;
 
+/** Every event numbered up to `upTo` happened at or before `at`. */
+interface Mark {
+  readonly upTo: number;
+  readonly at: number;
+}
+
 interface Entry<K, V> extends OpenRun<K> {
   key: K;
   value: V;
-  lastSeenAt: number;
+  /** The number of its latest event (`add`, `seen` or `get`). */
+  lastEvent: number;
   /** Other keys that lead to this run (the framework's ids of its child runs, spans, steps). */
   links: K[] | undefined;
   /** Keys the adapter tracks itself and `attach`ed to this run: dropped, not looked up, once it is evicted. */
@@ -57,6 +72,12 @@ export class OpenRuns<K, V> {
   private readonly timeoutMs: number;
   private readonly max: number;
   private lastSweepAt: number;
+  /** The event counter: each add, `seen` and `get` of an open run takes the next number. */
+  private events = 0;
+  /** The marks kept, oldest first; those older than the latest one a full timeout old are dropped. */
+  private readonly marks: Mark[];
+  /** The latest reading of the clock: kept as a mark once a reading comes an eighth of the timeout after the last mark kept. */
+  private latest: Mark;
   /** Events that arrived for a run after it was evicted (dropped). */
   lateEvents = 0;
   /** Runs finished by eviction. */
@@ -71,6 +92,8 @@ export class OpenRuns<K, V> {
     this.timeoutMs = positive(options.openRunTimeoutMs) ?? OPEN_RUNS_DEFAULTS.openRunTimeoutMs;
     this.max = positive(options.maxOpenRuns) ?? OPEN_RUNS_DEFAULTS.maxOpenRuns;
     this.lastSweepAt = Date.now();
+    this.latest = { upTo: 0, at: this.lastSweepAt };
+    this.marks = [this.latest];
   }
 
   get size(): number {
@@ -85,16 +108,23 @@ export class OpenRuns<K, V> {
     const at = Date.now();
     // a key reused after its run was evicted starts a run again (checked only when any was evicted)
     if (this.evicted.size > 0) this.evicted.delete(key);
-    const entry: Entry<K, V> = { key, value, lastSeenAt: at, links: undefined, attached: undefined };
+    const entry: Entry<K, V> = {
+      key,
+      value,
+      lastEvent: ++this.events,
+      links: undefined,
+      attached: undefined,
+    };
     this.runs.set(key, entry);
-    if (at - this.lastSweepAt >= this.timeoutMs / 4) this.sweep(at);
+    this.read(at);
+    if (at - this.lastSweepAt >= this.timeoutMs / 4) this.evictSilent(at);
     if (this.runs.size > this.max) this.evictLongestSilent();
     return entry;
   }
 
   /** Marks the run as seen (an event of it the adapter found through its own index). */
   seen(run: OpenRun<K>): void {
-    (run as Entry<K, V>).lastSeenAt = Date.now();
+    (run as Entry<K, V>).lastEvent = ++this.events;
   }
 
   /**
@@ -135,7 +165,7 @@ export class OpenRuns<K, V> {
   get(key: K): V | undefined {
     const entry = this.runs.get(key) ?? this.linked.get(key);
     if (entry) {
-      entry.lastSeenAt = Date.now();
+      entry.lastEvent = ++this.events;
       return entry.value;
     }
     if (this.evicted.has(key)) this.late(key);
@@ -187,17 +217,40 @@ export class OpenRuns<K, V> {
     for (const entry of all) this.safeFinish(entry.value, 'silent');
   }
 
-  /** Evicts the runs silent for longer than the timeout. */
+  /** Evicts the runs known to have been silent for the timeout (their last event is covered by a mark that old). */
   sweep(at: number = Date.now()): void {
-    this.lastSweepAt = at;
-    for (const entry of [...this.runs.values()])
-      if (at - entry.lastSeenAt >= this.timeoutMs) this.evict(entry, 'silent');
+    this.read(at);
+    this.evictSilent(at);
   }
 
+  private evictSilent(at: number): void {
+    this.lastSweepAt = at;
+    let cut = -1;
+    let upTo = 0;
+    for (const mark of this.marks) {
+      if (at - mark.at < this.timeoutMs) break;
+      cut++;
+      upTo = mark.upTo;
+    }
+    if (cut < 0) return;
+    // the marks before the cut cover only runs evicted now; the cut itself stays, the base of the next
+    this.marks.splice(0, cut);
+    for (const entry of [...this.runs.values()]) if (entry.lastEvent <= upTo) this.evict(entry, 'silent');
+  }
+
+  /** A reading of the clock: the one before it is kept as a mark when this one comes an eighth of the timeout after the last kept. */
+  private read(at: number): void {
+    const { latest, marks } = this;
+    const kept = marks[marks.length - 1];
+    if (kept !== undefined && latest !== kept && at - kept.at >= this.timeoutMs / 8) marks.push(latest);
+    // a clock that stepped back never dates an event earlier than a reading already made
+    this.latest = { upTo: this.events, at: Math.max(at, latest.at) };
+  }
+
+  /** Past the memory bound: the run whose latest event is the oldest. */
   private evictLongestSilent(): void {
     let oldest: Entry<K, V> | undefined;
-    for (const entry of this.runs.values())
-      if (!oldest || entry.lastSeenAt < oldest.lastSeenAt) oldest = entry;
+    for (const entry of this.runs.values()) if (!oldest || entry.lastEvent < oldest.lastEvent) oldest = entry;
     if (oldest) this.evict(oldest, 'over-bound');
   }
 

@@ -88,7 +88,8 @@ export function readOwnCodeInstructions(file, perfMap, ours) {
     let name = resolved.get(id);
     if (name !== undefined) return name;
     name = declared(id);
-    const address = /^0x([0-9a-f]+)$/i.exec(name);
+    // JIT code is named by its address; callgrind adds `'2` to a function's recursive calls
+    const address = /^0x([0-9a-f]+)(?:'\d+)?$/i.exec(name);
     if (address) name = jitName(Number.parseInt(address[1], 16)) ?? '';
     resolved.set(id, name);
     return name;

@@ -82,8 +82,13 @@ const ownCode = process.env.BENCH_OWN_CODE === '1';
  * @typedef {{ run: RunFactory, modelCallsPerRun?: number, bare?: string }} VariantSpec
  *   a variant whose runs differ from the spec's: its own model calls per run, and the bare
  *   variant it is measured against (e.g. a 50-call run against a bare 50-call run)
- * @typedef {{ adapter: string, floor: string, maxOwnUs: number }} OwnCostBudget
- *   adapter minus floor, µs per model call
+ * @typedef {{ adapter: string, floor: string, maxOwnUs: number, byFunction?: string }} OwnCostBudget
+ *   adapter minus floor, µs per model call. `byFunction` (why) for a path whose floor is the
+ *   framework's own machinery and moves between processes by more than the budget (#19: Mastra's
+ *   tracing in two modes 250 k instructions per model call apart, LangChain's callback machinery
+ *   by 46-300 k): measured with BENCH_OWN_CODE=1, the verdict is our own code counted by function,
+ *   with the difference of the two processes printed beside it as a cross-check; without it, the
+ *   difference
  * @typedef {{ adapter: string, floor: string, maxRatio: number, ownFloors?: { adapter: string, peer: string } }} RatioBudget
  *   what the adapter adds over what `floor` (a peer) adds; with `ownFloors` (the adapter's
  *   same-hooks floor and the peer's), for a path whose floor is the framework's own machinery
@@ -416,13 +421,23 @@ function judge(budget, perRun, addedPerCall, usPerUnit, spec) {
     const ok = own <= budget.maxOwnUs;
     const floorText = below ? `${us(floor)}, below bare, so counted as 0` : us(floor);
     const byFunction = ownCodePerCall(spec, budget.adapter);
-    const direct =
-      byFunction === undefined
-        ? ''
-        : `; our own code by function ${(byFunction / 1000).toFixed(1)} k instructions per model call (${(byFunction * usPerUnit).toFixed(1)} µs)`;
+    const whole = `own cost ${own.toFixed(1)} µs per model call (${us(adapter)} added, its same-hooks floor ${budget.floor} ${floorText})`;
+    if (byFunction === undefined)
+      return {
+        ok,
+        line: `${budget.adapter}: ${whole}: ${ok ? 'within' : 'OVER'} the budget of ${budget.maxOwnUs} µs${budget.byFunction ? ` (this path is judged by function with BENCH_OWN_CODE=1: ${budget.byFunction})` : ''}`,
+      };
+    const direct = `our own code by function ${(byFunction / 1000).toFixed(1)} k instructions per model call (${(byFunction * usPerUnit).toFixed(1)} µs)`;
+    if (budget.byFunction) {
+      const directOk = byFunction * usPerUnit <= budget.maxOwnUs;
+      return {
+        ok: directOk,
+        line: `${budget.adapter}: ${direct}: ${directOk ? 'within' : 'OVER'} the budget of ${budget.maxOwnUs} µs (judged by function: ${budget.byFunction}); whole process, as a cross-check: ${whole}`,
+      };
+    }
     return {
       ok,
-      line: `${budget.adapter}: own cost ${own.toFixed(1)} µs per model call (${us(adapter)} added, its same-hooks floor ${budget.floor} ${floorText}): ${ok ? 'within' : 'OVER'} the budget of ${budget.maxOwnUs} µs${direct}`,
+      line: `${budget.adapter}: ${whole}: ${ok ? 'within' : 'OVER'} the budget of ${budget.maxOwnUs} µs; ${direct}`,
     };
   }
   if (!(floor > 0))

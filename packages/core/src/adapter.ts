@@ -6,6 +6,7 @@ export { OpenRuns, OPEN_RUNS_DEFAULTS } from './adapter/open-runs.js';
 export type { OpenRun, OpenRunsOptions } from './adapter/open-runs.js';
 export { ClaimOnce } from './adapter/claim-once.js';
 export { removeAt } from './adapter/short-list.js';
+export { SteadyMap } from './adapter/steady-map.js';
 export { hasBrand, processSingleton } from './adapter/brand.js';
 export { keepShapes } from './recorder/kept-shapes.js';
 

@@ -1,5 +1,11 @@
 import { InvocationRecorder, type Metrics, type ProviderType, type ToolCall, guard } from '@metrics/core';
-import { type AttemptLog, type OpenRun, OpenRuns, type OpenRunsOptions } from '@metrics/core/adapter';
+import {
+  type AttemptLog,
+  type OpenRun,
+  OpenRuns,
+  type OpenRunsOptions,
+  SteadyMap,
+} from '@metrics/core/adapter';
 import { SOURCE } from './options.js';
 import { failedRunEnd } from './run-errors.js';
 
@@ -61,7 +67,7 @@ export type RunNode = ModelRun | ToolRun | ChainRun;
 export class RunTree {
   private readonly open: OpenRuns<string, RootRun>;
   /** Every open run of every open invocation (each invocation's own run included), by run id. */
-  private readonly nodes = new Map<string, RunNode>();
+  private readonly nodes = new SteadyMap<string, RunNode>();
 
   constructor(
     private readonly metrics: Metrics,

@@ -3,6 +3,7 @@ import { OpenRuns, adapterOptions, toMetrics } from '@metrics/core/adapter';
 import { BasePlugin, type BaseTool, type Context, type Event, type InvocationContext } from '@google/adk';
 import { modelOfAgent } from './adk-shapes.js';
 import { AdkRun, agentKey } from './adk-run.js';
+import { keepAdapterShapes } from './kept-shapes.js';
 import { type AdkAdapterOptions, type AdkMetricsInput, SOURCE } from './options.js';
 import { endTool, startTool, toolError } from './tool-calls.js';
 import { type ModelResponse, PendingModelCall, enterAttemptCollector } from './model-calls.js';
@@ -28,6 +29,7 @@ export class MetricsPlugin extends BasePlugin {
       openRunTimeoutMs,
       maxOpenRuns,
     });
+    keepAdapterShapes();
   }
 
   override async beforeRunCallback({ invocationContext }: { invocationContext: InvocationContext }) {

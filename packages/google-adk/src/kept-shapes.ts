@@ -41,7 +41,7 @@ function templateRun(): unknown[] {
     invocationId: 'invocation',
     agentName: 'agent',
     functionCallId: 'call',
-    invocationContext: { agent },
+    invocationContext: { agent, branch: '' },
   };
   const key = agentKey(context);
   const toolTurn = templateModelCall(run, agent, key);

@@ -9,10 +9,7 @@ const ADAPTER_FUNCTIONS = ['AdkRun', 'PendingModelCall', 'recorderFor', 'respons
 
 describe("the adapter's optimized code across major collections", () => {
   it('keeps the maps of its per-run objects alive when no run is', () => {
-    const trace = traceMajorCollection(CHILD, {
-      execArgv: ['--import', 'tsx', '--allow-natives-syntax'],
-      env: { WARMUP: '200' },
-    });
+    const trace = traceMajorCollection(CHILD, { nativesSyntax: true, warmup: 200 });
     expect(trace.status).toBe(0);
     // the precondition that makes the check mean something: V8 optimized some of them first
     expect(trace.optimizedBefore(ADAPTER_FUNCTIONS)).not.toEqual([]);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 /** Runs a fixture child with V8's optimization traces and a forced major collection. */
 function traceChild(fixture: string, warmup: number): MajorCollectionTrace {
   const trace = traceMajorCollection(fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url)), {
-    env: { WARMUP: String(warmup) },
+    warmup,
   });
   expect(trace.stderr).toBe('');
   expect(trace.status).toBe(0);

@@ -29,16 +29,26 @@ const DONE = '--- done ---';
  * Runs `child` (a script that warms a path, prints `--- major collection ---`, calls `gc()`, runs
  * the path again and prints `--- done ---`) with V8's optimization traces, and reads them: the
  * check that a path's optimized code outlives major collections (`keepShapes`). `execArgv` comes
- * first (default `--import tsx`, for a TypeScript child).
+ * first (default `--import tsx`, for a TypeScript child). `nativesSyntax` lets a child tell V8 to
+ * optimize its functions (`%OptimizeMaglevOnNextCall`); `warmup` is passed to it as `WARMUP`.
  */
 export function traceMajorCollection(
   child: string,
-  options: { execArgv?: readonly string[]; env?: Record<string, string>; timeoutMs?: number } = {},
+  options: {
+    execArgv?: readonly string[];
+    env?: Record<string, string>;
+    nativesSyntax?: boolean;
+    warmup?: number;
+    timeoutMs?: number;
+  } = {},
 ): MajorCollectionTrace {
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+  if (options.warmup !== undefined) env.WARMUP = String(options.warmup);
   const result = spawnSync(
     process.execPath,
     [
       ...(options.execArgv ?? ['--import', 'tsx']),
+      ...(options.nativesSyntax ? ['--allow-natives-syntax'] : []),
       '--expose-gc',
       '--single-threaded',
       // no collection on a wall-clock timer: on a busy machine one landed in the warm-up, discarded
@@ -48,7 +58,7 @@ export function traceMajorCollection(
       '--trace-deopt',
       child,
     ],
-    { encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, env: { ...process.env, ...options.env } },
+    { encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, env },
   );
   const output = result.stdout ?? '';
   const at = output.indexOf(COLLECTION);

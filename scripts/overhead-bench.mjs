@@ -83,12 +83,12 @@ const ownCode = process.env.BENCH_OWN_CODE === '1';
  *   a variant whose runs differ from the spec's: its own model calls per run, and the bare
  *   variant it is measured against (e.g. a 50-call run against a bare 50-call run)
  * @typedef {{ adapter: string, floor: string, maxOwnUs: number, byFunction?: string }} OwnCostBudget
- *   adapter minus floor, µs per model call. `byFunction` (why) for a path whose floor is the
- *   framework's own machinery and moves between processes by more than the budget (#19: Mastra's
- *   tracing in two modes 250 k instructions per model call apart, LangChain's callback machinery
- *   by 46-300 k): measured with BENCH_OWN_CODE=1, the verdict is our own code counted by function,
- *   with the difference of the two processes printed beside it as a cross-check; without it, the
- *   difference
+ *   adapter minus floor, µs per model call. `byFunction` (why) for a path whose framework moves
+ *   the floor between processes of the same code by more than the budget (#19: Mastra's tracing
+ *   in two modes 250 k instructions per model call apart, LangChain's callback machinery by
+ *   46-300 k): measured with BENCH_OWN_CODE=1, the verdict is our own code counted by function,
+ *   with the difference of the two processes printed beside it as a cross-check; without
+ *   BENCH_OWN_CODE, the difference is the verdict, as for every other budget
  * @typedef {{ adapter: string, floor: string, maxRatio: number, ownFloors?: { adapter: string, peer: string } }} RatioBudget
  *   what the adapter adds over what `floor` (a peer) adds; with `ownFloors` (the adapter's
  *   same-hooks floor and the peer's), for a path whose floor is the framework's own machinery
